@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { CloseReason, OutboundContent, Position, Priority } from '@parley/events';
+import { forbidden, notFound } from '../errors.ts';
+import type { ThreadCommand, ThreadEvent, ThreadState } from '../domain/conversation-thread.ts';
+import { deterministicId, parseConversationId, streams } from '../domain/ids.ts';
+import type { CommandContext, CommandHandler } from '../handling/command-handler.ts';
+import type { Principal, Tenancy } from './tenancy.ts';
+
+/** A conversation command as the API takes it, before lookups. */
+export type ConversationInput =
+  | { type: 'SendMessage'; content: OutboundContent }
+  | { type: 'Queue'; teamId: string }
+  | { type: 'Assign'; agentId: string }
+  | { type: 'Transfer'; toAgentId: string | null; toTeamId: string | null; note: string | null }
+  | { type: 'Unassign' }
+  | { type: 'SetStatus'; to: 'assigned' | 'pending_customer' | 'pending_agent' }
+  | { type: 'SetPriority'; priority: Priority }
+  | { type: 'Tag'; tag: string }
+  | { type: 'Untag'; tag: string }
+  | { type: 'AddNote'; body: string }
+  | { type: 'Close'; reason: CloseReason; outcome: string | null }
+  | { type: 'Reopen' }
+  | { type: 'RecordCsat'; score: number; comment: string | null };
+
+export type ThreadHandler = CommandHandler<ThreadCommand, ThreadState, ThreadEvent>;
+
+export interface ConversationResult {
+  position: Position;
+  events: string[];
+  /** Set when the command created something with an id of its own. */
+  messageId?: string;
+  noteId?: string;
+}
+
+export class Conversations {
+  constructor(
+    private readonly threads: ThreadHandler,
+    private readonly tenancy: Tenancy,
+  ) {}
+
+  /**
+   * Runs one command on a conversation. With an idempotency key the ids it creates and
+   * its event ids derive from the key, so a client's retry stores nothing twice.
+   */
+  async execute(
+    conversationId: string,
+    principal: Principal,
+    input: ConversationInput,
+    context: CommandContext,
+    idempotencyKey: string | null,
+  ): Promise<ConversationResult> {
+    const parsed = parseConversationId(conversationId);
+    if (!parsed) throw notFound(`conversation ${conversationId} not found`);
+    if (principal.role !== 'admin' && principal.role !== 'supervisor' && principal.role !== 'agent') {
+      throw forbidden(`a ${principal.role} cannot act on conversations`);
+    }
+    const idFor = (what: string) =>
+      idempotencyKey ? deterministicId(what, principal.tenantId, conversationId, idempotencyKey) : randomUUID();
+    const by = { userId: principal.userId, role: principal.role };
+    const base = { conversationId, by };
+    const directory = await this.tenancy.directory(principal.tenantId);
+    let created: { messageId?: string; noteId?: string } = {};
+
+    let command: ThreadCommand;
+    switch (input.type) {
+      case 'SendMessage': {
+        const messageId = idFor('message');
+        created = { messageId };
+        command = { ...base, type: 'SendMessage', messageId, content: input.content, now: context.now };
+        break;
+      }
+      case 'AddNote': {
+        const noteId = idFor('note');
+        created = { noteId };
+        command = { ...base, type: 'AddNote', noteId, body: input.body };
+        break;
+      }
+      case 'Queue':
+        command = { ...base, ...input, teamExists: await directory.teamExists(input.teamId) };
+        break;
+      case 'Assign':
+        command = { ...base, ...input, agent: await directory.user(input.agentId) };
+        break;
+      case 'Transfer':
+        command = {
+          ...base,
+          ...input,
+          toAgent: input.toAgentId === null ? null : await directory.user(input.toAgentId),
+          toTeamExists: input.toTeamId === null ? false : await directory.teamExists(input.toTeamId),
+        };
+        break;
+      default:
+        command = { ...base, ...input };
+    }
+
+    const result = await this.threads.handle(
+      streams.thread(parsed.threadKey),
+      command,
+      { ...context, eventId: idempotencyKey ? (_e, i) => idFor(`event-${i}`) : undefined },
+      { tenantScoped: true },
+    );
+    return { position: result.position, events: result.events.map((e) => e.type), ...created };
+  }
+}

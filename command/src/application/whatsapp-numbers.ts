@@ -1,0 +1,90 @@
+import type { EventStore, Position } from '@parley/events';
+import { sha256Hex, constantTimeEquals } from '../auth/api-keys.ts';
+import type { SecretBox } from '../auth/secret-box.ts';
+import { numberIdFor, streams } from '../domain/ids.ts';
+import {
+  type WhatsAppNumberCommand,
+  type WhatsAppNumberEvent,
+  type WhatsAppNumberState,
+  whatsappNumberDecider,
+} from '../domain/whatsapp-number.ts';
+import { type CommandContext, CommandHandler, decodeEvent } from '../handling/command-handler.ts';
+
+/** What the webhook needs to know about a number. */
+export interface ConnectedNumber {
+  tenantId: string;
+  numberId: string;
+  phoneNumberId: string;
+  appSecret: string;
+}
+
+export class WhatsAppNumbers {
+  private readonly numbers: CommandHandler<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent>;
+  private readonly opened = new Map<string, ConnectedNumber>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly secrets: SecretBox,
+  ) {
+    this.numbers = new CommandHandler(store, whatsappNumberDecider, { cacheSize: 10_000 });
+  }
+
+  async connect(
+    input: { phoneNumberId: string; displayPhoneNumber: string; appSecret: string; verifyToken: string },
+    context: CommandContext,
+  ): Promise<{ numberId: string; position: Position }> {
+    const numberId = numberIdFor(input.phoneNumberId);
+    const result = await this.numbers.handle(
+      streams.whatsappNumber(input.phoneNumberId),
+      {
+        type: 'ConnectNumber',
+        data: {
+          tenantId: context.tenantId,
+          numberId,
+          phoneNumberId: input.phoneNumberId,
+          displayPhoneNumber: input.displayPhoneNumber,
+          appSecretSealed: this.secrets.seal(input.appSecret),
+          verifyTokenSha256: sha256Hex(input.verifyToken),
+        },
+      },
+      context,
+    );
+    return { numberId, position: result.position };
+  }
+
+  /** The number behind a webhook's phone_number_id; null when no tenant connected it. */
+  async resolve(phoneNumberId: string): Promise<ConnectedNumber | null> {
+    const known = this.opened.get(phoneNumberId);
+    if (known) return known;
+    const { state } = await this.numbers.load(streams.whatsappNumber(phoneNumberId));
+    if (state.status !== 'connected') return null;
+    const number = {
+      tenantId: state.tenantId,
+      numberId: state.numberId,
+      phoneNumberId,
+      appSecret: this.secrets.open(state.appSecretSealed),
+    };
+    // Connections are immutable today; disconnect/rotate will have to evict this.
+    this.opened.set(phoneNumberId, number);
+    return number;
+  }
+
+  /**
+   * Meta's subscription handshake names no number, only the verify token: accept it when
+   * any connected number was registered with that token. Rare (once per app set-up), so
+   * a filtered read of the log is enough.
+   */
+  async isKnownVerifyToken(token: string): Promise<boolean> {
+    const wanted = sha256Hex(token);
+    let after;
+    for (;;) {
+      const page = await this.store.readAll({ after, maxCount: 1000, filter: { eventTypes: ['WhatsAppNumberConnected'] } });
+      for (const recorded of page.events) {
+        const { event } = decodeEvent(recorded);
+        if (event.type === 'WhatsAppNumberConnected' && constantTimeEquals(event.data.verifyTokenSha256, wanted)) return true;
+      }
+      if (page.events.length < 1000) return false;
+      after = page.next;
+    }
+  }
+}

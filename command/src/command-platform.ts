@@ -1,0 +1,65 @@
+import { createEventStoreDbEventStore, createPostgresEventStore, type EventStore } from '@parley/events';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { Conversations } from './application/conversations.ts';
+import { Tenancy } from './application/tenancy.ts';
+import { WhatsAppNumbers } from './application/whatsapp-numbers.ts';
+import { SecretBox } from './auth/secret-box.ts';
+import { contactDecider } from './domain/contact.ts';
+import { threadDecider } from './domain/conversation-thread.ts';
+import { CommandHandler } from './handling/command-handler.ts';
+import { buildCommandApi } from './http/command-api.ts';
+import { DeadLetters } from './whatsapp/dead-letters.ts';
+import { WebhookIngest } from './whatsapp/webhook-ingest.ts';
+
+export interface CommandPlatformOptions {
+  databaseUrl: string;
+  eventStoreUrl: string | null;
+  platformAdminKey: string;
+  secretKey: string;
+  clock?: () => Date;
+  logger?: boolean;
+}
+
+export interface CommandPlatform {
+  app: FastifyInstance;
+  store: EventStore;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** Wires the command side: the composition root shared by `main.ts`, tests and benchmarks. */
+export async function createCommandPlatform(options: CommandPlatformOptions): Promise<CommandPlatform> {
+  const clock = options.clock ?? (() => new Date());
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  const store: EventStore = options.eventStoreUrl
+    ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
+    : await createPostgresEventStore({ connectionString: options.databaseUrl });
+  const deadLetters = new DeadLetters(pool);
+  await deadLetters.migrate();
+
+  const tenancy = new Tenancy(store);
+  const numbers = new WhatsAppNumbers(store, new SecretBox(options.secretKey));
+  const threads = new CommandHandler(store, threadDecider);
+  const contacts = new CommandHandler(store, contactDecider);
+  const app = await buildCommandApi({
+    tenancy,
+    numbers,
+    conversations: new Conversations(threads, tenancy),
+    webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
+    deadLetters,
+    platformAdminKey: options.platformAdminKey,
+    clock,
+    logger: options.logger ?? false,
+  });
+  return {
+    app,
+    store,
+    pool,
+    async close() {
+      await app.close();
+      await store.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const Port = z.coerce.number().int().min(1).max(65535);
+
+/** Everything the platform reads from the environment, read once at start-up. */
+const Env = z.object({
+  PARLEY_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/parley'),
+  EVENTSTORE_URL: z.string().min(1).optional(),
+  PARLEY_ADMIN_KEY: z.string().min(16, 'PARLEY_ADMIN_KEY must be at least 16 characters'),
+  PARLEY_SECRET_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'PARLEY_SECRET_KEY must be 32 random bytes, base64-encoded'),
+  PARLEY_HOST: z.string().default('127.0.0.1'),
+  COMMAND_PORT: Port.default(3001),
+  QUERY_PORT: Port.default(3002),
+  DASHBOARD_PORT: Port.default(3000),
+  PARLEY_LOG: z.enum(['true', 'false']).default('false'),
+  /** Where `npm start` keeps the demo's keys; set, the demo is seeded on first start. */
+  PARLEY_DEMO_FILE: z.string().min(1).optional(),
+});
+
+export interface Config {
+  databaseUrl: string;
+  /** Set: events go to EventStoreDB; unset: to PostgreSQL (the embedded default). */
+  eventStoreUrl: string | null;
+  platformAdminKey: string;
+  secretKey: string;
+  host: string;
+  ports: { command: number; query: number; dashboard: number };
+  log: boolean;
+  demoFile: string | null;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
+    throw new Error(`invalid configuration:\n  ${reasons}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.PARLEY_DATABASE_URL,
+    eventStoreUrl: e.EVENTSTORE_URL ?? null,
+    platformAdminKey: e.PARLEY_ADMIN_KEY,
+    secretKey: e.PARLEY_SECRET_KEY,
+    host: e.PARLEY_HOST,
+    ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT },
+    log: e.PARLEY_LOG === 'true',
+    demoFile: e.PARLEY_DEMO_FILE ?? null,
+  };
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { imageMessage, interactiveButtonReply, statusUpdate, textMessage, webhookEnvelope, signBody, newWamid } from '../whatsapp/webhook-fixtures.ts';
+
+export interface DemoTenant {
+  name: string;
+  tenantId: string;
+  keys: Record<string, string>;
+  phoneNumberId: string;
+}
+
+/**
+ * Seeds demo tenants the way real clients would: through the command API and signed
+ * WhatsApp webhooks, never through SQL, so the demo exercises the real path.
+ */
+export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoTenant[]> {
+  const call = async <T>(path: string, body: unknown, key: string, extra: Record<string, string> = {}): Promise<T> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...extra },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`demo seed: ${path} answered ${res.status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+
+  const tenants: DemoTenant[] = [];
+  const specs = [
+    { name: 'Tienda Demo', slug: 'tienda', phoneNumberId: '100200300400501', display: '+52 55 1000 0001', customers: ['5215511110001', '5215511110002', '5215511110003'] },
+    { name: 'Clinic Demo', slug: 'clinic', phoneNumberId: '100200300400502', display: '+44 20 7000 0002', customers: ['447700900001', '447700900002'] },
+  ];
+  for (const spec of specs) {
+    const tenant = await call<{ tenantId: string; apiKey: string }>(
+      '/v1/tenants',
+      { name: spec.name, admin: { name: 'Demo Admin', email: `admin@${spec.slug}.demo` } },
+      adminKey,
+    );
+    const keys: Record<string, string> = { admin: tenant.apiKey };
+    const user = async (name: string, role: string) => {
+      const u = await call<{ userId: string; apiKey: string }>('/v1/users', { name, email: `${name.toLowerCase()}@${spec.slug}.demo`, role }, tenant.apiKey);
+      keys[`${role}:${name}`] = u.apiKey;
+      return u.userId;
+    };
+    const supervisor = await user('Sofia', 'supervisor');
+    const agents = [await user('Ana', 'agent'), await user('Luis', 'agent')];
+    const team = await call<{ teamId: string }>('/v1/teams', { name: 'Support' }, tenant.apiKey);
+    for (const id of [supervisor, ...agents]) await call(`/v1/teams/${team.teamId}/agents`, { userId: id }, tenant.apiKey);
+    const appSecret = randomBytes(24).toString('hex');
+    await call('/v1/whatsapp-numbers', { phoneNumberId: spec.phoneNumberId, displayPhoneNumber: spec.display, appSecret, verifyToken: randomBytes(12).toString('hex') }, tenant.apiKey);
+
+    const webhook = async (payload: unknown) => {
+      const raw = JSON.stringify(payload);
+      const res = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) },
+        body: raw,
+      });
+      if (!res.ok) throw new Error(`demo seed: webhook answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as { positions: string[] };
+    };
+
+    for (const [i, customer] of spec.customers.entries()) {
+      const name = ['Carla', 'Diego', 'Elena'][i] ?? 'Customer';
+      await webhook(webhookEnvelope({
+        phoneNumberId: spec.phoneNumberId,
+        contacts: [{ waId: customer, name }],
+        messages: [textMessage({ from: customer, body: `Hola, soy ${name}: tengo una pregunta sobre mi pedido` }), ...(i === 1 ? [imageMessage({ from: customer, caption: 'foto del paquete' })] : [])],
+      }));
+      if (i === 2) {
+        await webhook(webhookEnvelope({ phoneNumberId: spec.phoneNumberId, contacts: [{ waId: customer, name }], messages: [interactiveButtonReply({ from: customer, replyId: 'talk-to-agent', title: 'Hablar con un agente' })] }));
+      }
+    }
+    await webhook(webhookEnvelope({
+      phoneNumberId: spec.phoneNumberId,
+      statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: spec.customers[0]!, pricing: { billable: true, category: 'utility' } })],
+    }));
+    tenants.push({ name: spec.name, tenantId: tenant.tenantId, keys, phoneNumberId: spec.phoneNumberId });
+  }
+  return tenants;
+}

@@ -1,0 +1,456 @@
+import type {
+  CloseReason,
+  ConversationStatus,
+  EventData,
+  EventOf,
+  InboundContent,
+  OutboundContent,
+  Priority,
+  UserRole,
+} from '@parley/events';
+import { conflict, forbidden, notFound, unprocessable } from '../errors.ts';
+import { assertNever, type Decider } from './decider.ts';
+import { conversationIdFor } from './ids.ts';
+
+/**
+ * The conversation aggregate. One stream (a "thread") holds every conversation of one
+ * contact on one WhatsApp number, so "at most one open conversation per contact and
+ * number" and "reopen only the latest" are decided under a single expected revision.
+ */
+export type ThreadEvent = EventOf<
+  | 'ConversationOpened'
+  | 'MessageReceived'
+  | 'MessageQueued'
+  | 'MessageSent'
+  | 'MessageDelivered'
+  | 'MessageRead'
+  | 'MessageFailed'
+  | 'ConversationQueued'
+  | 'ConversationAssigned'
+  | 'ConversationTransferred'
+  | 'ConversationUnassigned'
+  | 'ConversationStatusChanged'
+  | 'ConversationPriorityChanged'
+  | 'ConversationTagged'
+  | 'ConversationUntagged'
+  | 'NoteAdded'
+  | 'ConversationClosed'
+  | 'ConversationReopened'
+  | 'CsatRecorded'
+>;
+
+export type OpenStatus = Exclude<ConversationStatus, 'closed'>;
+
+export interface Conversation {
+  conversationId: string;
+  contactId: string;
+  numberId: string;
+  phoneNumberId: string;
+  priority: Priority;
+  teamId: string | null;
+  assigneeId: string | null;
+  /** Who had it when it closed: a reopen gives it back to them. */
+  lastAssigneeId: string | null;
+  tags: Set<string>;
+  csatRecorded: boolean;
+}
+
+interface ThreadBase {
+  /** Number of the latest conversation in the thread (0: none yet). */
+  lastSeq: number;
+  /** When the customer last wrote (WhatsApp's timestamp): opens the 24 h window. */
+  lastInboundAt: string | null;
+  /** Inbound wamids and wamid:status pairs already recorded: WhatsApp redelivers. */
+  seen: Set<string>;
+  /** Earlier conversations of the thread: notes and CSAT may still land on them. */
+  earlier: Map<string, { csatRecorded: boolean }>;
+}
+
+export type ThreadState = ThreadBase &
+  ({ status: 'none' } | { status: OpenStatus; current: Conversation } | { status: 'closed'; current: Conversation });
+
+/** The user a command acts for; resolved from the API key at the edge. */
+export interface ActingUser {
+  userId: string;
+  role: UserRole;
+}
+
+/** A user a command points at (assignee, transfer target), looked up by the handler. */
+export interface TargetUser {
+  userId: string;
+  role: UserRole;
+  teams: readonly string[];
+}
+
+export interface InboundItem {
+  wamid: string;
+  messageId: string;
+  sentAt: string;
+  profileName: string | null;
+  content: InboundContent;
+  replyTo: { wamid: string; from: string | null } | null;
+  referral: Record<string, unknown> | null;
+}
+
+export type StatusKind = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StatusItem {
+  kind: StatusKind;
+  wamid: string;
+  recipientId: string;
+  at: string;
+  pricing: EventData<'MessageSent'>['pricing'];
+  whatsappConversation: EventData<'MessageSent'>['whatsappConversation'];
+  error: { code: number; title: string; details: string | null } | null;
+}
+
+type OnConversation<T> = T & { conversationId: string; by: ActingUser };
+
+export type ThreadCommand =
+  | {
+      type: 'RecordWhatsAppActivity';
+      threadKey: string;
+      contactId: string;
+      numberId: string;
+      phoneNumberId: string;
+      messages: readonly InboundItem[];
+      statuses: readonly StatusItem[];
+    }
+  | OnConversation<{ type: 'SendMessage'; messageId: string; content: OutboundContent; now: Date }>
+  | OnConversation<{ type: 'Queue'; teamId: string; teamExists: boolean }>
+  | OnConversation<{ type: 'Assign'; agent: TargetUser | null; agentId: string }>
+  | OnConversation<{
+      type: 'Transfer';
+      toAgentId: string | null;
+      toAgent: TargetUser | null;
+      toTeamId: string | null;
+      toTeamExists: boolean;
+      note: string | null;
+    }>
+  | OnConversation<{ type: 'Unassign' }>
+  | OnConversation<{ type: 'SetStatus'; to: 'assigned' | 'pending_customer' | 'pending_agent' }>
+  | OnConversation<{ type: 'SetPriority'; priority: Priority }>
+  | OnConversation<{ type: 'Tag'; tag: string }>
+  | OnConversation<{ type: 'Untag'; tag: string }>
+  | OnConversation<{ type: 'AddNote'; noteId: string; body: string }>
+  | OnConversation<{ type: 'Close'; reason: CloseReason; outcome: string | null }>
+  | OnConversation<{ type: 'Reopen' }>
+  | OnConversation<{ type: 'RecordCsat'; score: number; comment: string | null }>;
+
+export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+const isOpen = (s: ThreadState): s is ThreadBase & { status: OpenStatus; current: Conversation } =>
+  s.status !== 'none' && s.status !== 'closed';
+
+const statusEvent = {
+  sent: 'MessageSent',
+  delivered: 'MessageDelivered',
+  read: 'MessageRead',
+  failed: 'MessageFailed',
+} as const;
+
+function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppActivity' }>, state: ThreadState): ThreadEvent[] {
+  const events: ThreadEvent[] = [];
+  // Local view of what this command changes: decide never touches the given state.
+  let status: ConversationStatus | 'none' = state.status;
+  let conversationId = state.status === 'none' ? null : state.current.conversationId;
+  let seq = state.lastSeq;
+  const seenNow = new Set<string>();
+  const seen = (key: string) => state.seen.has(key) || seenNow.has(key);
+
+  for (const m of command.messages) {
+    const key = `in:${m.wamid}`;
+    if (seen(key)) continue;
+    seenNow.add(key);
+    // A reaction to an old message is no new request: it lands on the latest conversation.
+    const opens = status === 'none' || (status === 'closed' && m.content.type !== 'reaction');
+    if (opens) {
+      seq += 1;
+      conversationId = conversationIdFor(command.threadKey, seq);
+      events.push({
+        type: 'ConversationOpened',
+        data: {
+          conversationId,
+          contactId: command.contactId,
+          numberId: command.numberId,
+          phoneNumberId: command.phoneNumberId,
+          origin: 'inbound',
+        },
+      });
+      status = 'new';
+    }
+    if (conversationId === null) throw new Error('unreachable: no conversation after opening');
+    events.push({
+      type: 'MessageReceived',
+      data: {
+        conversationId,
+        messageId: m.messageId,
+        wamid: m.wamid,
+        contactId: command.contactId,
+        profileName: m.profileName,
+        sentAt: m.sentAt,
+        content: m.content,
+        replyTo: m.replyTo,
+        referral: m.referral,
+      },
+    });
+    if (status === 'pending_customer') {
+      events.push({ type: 'ConversationStatusChanged', data: { conversationId, from: 'pending_customer', to: 'pending_agent' } });
+      status = 'pending_agent';
+    }
+  }
+
+  for (const s of command.statuses) {
+    const key = `st:${s.wamid}:${s.kind}`;
+    if (seen(key)) continue;
+    seenNow.add(key);
+    // Statuses are facts about messages WhatsApp carried; Parley records every one (usage
+    // billing needs them) even for messages sent from outside Parley.
+    const base = {
+      wamid: s.wamid,
+      messageId: null,
+      conversationId: null,
+      recipientId: s.recipientId,
+      at: s.at,
+      pricing: s.pricing,
+      whatsappConversation: s.whatsappConversation,
+    };
+    if (s.kind === 'failed') {
+      const error = s.error ?? { code: 0, title: 'unknown error', details: null };
+      events.push({
+        type: 'MessageFailed',
+        data: { ...base, errorCode: error.code, errorTitle: error.title, errorDetails: error.details },
+      });
+    } else {
+      events.push({ type: statusEvent[s.kind], data: base });
+    }
+  }
+  return events;
+}
+
+/** Agents act on their own or unassigned conversations; supervisors and admins on any. */
+function ensureMayAct(by: ActingUser, conversation: Conversation) {
+  if (by.role === 'admin' || by.role === 'supervisor') return;
+  if (by.role !== 'agent') throw forbidden(`a ${by.role} cannot act on conversations`);
+  if (conversation.assigneeId !== null && conversation.assigneeId !== by.userId) {
+    throw forbidden('this conversation is assigned to another agent');
+  }
+}
+
+function ensureAssignable(target: TargetUser | null, id: string): TargetUser {
+  if (!target) throw unprocessable(`user ${id} not found in this tenant`);
+  if (target.role !== 'agent' && target.role !== 'supervisor' && target.role !== 'admin') {
+    throw unprocessable(`user ${id} is ${target.role}: conversations go to agents, supervisors or admins`);
+  }
+  return target;
+}
+
+type ConversationCommand = Exclude<ThreadCommand, { type: 'RecordWhatsAppActivity' }>;
+
+function decideOnConversation(command: ConversationCommand, state: ThreadState): ThreadEvent[] {
+  const { conversationId, by } = command;
+  const latest = state.status === 'none' ? null : state.current;
+  const isCurrent = latest !== null && latest.conversationId === conversationId;
+  const earlier = state.earlier.get(conversationId);
+  if (!isCurrent && !earlier) throw notFound(`conversation ${conversationId} not found`);
+
+  // Notes and CSAT may land on an earlier, closed conversation; the rest needs the latest.
+  if (command.type === 'AddNote') {
+    if (isCurrent) ensureMayAct(by, latest);
+    return [{ type: 'NoteAdded', data: { conversationId, noteId: command.noteId, body: command.body } }];
+  }
+  if (command.type === 'RecordCsat') {
+    if (isCurrent && state.status !== 'closed') throw conflict('CSAT is recorded once a conversation is closed');
+    if (isCurrent ? latest.csatRecorded : earlier?.csatRecorded) throw conflict('CSAT is already recorded for this conversation');
+    return [{ type: 'CsatRecorded', data: { conversationId, score: command.score, comment: command.comment } }];
+  }
+  if (!isCurrent || state.status === 'none') throw conflict('a newer conversation with this contact exists');
+  const c = state.current;
+  ensureMayAct(by, c);
+
+  if (command.type === 'Reopen') {
+    if (state.status !== 'closed') throw conflict(`conversation is ${state.status}, not closed`);
+    const to: OpenStatus = c.lastAssigneeId ? 'assigned' : c.teamId ? 'queued' : 'new';
+    return [{ type: 'ConversationReopened', data: { conversationId, to } }];
+  }
+  if (!isOpen(state)) throw conflict('conversation is closed: reopen it first');
+  const status = state.status;
+
+  switch (command.type) {
+    case 'SendMessage': {
+      if (command.content.type === 'text') {
+        const last = state.lastInboundAt ? Date.parse(state.lastInboundAt) : null;
+        if (last === null || command.now.getTime() - last > CUSTOMER_SERVICE_WINDOW_MS) {
+          throw unprocessable(
+            last === null
+              ? 'the customer has not written yet: only a template message can start the conversation'
+              : '24-hour customer service window is closed (last customer message more than 24 h ago): send a template message',
+          );
+        }
+      }
+      const events: ThreadEvent[] = [
+        { type: 'MessageQueued', data: { conversationId, messageId: command.messageId, content: command.content, senderType: 'agent' } },
+      ];
+      if (c.assigneeId && (status === 'assigned' || status === 'pending_agent')) {
+        events.push({ type: 'ConversationStatusChanged', data: { conversationId, from: status, to: 'pending_customer' } });
+      }
+      return events;
+    }
+    case 'Queue': {
+      if (!command.teamExists) throw unprocessable(`team ${command.teamId} not found in this tenant`);
+      if (c.assigneeId) throw conflict('conversation is assigned: transfer it to the team instead');
+      if (status === 'queued' && c.teamId === command.teamId) return [];
+      return [{ type: 'ConversationQueued', data: { conversationId, teamId: command.teamId, priority: c.priority } }];
+    }
+    case 'Assign': {
+      const agent = ensureAssignable(command.agent, command.agentId);
+      if (by.role === 'agent' && agent.userId !== by.userId) throw forbidden('agents can only assign conversations to themselves');
+      if (c.assigneeId === agent.userId) return [];
+      if (c.assigneeId) throw conflict('conversation is assigned to another agent: transfer it instead');
+      return [{ type: 'ConversationAssigned', data: { conversationId, agentId: agent.userId, teamId: c.teamId } }];
+    }
+    case 'Transfer': {
+      if (command.toAgentId === null && command.toTeamId === null) throw unprocessable('transfer needs an agent or a team');
+      if (command.toTeamId !== null && !command.toTeamExists) throw unprocessable(`team ${command.toTeamId} not found in this tenant`);
+      const agent = command.toAgentId === null ? null : ensureAssignable(command.toAgent, command.toAgentId);
+      if (agent && agent.userId === c.assigneeId && (command.toTeamId === null || command.toTeamId === c.teamId)) {
+        throw conflict('conversation is already with that agent');
+      }
+      return [
+        {
+          type: 'ConversationTransferred',
+          data: {
+            conversationId,
+            fromAgentId: c.assigneeId,
+            fromTeamId: c.teamId,
+            toAgentId: agent?.userId ?? null,
+            toTeamId: command.toTeamId,
+            note: command.note,
+          },
+        },
+      ];
+    }
+    case 'Unassign':
+      if (!c.assigneeId) throw conflict('conversation is not assigned');
+      return [{ type: 'ConversationUnassigned', data: { conversationId, agentId: c.assigneeId } }];
+    case 'SetStatus':
+      if (!c.assigneeId) throw conflict(`conversation is ${status}: assign it before moving it to ${command.to}`);
+      if (status === command.to) return [];
+      return [{ type: 'ConversationStatusChanged', data: { conversationId, from: status, to: command.to } }];
+    case 'SetPriority':
+      if (c.priority === command.priority) return [];
+      return [{ type: 'ConversationPriorityChanged', data: { conversationId, from: c.priority, to: command.priority } }];
+    case 'Tag':
+      return c.tags.has(command.tag) ? [] : [{ type: 'ConversationTagged', data: { conversationId, tag: command.tag } }];
+    case 'Untag':
+      return c.tags.has(command.tag) ? [{ type: 'ConversationUntagged', data: { conversationId, tag: command.tag } }] : [];
+    case 'Close':
+      return [{ type: 'ConversationClosed', data: { conversationId, reason: command.reason, outcome: command.outcome } }];
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * Evolve mutates the state it is given and returns it: the command handler folds into a
+ * state it owns (a cache entry guarded by a per-stream lock), and threads with thousands
+ * of messages would otherwise copy their sets on every event. Decide never mutates.
+ */
+function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
+  const withStatus = (status: ConversationStatus): ThreadState => {
+    if (state.status === 'none') return state;
+    return { ...state, status, current: state.current } as ThreadState;
+  };
+  switch (event.type) {
+    case 'ConversationOpened': {
+      const { conversationId, contactId, numberId, phoneNumberId } = event.data;
+      if (state.status !== 'none') state.earlier.set(state.current.conversationId, { csatRecorded: state.current.csatRecorded });
+      const current: Conversation = {
+        conversationId,
+        contactId,
+        numberId,
+        phoneNumberId,
+        priority: 'normal',
+        teamId: null,
+        assigneeId: null,
+        lastAssigneeId: null,
+        tags: new Set(),
+        csatRecorded: false,
+      };
+      return { lastSeq: state.lastSeq + 1, lastInboundAt: state.lastInboundAt, seen: state.seen, earlier: state.earlier, status: 'new', current };
+    }
+    case 'MessageReceived':
+      state.seen.add(`in:${event.data.wamid}`);
+      if (!state.lastInboundAt || event.data.sentAt > state.lastInboundAt) state.lastInboundAt = event.data.sentAt;
+      return state;
+    case 'MessageSent':
+    case 'MessageDelivered':
+    case 'MessageRead':
+    case 'MessageFailed': {
+      const kind = { MessageSent: 'sent', MessageDelivered: 'delivered', MessageRead: 'read', MessageFailed: 'failed' }[event.type];
+      state.seen.add(`st:${event.data.wamid}:${kind}`);
+      return state;
+    }
+    case 'MessageQueued':
+    case 'NoteAdded':
+      return state;
+    case 'ConversationQueued':
+      if (state.status === 'none') return state;
+      state.current.teamId = event.data.teamId;
+      state.current.priority = event.data.priority;
+      return withStatus('queued');
+    case 'ConversationAssigned':
+      if (state.status === 'none') return state;
+      state.current.assigneeId = event.data.agentId;
+      state.current.lastAssigneeId = event.data.agentId;
+      return state.status === 'new' || state.status === 'queued' ? withStatus('assigned') : state;
+    case 'ConversationTransferred':
+      if (state.status === 'none') return state;
+      state.current.assigneeId = event.data.toAgentId;
+      if (event.data.toAgentId) state.current.lastAssigneeId = event.data.toAgentId;
+      if (event.data.toTeamId) state.current.teamId = event.data.toTeamId;
+      return withStatus(event.data.toAgentId ? 'assigned' : 'queued');
+    case 'ConversationUnassigned':
+      if (state.status === 'none') return state;
+      state.current.assigneeId = null;
+      state.current.lastAssigneeId = null;
+      return withStatus(state.current.teamId ? 'queued' : 'new');
+    case 'ConversationStatusChanged':
+      return withStatus(event.data.to);
+    case 'ConversationPriorityChanged':
+      if (state.status !== 'none') state.current.priority = event.data.to;
+      return state;
+    case 'ConversationTagged':
+      if (state.status !== 'none') state.current.tags.add(event.data.tag);
+      return state;
+    case 'ConversationUntagged':
+      if (state.status !== 'none') state.current.tags.delete(event.data.tag);
+      return state;
+    case 'ConversationClosed':
+      if (state.status === 'none') return state;
+      state.current.assigneeId = null;
+      return withStatus('closed');
+    case 'ConversationReopened':
+      if (state.status === 'none') return state;
+      state.current.assigneeId = event.data.to === 'assigned' ? state.current.lastAssigneeId : null;
+      return withStatus(event.data.to);
+    case 'CsatRecorded': {
+      if (state.status !== 'none' && state.current.conversationId === event.data.conversationId) {
+        state.current.csatRecorded = true;
+      } else {
+        state.earlier.set(event.data.conversationId, { csatRecorded: true });
+      }
+      return state;
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+export const threadDecider: Decider<ThreadCommand, ThreadState, ThreadEvent> = {
+  initialState: () => ({ status: 'none', lastSeq: 0, lastInboundAt: null, seen: new Set(), earlier: new Map() }),
+  decide(command, state) {
+    return command.type === 'RecordWhatsAppActivity' ? decideActivity(command, state) : decideOnConversation(command, state);
+  },
+  evolve,
+};

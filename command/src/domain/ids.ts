@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+
+/**
+ * Deterministic identifiers. Everything WhatsApp may deliver twice (messages, statuses,
+ * contacts) gets ids derived from WhatsApp's own ids, so a redelivery produces the same
+ * events and the store's idempotent append turns it into a no-op.
+ */
+const NAMESPACE = '4f1d8a52-7c1e-4b6a-9a63-0c6f3e1b2d90';
+
+export const deterministicId = (...parts: string[]) => uuidv5(parts.join('\u001f'), NAMESPACE);
+
+/** Contacts are keyed on wa_id when WhatsApp gives one, else on the business-scoped user id. */
+export const contactIdFor = (tenantId: string, identity: { waId: string | null; userId: string | null }) =>
+  deterministicId('contact', tenantId, identity.waId ? `wa:${identity.waId}` : `user:${identity.userId ?? ''}`);
+
+export const numberIdFor = (phoneNumberId: string) => deterministicId('whatsapp-number', phoneNumberId);
+
+/**
+ * A thread holds every conversation of one contact on one WhatsApp number, in one
+ * stream: "at most one open conversation per contact and number" is then a rule of one
+ * aggregate, checked under one expected revision. Its key is 96 bits of a hash.
+ */
+export const threadKeyFor = (tenantId: string, phoneNumberId: string, contactId: string) =>
+  createHash('sha256').update(`${tenantId}|${phoneNumberId}|${contactId}`).digest('hex').slice(0, 24);
+
+export const streams = {
+  tenant: (tenantId: string) => `tenant-${tenantId}`,
+  whatsappNumber: (phoneNumberId: string) => `whatsapp_number-${phoneNumberId}`,
+  contact: (contactId: string) => `contact-${contactId}`,
+  thread: (threadKey: string) => `thread-${threadKey}`,
+};
+
+const SEQ_BITS = 26n;
+const MAX_SEQ = (1n << SEQ_BITS) - 1n;
+
+/**
+ * A conversation id is a UUIDv8 that carries its thread key (96 bits) and its number in
+ * the thread (26 bits), so any command on /v1/conversations/:id finds its stream
+ * without a lookup table.
+ */
+export function conversationIdFor(threadKey: string, seq: number): string {
+  const s = BigInt(seq);
+  if (s < 1n || s > MAX_SEQ) throw new RangeError(`conversation number out of range: ${seq}`);
+  const payload = (BigInt(`0x${threadKey}`) << SEQ_BITS) | s; // 122 bits
+  const hi48 = payload >> 74n;
+  const mid12 = (payload >> 62n) & 0xfffn;
+  const lo62 = payload & ((1n << 62n) - 1n);
+  const value = (hi48 << 80n) | (0x8n << 76n) | (mid12 << 64n) | (0b10n << 62n) | lo62;
+  const hex = value.toString(16).padStart(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function parseConversationId(id: string): { threadKey: string; seq: number } | null {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(id)) return null;
+  const value = BigInt(`0x${id.replace(/-/g, '')}`);
+  const hi48 = value >> 80n;
+  const mid12 = (value >> 64n) & 0xfffn;
+  const lo62 = value & ((1n << 62n) - 1n);
+  const payload = (hi48 << 74n) | (mid12 << 62n) | lo62;
+  const seq = Number(payload & MAX_SEQ);
+  if (seq < 1) return null;
+  return { threadKey: (payload >> SEQ_BITS).toString(16).padStart(24, '0'), seq };
+}

@@ -1,0 +1,128 @@
+import type { EventOf, UserRole } from '@parley/events';
+import { conflict, notFound, unprocessable } from '../errors.ts';
+import { assertNever, type Decider } from './decider.ts';
+
+/**
+ * The tenant aggregate: its users, their API keys and its teams. Small and read on every
+ * authenticated request (through a cache), so it holds only what commands check.
+ */
+export type TenantEvent = EventOf<
+  'TenantRegistered' | 'UserAdded' | 'ApiKeyIssued' | 'TeamCreated' | 'AgentAddedToTeam'
+>;
+
+export interface TenantUser {
+  userId: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  teams: Set<string>;
+}
+
+export type TenantState =
+  | { status: 'unregistered' }
+  | {
+      status: 'active';
+      tenantId: string;
+      name: string;
+      users: Map<string, TenantUser>;
+      /** keyId → { userId, secretSha256 } */
+      apiKeys: Map<string, { userId: string; secretSha256: string }>;
+      teams: Map<string, { name: string; members: Set<string> }>;
+    };
+
+interface NewUser {
+  userId: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  apiKey: { keyId: string; secretSha256: string };
+}
+
+export type TenantCommand =
+  | { type: 'RegisterTenant'; tenantId: string; name: string; admin: Omit<NewUser, 'role'> }
+  | { type: 'AddUser'; user: NewUser }
+  | { type: 'CreateTeam'; teamId: string; name: string }
+  | { type: 'AddAgentToTeam'; teamId: string; userId: string };
+
+const userEvents = (user: NewUser): TenantEvent[] => [
+  { type: 'UserAdded', data: { userId: user.userId, name: user.name, email: user.email, role: user.role } },
+  { type: 'ApiKeyIssued', data: { keyId: user.apiKey.keyId, userId: user.userId, secretSha256: user.apiKey.secretSha256 } },
+];
+
+const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
+  initialState: () => ({ status: 'unregistered' }),
+
+  decide(command, state) {
+    if (command.type === 'RegisterTenant') {
+      if (state.status !== 'unregistered') throw conflict('tenant already registered');
+      return [
+        { type: 'TenantRegistered', data: { tenantId: command.tenantId, name: command.name } },
+        ...userEvents({ ...command.admin, role: 'admin' }),
+      ];
+    }
+    if (state.status !== 'active') throw notFound('tenant not found');
+    switch (command.type) {
+      case 'AddUser': {
+        const { user } = command;
+        for (const u of state.users.values()) {
+          if (sameText(u.email, user.email)) throw conflict(`a user with email ${user.email} already exists`);
+        }
+        return userEvents(user);
+      }
+      case 'CreateTeam': {
+        for (const t of state.teams.values()) {
+          if (sameText(t.name, command.name)) throw conflict(`a team named "${command.name}" already exists`);
+        }
+        return [{ type: 'TeamCreated', data: { teamId: command.teamId, name: command.name } }];
+      }
+      case 'AddAgentToTeam': {
+        const team = state.teams.get(command.teamId);
+        if (!team) throw notFound(`team ${command.teamId} not found`);
+        const user = state.users.get(command.userId);
+        if (!user) throw unprocessable(`user ${command.userId} not found in this tenant`);
+        if (user.role !== 'agent' && user.role !== 'supervisor') {
+          throw unprocessable(`user ${command.userId} is ${user.role}: only agents and supervisors join teams`);
+        }
+        if (team.members.has(command.userId)) return [];
+        return [{ type: 'AgentAddedToTeam', data: { teamId: command.teamId, userId: command.userId } }];
+      }
+      default:
+        return assertNever(command);
+    }
+  },
+
+  evolve(state, event) {
+    if (event.type === 'TenantRegistered') {
+      return {
+        status: 'active',
+        tenantId: event.data.tenantId,
+        name: event.data.name,
+        users: new Map(),
+        apiKeys: new Map(),
+        teams: new Map(),
+      };
+    }
+    if (state.status !== 'active') return state;
+    // Evolve mutates a private copy-on-load state: the command handler never shares a
+    // state it is still folding, and a fold of hundreds of users stays linear.
+    switch (event.type) {
+      case 'UserAdded':
+        state.users.set(event.data.userId, { ...event.data, teams: new Set() });
+        return state;
+      case 'ApiKeyIssued':
+        state.apiKeys.set(event.data.keyId, { userId: event.data.userId, secretSha256: event.data.secretSha256 });
+        return state;
+      case 'TeamCreated':
+        state.teams.set(event.data.teamId, { name: event.data.name, members: new Set() });
+        return state;
+      case 'AgentAddedToTeam':
+        state.teams.get(event.data.teamId)?.members.add(event.data.userId);
+        state.users.get(event.data.userId)?.teams.add(event.data.teamId);
+        return state;
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Actor,
+  type EventStore,
+  EventMetadata,
+  eventCatalog,
+  isEventType,
+  type NewEvent,
+  PartialDuplicateAppendError,
+  type ParleyEvent,
+  type Position,
+  type RecordedEvent,
+  START,
+  WrongExpectedRevisionError,
+} from '@parley/events';
+import { conflict, notFound } from '../errors.ts';
+import type { Decider } from '../domain/decider.ts';
+
+/** Who caused a command, and when: the envelope of every event it produces. */
+export interface CommandContext {
+  tenantId: string;
+  actor: Actor;
+  correlationId: string;
+  causationId: string | null;
+  now: Date;
+  /** Event ids for the decided events; random unless the caller must be idempotent. */
+  eventId?: (event: ParleyEvent, index: number) => string;
+}
+
+export interface HandleResult<S, E> {
+  events: E[];
+  state: S;
+  /** Revision of the stream after the command (-1: still no stream). */
+  revision: number;
+  /** Position of the stream's last event: a read-your-writes token for the query API. */
+  position: Position;
+}
+
+interface Loaded<S> {
+  state: S;
+  revision: number;
+  position: Position;
+  /** Tenant of the stream's first event: a key of another tenant never sees the stream. */
+  tenantId: string | null;
+}
+
+export class EventDecodeError extends Error {
+  override readonly name = 'EventDecodeError';
+}
+
+/** Decodes a stored event into a catalog event, validating its data against the schema. */
+export function decodeEvent(recorded: RecordedEvent): { event: ParleyEvent; metadata: EventMetadata } {
+  if (!isEventType(recorded.type)) throw new EventDecodeError(`unknown event type ${recorded.type} at ${recorded.position}`);
+  const [, schema] = eventCatalog[recorded.type];
+  const data = schema.safeParse(recorded.data);
+  const metadata = EventMetadata.safeParse(recorded.metadata);
+  if (!data.success || !metadata.success) {
+    throw new EventDecodeError(`event ${recorded.eventId} (${recorded.type}) does not match its schema`);
+  }
+  return { event: { type: recorded.type, data: data.data } as ParleyEvent, metadata: metadata.data };
+}
+
+export function encodeEvent(event: ParleyEvent, eventId: string, context: CommandContext): NewEvent {
+  const [version, schema] = eventCatalog[event.type];
+  const metadata: EventMetadata = {
+    eventId,
+    tenantId: context.tenantId,
+    schemaVersion: version,
+    occurredAt: context.now.toISOString(),
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    actor: context.actor,
+  };
+  // The domain's output is checked like any other input: a bug here must not reach the log.
+  return { eventId, type: event.type, data: schema.parse(event.data), metadata };
+}
+
+export interface CommandHandlerOptions {
+  /** Aggregates kept folded in memory; a command then reads only the events after them. */
+  cacheSize?: number;
+  maxAttempts?: number;
+}
+
+/**
+ * All IO of a command: load the stream (from the cache, reading only newer events),
+ * decide, append with the expected revision, retry on a conflict. Commands on one stream
+ * queue behind each other in this process; other processes are caught by the expected
+ * revision.
+ */
+export class CommandHandler<C, S, E extends ParleyEvent> {
+  private readonly cache = new Map<string, Loaded<S>>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly cacheSize: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly decider: Decider<C, S, E>,
+    options: CommandHandlerOptions = {},
+  ) {
+    this.cacheSize = options.cacheSize ?? 20_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+  }
+
+  /** The cached fold, possibly behind the store: for lookups that re-read on a miss. */
+  peek(streamId: string): Loaded<S> | undefined {
+    return this.cache.get(streamId);
+  }
+
+  /** Current state of a stream, for lookups. */
+  async load(streamId: string): Promise<Loaded<S>> {
+    return this.withLock(streamId, () => this.refresh(streamId));
+  }
+
+  async handle(
+    streamId: string,
+    command: C,
+    context: CommandContext,
+    options: { tenantScoped?: boolean } = {},
+  ): Promise<HandleResult<S, E>> {
+    return this.withLock(streamId, async () => {
+      for (let attempt = 1; ; attempt++) {
+        const loaded = await this.refresh(streamId);
+        if (options.tenantScoped && loaded.tenantId !== null && loaded.tenantId !== context.tenantId) {
+          throw notFound('not found');
+        }
+        const events = this.decider.decide(command, loaded.state);
+        if (events.length === 0) {
+          return { events, state: loaded.state, revision: loaded.revision, position: loaded.position };
+        }
+        const encoded = events.map((e, i) => encodeEvent(e, context.eventId?.(e, i) ?? randomUUID(), context));
+        try {
+          const result = await this.store.appendToStream(streamId, encoded, {
+            expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
+          });
+          if (result.idempotent) {
+            // Already stored by an earlier delivery: the cache catches up on next load.
+            return { events: [], state: loaded.state, revision: loaded.revision, position: result.position };
+          }
+          let state = loaded.state;
+          for (const e of events) state = this.decider.evolve(state, e);
+          this.remember(streamId, {
+            state,
+            revision: result.nextExpectedRevision,
+            position: result.position,
+            tenantId: loaded.tenantId ?? context.tenantId,
+          });
+          return { events, state, revision: result.nextExpectedRevision, position: result.position };
+        } catch (error) {
+          const retryable = error instanceof WrongExpectedRevisionError || error instanceof PartialDuplicateAppendError;
+          if (!retryable) throw error;
+          if (attempt >= this.maxAttempts) throw conflict(`too many concurrent changes to ${streamId}: try again`);
+        }
+      }
+    });
+  }
+
+  /** Brings the cached fold up to date by reading only the events after it. */
+  private async refresh(streamId: string): Promise<Loaded<S>> {
+    const cached = this.cache.get(streamId);
+    const loaded: Loaded<S> = cached ?? { state: this.decider.initialState(), revision: -1, position: START, tenantId: null };
+    const newer = await this.store.readStream(streamId, { fromRevision: loaded.revision + 1 });
+    for (const recorded of newer) {
+      const { event, metadata } = decodeEvent(recorded);
+      loaded.state = this.decider.evolve(loaded.state, event as E);
+      loaded.revision = recorded.revision;
+      loaded.position = recorded.position;
+      loaded.tenantId ??= metadata.tenantId;
+    }
+    if (loaded.revision >= 0) this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  private remember(streamId: string, loaded: Loaded<S>) {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, loaded);
+    if (this.cache.size > this.cacheSize) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+
+  private async withLock<T>(streamId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(streamId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(streamId, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(streamId) === tail) this.locks.delete(streamId);
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import { CloseReason, OutboundContent, Priority, UserRole } from '@parley/events';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ConversationInput, Conversations } from '../application/conversations.ts';
+import type { Principal, Tenancy } from '../application/tenancy.ts';
+import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
+import type { CommandContext } from '../handling/command-handler.ts';
+import type { DeadLetters } from '../whatsapp/dead-letters.ts';
+import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
+import { Authenticator } from './authentication.ts';
+import { registerErrorHandler } from './error-handler.ts';
+
+export interface CommandApiDeps {
+  tenancy: Tenancy;
+  numbers: WhatsAppNumbers;
+  conversations: Conversations;
+  webhook: WebhookIngest;
+  deadLetters: DeadLetters;
+  platformAdminKey: string;
+  clock: () => Date;
+  logger?: boolean;
+}
+
+const Position = z.string().describe('Position of the last event written: pass it to the query API to read your writes');
+const Written = z.object({ position: Position, events: z.array(z.string()).describe('Types of the events appended (empty: nothing changed)') });
+const ErrorBody = z.object({ error: z.string(), message: z.string() });
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const Name = z.string().trim().min(1).max(200);
+const Email = z.email().max(320);
+const Id = z.uuid();
+const ConversationParams = z.object({ id: z.string().describe('Conversation id') });
+const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z.string().min(8).max(200).optional().describe('Retries with the same key store nothing twice'),
+});
+const Tag = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_\-:. ]+$/u, 'letters, digits, spaces and _-:. only');
+
+/**
+ * Conversation commands: one route each, from this one table. The schema validates the
+ * body, types the handler and documents the route.
+ */
+const conversationCommands = {
+  messages: {
+    summary: 'Send a message (free-form text inside the 24 h window, or an approved template)',
+    body: OutboundContent,
+    toInput: (b: z.infer<typeof OutboundContent>): ConversationInput => ({ type: 'SendMessage', content: b }),
+  },
+  queue: {
+    summary: 'Put the conversation in a team queue',
+    body: z.strictObject({ teamId: Id }),
+    toInput: (b: { teamId: string }): ConversationInput => ({ type: 'Queue', teamId: b.teamId }),
+  },
+  assign: {
+    summary: 'Assign to an agent (agents may take unassigned conversations for themselves)',
+    body: z.strictObject({ agentId: Id }),
+    toInput: (b: { agentId: string }): ConversationInput => ({ type: 'Assign', agentId: b.agentId }),
+  },
+  transfer: {
+    summary: 'Transfer to another agent and/or team',
+    body: z
+      .strictObject({ toAgentId: Id.nullable().default(null), toTeamId: Id.nullable().default(null), note: z.string().max(2000).nullable().default(null) })
+      .refine((b) => b.toAgentId !== null || b.toTeamId !== null, 'give toAgentId, toTeamId or both'),
+    toInput: (b: { toAgentId: string | null; toTeamId: string | null; note: string | null }): ConversationInput => ({ type: 'Transfer', ...b }),
+  },
+  unassign: {
+    summary: 'Take the conversation away from its agent (back to the team queue)',
+    body: z.strictObject({}),
+    toInput: (): ConversationInput => ({ type: 'Unassign' }),
+  },
+  status: {
+    summary: 'Move between assigned, pending_customer and pending_agent',
+    body: z.strictObject({ status: z.enum(['assigned', 'pending_customer', 'pending_agent']) }),
+    toInput: (b: { status: 'assigned' | 'pending_customer' | 'pending_agent' }): ConversationInput => ({ type: 'SetStatus', to: b.status }),
+  },
+  priority: {
+    summary: 'Change the priority',
+    body: z.strictObject({ priority: Priority }),
+    toInput: (b: { priority: Priority }): ConversationInput => ({ type: 'SetPriority', priority: b.priority }),
+  },
+  tags: {
+    summary: 'Add a tag',
+    body: z.strictObject({ tag: Tag }),
+    toInput: (b: { tag: string }): ConversationInput => ({ type: 'Tag', tag: b.tag }),
+  },
+  notes: {
+    summary: 'Add a private note (never sent, never a response)',
+    body: z.strictObject({ body: z.string().trim().min(1).max(10_000) }),
+    toInput: (b: { body: string }): ConversationInput => ({ type: 'AddNote', body: b.body }),
+  },
+  close: {
+    summary: 'Close with a reason and an optional business outcome',
+    body: z.strictObject({ reason: CloseReason, outcome: z.string().trim().min(1).max(64).nullable().default(null) }),
+    toInput: (b: { reason: CloseReason; outcome: string | null }): ConversationInput => ({ type: 'Close', ...b }),
+  },
+  reopen: {
+    summary: 'Reopen the latest, closed conversation (back to its agent, or its queue)',
+    body: z.strictObject({}),
+    toInput: (): ConversationInput => ({ type: 'Reopen' }),
+  },
+  csat: {
+    summary: 'Record the customer satisfaction score of a closed conversation',
+    body: z.strictObject({ score: z.number().int().min(1).max(5), comment: z.string().max(2000).nullable().default(null) }),
+    toInput: (b: { score: number; comment: string | null }): ConversationInput => ({ type: 'RecordCsat', ...b }),
+  },
+} as const;
+
+export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Parley command API', version: '1.0.0', description: 'Writes: every change becomes an event.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const auth = new Authenticator(deps.tenancy, deps.platformAdminKey);
+  const context = (request: FastifyRequest, principal: Pick<Principal, 'tenantId' | 'userId' | 'role'>): CommandContext => ({
+    tenantId: principal.tenantId,
+    actor: { type: principal.role === 'supervisor' || principal.role === 'admin' ? 'supervisor' : 'agent', id: principal.userId },
+    correlationId: request.id,
+    causationId: null,
+    now: deps.clock(),
+  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  api.post(
+    '/v1/tenants',
+    {
+      schema: {
+        summary: 'Register a tenant with its first admin (platform admin key)',
+        tags: ['tenants'],
+        body: z.strictObject({ name: Name, admin: z.strictObject({ name: Name, email: Email }) }),
+        response: { 201: z.object({ tenantId: Id, userId: Id, apiKey: z.string(), position: Position }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      auth.requirePlatformAdmin(request);
+      const result = await deps.tenancy.registerTenant(request.body, {
+        actor: { type: 'system', id: 'platform-admin' },
+        correlationId: request.id,
+        causationId: null,
+        now: deps.clock(),
+      });
+      return reply.status(201).send(result);
+    },
+  );
+
+  api.post(
+    '/v1/users',
+    {
+      schema: {
+        summary: 'Add a user; the answer carries the only copy of their API key',
+        tags: ['tenants'],
+        body: z.strictObject({ name: Name, email: Email, role: UserRole }),
+        response: { 201: z.object({ userId: Id, apiKey: z.string(), position: Position }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = await auth.require(request, ['admin']);
+      return reply.status(201).send(await deps.tenancy.addUser(request.body, context(request, principal)));
+    },
+  );
+
+  api.post(
+    '/v1/teams',
+    {
+      schema: {
+        summary: 'Create a team',
+        tags: ['tenants'],
+        body: z.strictObject({ name: Name }),
+        response: { 201: z.object({ teamId: Id, position: Position }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = await auth.require(request, ['admin']);
+      return reply.status(201).send(await deps.tenancy.createTeam(request.body, context(request, principal)));
+    },
+  );
+
+  api.post(
+    '/v1/teams/:id/agents',
+    {
+      schema: {
+        summary: 'Add an agent or supervisor to a team',
+        tags: ['tenants'],
+        params: z.object({ id: Id }),
+        body: z.strictObject({ userId: Id }),
+        response: { 200: z.object({ position: Position }), ...errors },
+      },
+    },
+    async (request) => {
+      const principal = await auth.require(request, ['admin']);
+      return deps.tenancy.addAgentToTeam(request.params.id, request.body.userId, context(request, principal));
+    },
+  );
+
+  api.post(
+    '/v1/whatsapp-numbers',
+    {
+      schema: {
+        summary: 'Connect a WhatsApp Business phone number (its webhooks are then accepted)',
+        tags: ['tenants'],
+        body: z.strictObject({
+          phoneNumberId: z.string().regex(/^\d{5,32}$/, 'digits only (Meta phone_number_id)'),
+          displayPhoneNumber: z.string().trim().min(5).max(32),
+          appSecret: z.string().min(16).max(256).describe('Meta app secret: signs the webhooks'),
+          verifyToken: z.string().min(8).max(256).describe('Token Meta echoes in the subscription handshake'),
+        }),
+        response: { 201: z.object({ numberId: Id, position: Position }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const principal = await auth.require(request, ['admin']);
+      return reply.status(201).send(await deps.numbers.connect(request.body, context(request, principal)));
+    },
+  );
+
+  for (const [path, command] of Object.entries(conversationCommands)) {
+    const spec = command as { summary: string; body: z.ZodType; toInput: (body: unknown) => ConversationInput };
+    api.post(
+      `/v1/conversations/:id/${path}`,
+      {
+        schema: {
+          summary: spec.summary,
+          tags: ['conversations'],
+          params: ConversationParams,
+          headers: IdempotencyHeaders,
+          body: spec.body,
+          response: {
+            200: Written.extend({ messageId: Id.optional(), noteId: Id.optional() }),
+            ...errors,
+          },
+        },
+      },
+      async (request) => {
+        const principal = await auth.require(request, ['admin', 'supervisor', 'agent']);
+        return deps.conversations.execute(
+          request.params.id,
+          principal,
+          spec.toInput(request.body),
+          context(request, principal),
+          request.headers['idempotency-key'] ?? null,
+        );
+      },
+    );
+  }
+
+  api.delete(
+    '/v1/conversations/:id/tags/:tag',
+    {
+      schema: {
+        summary: 'Remove a tag',
+        tags: ['conversations'],
+        params: ConversationParams.extend({ tag: Tag }),
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = await auth.require(request, ['admin', 'supervisor', 'agent']);
+      return deps.conversations.execute(
+        request.params.id,
+        principal,
+        { type: 'Untag', tag: request.params.tag },
+        context(request, principal),
+        null,
+      );
+    },
+  );
+
+  api.get(
+    '/v1/admin/webhook-dead-letters',
+    {
+      schema: {
+        summary: 'Webhook content kept but not acted on (platform admin key)',
+        tags: ['webhooks'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
+    },
+    async (request) => {
+      auth.requirePlatformAdmin(request);
+      return { items: await deps.deadLetters.list(request.query.limit) };
+    },
+  );
+
+  await app.register(async (webhooks) => {
+    // The signature covers the raw bytes: keep them, parse later.
+    webhooks.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    const hooks = webhooks.withTypeProvider<ZodTypeProvider>();
+
+    hooks.get(
+      '/webhooks/whatsapp',
+      {
+        schema: {
+          summary: "Meta's subscription handshake",
+          tags: ['webhooks'],
+          security: [],
+          querystring: z.looseObject({
+            'hub.mode': z.string(),
+            'hub.verify_token': z.string(),
+            'hub.challenge': z.string().max(1000),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        if (q['hub.mode'] !== 'subscribe' || !(await deps.numbers.isKnownVerifyToken(q['hub.verify_token']))) {
+          return reply.status(403).send({ error: 'forbidden', message: 'verify token does not match any connected number' });
+        }
+        return reply.type('text/plain').send(q['hub.challenge']);
+      },
+    );
+
+    hooks.post(
+      '/webhooks/whatsapp',
+      { schema: { summary: 'WhatsApp Cloud API webhook (signed with X-Hub-Signature-256)', tags: ['webhooks'], security: [] } },
+      async (request, reply) => {
+        const raw = request.body;
+        if (!Buffer.isBuffer(raw)) return reply.status(415).send({ error: 'bad_request', message: 'send application/json' });
+        const signature = request.headers['x-hub-signature-256'];
+        const outcome = await deps.webhook.ingest(raw, typeof signature === 'string' ? signature : undefined, request.id);
+        if (outcome.status !== 200) {
+          const error = outcome.status === 401 ? 'unauthorized' : 'bad_request';
+          return reply.status(outcome.status).send({ error, message: outcome.reason });
+        }
+        return reply.send({ ok: true, events: outcome.events, deadLetters: outcome.deadLetters, positions: outcome.positions });
+      },
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,269 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Actor, ParleyEvent, Position } from '@parley/events';
+import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
+import type { ThreadHandler } from '../application/conversations.ts';
+import { type ContactCommand, type ContactEvent, type ContactState } from '../domain/contact.ts';
+import type { InboundItem, StatusItem } from '../domain/conversation-thread.ts';
+import { contactIdFor, deterministicId, streams, threadKeyFor } from '../domain/ids.ts';
+import type { CommandHandler } from '../handling/command-handler.ts';
+import type { DeadLetter, DeadLetters } from './dead-letters.ts';
+import { type WebhookChangeValue, WebhookPayload, formatZodIssues, isMessagesChange } from './webhook-payload.ts';
+import {
+  contactProfileFor,
+  referral,
+  replyContext,
+  toInboundContent,
+  toStatusFacts,
+  toUnixInstant,
+} from './webhook-mapping.ts';
+
+export type IngestOutcome =
+  | { status: 200; positions: Position[]; events: number; deadLetters: number }
+  | { status: 400 | 401; reason: string };
+
+export type ContactHandler = CommandHandler<ContactCommand, ContactState, ContactEvent>;
+
+interface ThreadWork {
+  number: ConnectedNumber;
+  threadKey: string;
+  contactId: string;
+  identity: { waId: string | null; userId: string | null; profileName: string | null; wamid: string | null };
+  messages: InboundItem[];
+  statuses: StatusItem[];
+}
+
+const WHATSAPP: Actor = { type: 'system', id: 'whatsapp' };
+
+/** Finds the phone_number_ids a payload is for, without trusting anything else in it. */
+function phoneNumberIdsOf(body: unknown): string[] | null {
+  if (typeof body !== 'object' || body === null || !Array.isArray((body as { entry?: unknown }).entry)) return null;
+  const ids = new Set<string>();
+  for (const entry of (body as { entry: unknown[] }).entry) {
+    const changes = (entry as { changes?: unknown } | null)?.changes;
+    if (!Array.isArray(changes)) continue;
+    for (const change of changes) {
+      const id = (change as { value?: { metadata?: { phone_number_id?: unknown } } } | null)?.value?.metadata?.phone_number_id;
+      if (typeof id === 'string') ids.add(id);
+    }
+  }
+  return [...ids];
+}
+
+export function signatureMatches(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
+  if (!header?.startsWith('sha256=')) return false;
+  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  const expected = createHmac('sha256', appSecret).update(rawBody).digest();
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Turns one WhatsApp webhook delivery into events. Order of checks: find the numbers the
+ * payload is for (their app secrets sign it), verify the signature, validate, then
+ * append. Everything a redelivery would produce again has deterministic event ids, so
+ * WhatsApp's retries add nothing; the answer is 200 only once every append is durable.
+ */
+export class WebhookIngest {
+  constructor(
+    private readonly numbers: WhatsAppNumbers,
+    private readonly contacts: ContactHandler,
+    private readonly threads: ThreadHandler,
+    private readonly deadLetters: DeadLetters,
+    private readonly clock: () => Date,
+  ) {}
+
+  async ingest(rawBody: Buffer, signature: string | undefined, correlationId: string): Promise<IngestOutcome> {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      return { status: 400, reason: 'body is not valid JSON' };
+    }
+    const phoneNumberIds = phoneNumberIdsOf(body);
+    if (!phoneNumberIds || phoneNumberIds.length === 0) {
+      return { status: 400, reason: 'payload names no phone_number_id (entry[].changes[].value.metadata)' };
+    }
+
+    const resolved = await Promise.all(phoneNumberIds.map((id) => this.numbers.resolve(id)));
+    const known = new Map<string, ConnectedNumber>();
+    resolved.forEach((n, i) => n && known.set(phoneNumberIds[i]!, n));
+    // One app signs a delivery: every number in it that we know must accept the signature.
+    for (const number of known.values()) {
+      if (!signatureMatches(rawBody, signature, number.appSecret)) {
+        return { status: 401, reason: 'X-Hub-Signature-256 does not match the payload' };
+      }
+    }
+
+    const parsed = WebhookPayload.safeParse(body);
+    if (!parsed.success) return { status: 400, reason: formatZodIssues(parsed.error) };
+
+    const deadLetters: DeadLetter[] = [];
+    const work = new Map<string, ThreadWork>();
+    for (const entry of parsed.data.entry) {
+      for (const change of entry.changes) {
+        const phoneNumberId = (change.value as { metadata?: { phone_number_id?: string } }).metadata?.phone_number_id ?? null;
+        const number = phoneNumberId ? known.get(phoneNumberId) : undefined;
+        if (!number) {
+          deadLetters.push({ reason: 'unknown_phone_number_id', phoneNumberId, signatureVerified: false, detail: null, payload: change });
+          continue;
+        }
+        if (!isMessagesChange(change)) {
+          deadLetters.push({ reason: 'unhandled_field', phoneNumberId, signatureVerified: true, detail: change.field, payload: change });
+          continue;
+        }
+        this.collect(change.value, number, work, deadLetters);
+      }
+    }
+
+    await this.deadLetters.add(deadLetters);
+    const results = await Promise.all([...work.values()].map((w) => this.apply(w, correlationId)));
+    return {
+      status: 200,
+      positions: results.flatMap((r) => r.positions),
+      events: results.reduce((n, r) => n + r.events, 0),
+      deadLetters: deadLetters.length,
+    };
+  }
+
+  private collect(value: WebhookChangeValue, number: ConnectedNumber, work: Map<string, ThreadWork>, deadLetters: DeadLetter[]) {
+    const threadFor = (identity: { waId: string | null; userId: string | null; profileName: string | null }) => {
+      const contactId = contactIdFor(number.tenantId, identity);
+      const threadKey = threadKeyFor(number.tenantId, number.phoneNumberId, contactId);
+      let w = work.get(threadKey);
+      if (!w) {
+        w = { number, threadKey, contactId, identity: { ...identity, wamid: null }, messages: [], statuses: [] };
+        work.set(threadKey, w);
+      }
+      return w;
+    };
+
+    for (const message of value.messages ?? []) {
+      const profile = contactProfileFor(value, message);
+      const w = threadFor(profile);
+      if (profile.profileName) w.identity = { ...profile, wamid: message.id };
+      w.messages.push({
+        wamid: message.id,
+        messageId: deterministicId('message', number.tenantId, message.id),
+        sentAt: toUnixInstant(message.timestamp),
+        profileName: profile.profileName,
+        content: toInboundContent(message),
+        replyTo: replyContext(message),
+        referral: referral(message),
+      });
+    }
+    for (const status of value.statuses ?? []) {
+      const facts = toStatusFacts(status);
+      if (!facts) {
+        deadLetters.push({
+          reason: 'unhandled_status',
+          phoneNumberId: number.phoneNumberId,
+          signatureVerified: true,
+          detail: String(status.status),
+          payload: status,
+        });
+        continue;
+      }
+      threadFor({ waId: facts.recipientId, userId: null, profileName: null }).statuses.push(facts);
+    }
+    if (value.errors && value.errors.length > 0) {
+      deadLetters.push({
+        reason: 'whatsapp_errors',
+        phoneNumberId: number.phoneNumberId,
+        signatureVerified: true,
+        detail: null,
+        payload: value.errors,
+      });
+    }
+  }
+
+  private async apply(w: ThreadWork, correlationId: string): Promise<{ positions: Position[]; events: number }> {
+    const { tenantId } = w.number;
+    const now = this.clock();
+    const positions: Position[] = [];
+    let events = 0;
+    const context = (actor: Actor, eventId: (e: ParleyEvent, i: number) => string) => ({
+      tenantId,
+      actor,
+      correlationId,
+      causationId: null,
+      now,
+      eventId,
+    });
+
+    if (w.messages.length > 0) {
+      const customer: Actor = { type: 'customer', id: w.contactId };
+      const contact = await this.contacts.handle(
+        streams.contact(w.contactId),
+        { type: 'ObserveContact', contactId: w.contactId, ...w.identity },
+        context(customer, (e) =>
+          e.type === 'ContactCreated'
+            ? deterministicId('contact-created', w.contactId)
+            : deterministicId('contact-updated', w.contactId, w.identity.wamid ?? ''),
+        ),
+      );
+      positions.push(contact.position);
+      events += contact.events.length;
+      const received = await this.threads.handle(
+        streams.thread(w.threadKey),
+        {
+          type: 'RecordWhatsAppActivity',
+          threadKey: w.threadKey,
+          contactId: w.contactId,
+          numberId: w.number.numberId,
+          phoneNumberId: w.number.phoneNumberId,
+          messages: w.messages,
+          statuses: [],
+        },
+        context(customer, chainedIds(w.threadKey)),
+      );
+      positions.push(received.position);
+      events += received.events.length;
+    }
+    if (w.statuses.length > 0) {
+      const recorded = await this.threads.handle(
+        streams.thread(w.threadKey),
+        {
+          type: 'RecordWhatsAppActivity',
+          threadKey: w.threadKey,
+          contactId: w.contactId,
+          numberId: w.number.numberId,
+          phoneNumberId: w.number.phoneNumberId,
+          messages: [],
+          statuses: w.statuses,
+        },
+        context(WHATSAPP, chainedIds(w.threadKey)),
+      );
+      positions.push(recorded.position);
+      events += recorded.events.length;
+    }
+    return { positions, events };
+  }
+}
+
+/**
+ * Event ids for webhook-driven events: from WhatsApp's ids where the event has one, else
+ * chained to the event before it, so the same delivery always yields the same ids.
+ */
+function chainedIds(threadKey: string) {
+  const ids: string[] = [];
+  return (e: ParleyEvent, i: number): string => {
+    let id: string;
+    switch (e.type) {
+      case 'ConversationOpened':
+        id = deterministicId('opened', e.data.conversationId);
+        break;
+      case 'MessageReceived':
+        id = deterministicId('received', e.data.wamid);
+        break;
+      case 'MessageSent':
+      case 'MessageDelivered':
+      case 'MessageRead':
+      case 'MessageFailed':
+        id = deterministicId('status', e.data.wamid, e.type);
+        break;
+      default:
+        id = deterministicId('follows', ids[i - 1] ?? threadKey, e.type);
+    }
+    ids[i] = id;
+    return id;
+  };
+}

@@ -1,0 +1,267 @@
+import { z } from 'zod';
+
+/**
+ * The event catalog: one zod schema per event type. The schema version is stored in
+ * each event's metadata; a breaking change to a schema gets a new version and an
+ * upcaster, never an edit in place.
+ */
+
+const Id = z.uuid();
+const Text = (max: number) => z.string().min(1).max(max);
+
+export const UserRole = z.enum(['admin', 'supervisor', 'agent', 'analyst', 'billing']);
+export type UserRole = z.infer<typeof UserRole>;
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
+
+/** Lifecycle of an open conversation; `closed` is the end state. */
+export const ConversationStatus = z.enum(['new', 'queued', 'assigned', 'pending_customer', 'pending_agent', 'closed']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const CloseReason = z.enum(['resolved', 'no_response', 'abandoned', 'spam', 'duplicate', 'transferred', 'other']);
+export type CloseReason = z.infer<typeof CloseReason>;
+
+/** WhatsApp's unix-seconds timestamp, kept as an ISO instant. */
+const Instant = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------- tenancy
+
+const TenantRegistered = z.object({ tenantId: Id, name: Text(200) });
+const UserAdded = z.object({ userId: Id, name: Text(200), email: z.email().max(320), role: UserRole });
+/** The key itself is never stored: only the SHA-256 of its secret part. */
+const ApiKeyIssued = z.object({ keyId: Id, userId: Id, secretSha256: z.string().regex(/^[0-9a-f]{64}$/) });
+const TeamCreated = z.object({ teamId: Id, name: Text(200) });
+const AgentAddedToTeam = z.object({ teamId: Id, userId: Id });
+const WhatsAppNumberConnected = z.object({
+  /** Repeated from the envelope: the stream is platform-wide, and ownership is the fact recorded. */
+  tenantId: Id,
+  numberId: Id,
+  phoneNumberId: Text(64),
+  displayPhoneNumber: Text(32),
+  /** AES-256-GCM sealed with the platform secret key: needed in clear to check signatures. */
+  appSecretSealed: Text(1000),
+  verifyTokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+// ---------------------------------------------------------------- contacts
+
+const ContactCreated = z.object({
+  contactId: Id,
+  /** Phone-based WhatsApp id; empty for username-only users (2026+). */
+  waId: z.string().max(32).nullable(),
+  /** Business-scoped user id (2026+). */
+  userId: z.string().max(128).nullable(),
+  profileName: z.string().max(200).nullable(),
+});
+const ContactUpdated = z.object({ contactId: Id, profileName: z.string().max(200).nullable() });
+
+// ---------------------------------------------------------------- message content
+
+const Media = z.object({
+  mediaId: Text(200),
+  mimeType: Text(200),
+  sha256: z.string().max(200).nullable(),
+  caption: z.string().max(4096).nullable(),
+});
+
+export const InboundContent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), body: z.string().max(65536) }),
+  Media.extend({ type: z.literal('image') }),
+  Media.extend({ type: z.literal('video') }),
+  Media.extend({ type: z.literal('audio'), voice: z.boolean() }),
+  Media.extend({ type: z.literal('document'), filename: z.string().max(1000).nullable() }),
+  Media.extend({ type: z.literal('sticker'), animated: z.boolean() }),
+  z.object({
+    type: z.literal('location'),
+    latitude: z.number().min(-90).max(90),
+    longitude: z.number().min(-180).max(180),
+    name: z.string().max(1000).nullable(),
+    address: z.string().max(1000).nullable(),
+  }),
+  z.object({
+    type: z.literal('contacts'),
+    contacts: z
+      .array(
+        z.object({
+          formattedName: z.string().max(1000),
+          phones: z.array(z.object({ phone: z.string().max(64), waId: z.string().max(64).nullable(), type: z.string().max(64).nullable() })),
+          emails: z.array(z.object({ email: z.string().max(320), type: z.string().max(64).nullable() })),
+          organization: z.string().max(1000).nullable(),
+          urls: z.array(z.string().max(2000)),
+        }),
+      )
+      .min(1),
+  }),
+  z.object({
+    type: z.literal('interactive'),
+    replyType: z.enum(['button_reply', 'list_reply', 'nfm_reply']),
+    replyId: z.string().max(1000).nullable(),
+    title: z.string().max(1000).nullable(),
+    description: z.string().max(1000).nullable(),
+    /** Flow answers (nfm_reply) as WhatsApp sends them: a JSON string. */
+    responseJson: z.string().max(65536).nullable(),
+  }),
+  z.object({ type: z.literal('button'), text: z.string().max(1000), payload: z.string().max(1000).nullable() }),
+  /** A removed reaction has no emoji. */
+  z.object({ type: z.literal('reaction'), targetWamid: Text(200), emoji: z.string().max(32).nullable() }),
+  z.object({
+    type: z.literal('unsupported'),
+    /** The type WhatsApp named (e.g. "unsupported", "order", "system", or a type newer than this catalog). */
+    originalType: Text(64),
+    errors: z.array(z.object({ code: z.number().int(), title: z.string().max(1000) })),
+  }),
+]);
+export type InboundContent = z.infer<typeof InboundContent>;
+export type InboundMessageType = InboundContent['type'];
+
+export const OutboundContent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), body: z.string().min(1).max(4096), previewUrl: z.boolean().default(false) }),
+  z.object({
+    type: z.literal('template'),
+    name: z.string().min(1).max(512),
+    languageCode: z.string().min(2).max(15),
+    /** Template components exactly as the Cloud API takes them. */
+    components: z.array(z.record(z.string(), z.unknown())).max(20).default([]),
+  }),
+]);
+export type OutboundContent = z.infer<typeof OutboundContent>;
+
+// ---------------------------------------------------------------- messages
+
+const MessageReceived = z.object({
+  conversationId: Id,
+  messageId: Id,
+  wamid: Text(200),
+  contactId: Id,
+  /** Profile name as WhatsApp sent it with this message. */
+  profileName: z.string().max(200).nullable(),
+  /** When WhatsApp says the customer sent it. */
+  sentAt: Instant,
+  content: InboundContent,
+  /** Set when the customer replied to an earlier message. */
+  replyTo: z.object({ wamid: Text(200), from: z.string().max(64).nullable() }).nullable(),
+  /** Click-to-WhatsApp ad entry: opens a free 72 h entry-point window. */
+  referral: z.record(z.string(), z.unknown()).nullable(),
+});
+
+const MessageQueued = z.object({
+  conversationId: Id,
+  messageId: Id,
+  content: OutboundContent,
+  /** Messages by a bot or an automation are not human responses. */
+  senderType: z.enum(['agent', 'bot', 'system']),
+});
+
+export const PricingCategory = z.string().min(1).max(64);
+/** What the status webhook says about billing; usage billing reads it. */
+const Pricing = z.object({
+  billable: z.boolean().nullable(),
+  pricingModel: z.string().max(32).nullable(),
+  /** marketing, utility, authentication, authentication_international, service, ... */
+  category: PricingCategory.nullable(),
+  /** regular, free_customer_service, free_entry_point */
+  type: z.string().max(64).nullable(),
+});
+
+const StatusBase = z.object({
+  wamid: Text(200),
+  /** Our message id when the wamid belongs to a message Parley sent; null for messages sent elsewhere. */
+  messageId: Id.nullable(),
+  conversationId: Id.nullable(),
+  recipientId: z.string().max(128),
+  /** When WhatsApp says the status happened. */
+  at: Instant,
+  pricing: Pricing.nullable(),
+  /** WhatsApp's own conversation (billing window) the message counted in. */
+  whatsappConversation: z
+    .object({ id: Text(200), originType: z.string().max(64).nullable(), expiresAt: Instant.nullable() })
+    .nullable(),
+});
+
+const MessageSent = StatusBase;
+const MessageDelivered = StatusBase;
+const MessageRead = StatusBase;
+const MessageFailed = StatusBase.extend({
+  errorCode: z.number().int(),
+  errorTitle: z.string().max(1000),
+  errorDetails: z.string().max(4000).nullable(),
+});
+
+// ---------------------------------------------------------------- conversations
+
+const ConversationOpened = z.object({
+  conversationId: Id,
+  contactId: Id,
+  numberId: Id,
+  phoneNumberId: Text(64),
+  /** Who started it: an inbound customer message, or the business. */
+  origin: z.enum(['inbound', 'outbound']),
+});
+const ConversationQueued = z.object({ conversationId: Id, teamId: Id, priority: Priority });
+const ConversationAssigned = z.object({ conversationId: Id, agentId: Id, teamId: Id.nullable() });
+const ConversationTransferred = z.object({
+  conversationId: Id,
+  fromAgentId: Id.nullable(),
+  fromTeamId: Id.nullable(),
+  toAgentId: Id.nullable(),
+  toTeamId: Id.nullable(),
+  note: z.string().max(2000).nullable(),
+});
+const ConversationUnassigned = z.object({ conversationId: Id, agentId: Id });
+const ConversationStatusChanged = z.object({ conversationId: Id, from: ConversationStatus, to: ConversationStatus });
+const ConversationPriorityChanged = z.object({ conversationId: Id, from: Priority, to: Priority });
+const ConversationTagged = z.object({ conversationId: Id, tag: Text(64) });
+const ConversationUntagged = z.object({ conversationId: Id, tag: Text(64) });
+/** Private: never sent to the customer, never a response. */
+const NoteAdded = z.object({ conversationId: Id, noteId: Id, body: Text(10000) });
+const ConversationClosed = z.object({
+  conversationId: Id,
+  reason: CloseReason,
+  /** Business outcome, e.g. sale, no_sale, information, complaint. */
+  outcome: z.string().max(64).nullable(),
+});
+const ConversationReopened = z.object({ conversationId: Id, to: ConversationStatus });
+const CsatRecorded = z.object({ conversationId: Id, score: z.number().int().min(1).max(5), comment: z.string().max(2000).nullable() });
+
+/** name → [schema version, data schema]. Types are inferred from this one list. */
+export const eventCatalog = {
+  TenantRegistered: [1, TenantRegistered],
+  UserAdded: [1, UserAdded],
+  ApiKeyIssued: [1, ApiKeyIssued],
+  TeamCreated: [1, TeamCreated],
+  AgentAddedToTeam: [1, AgentAddedToTeam],
+  WhatsAppNumberConnected: [1, WhatsAppNumberConnected],
+  ContactCreated: [1, ContactCreated],
+  ContactUpdated: [1, ContactUpdated],
+  ConversationOpened: [1, ConversationOpened],
+  MessageReceived: [1, MessageReceived],
+  MessageQueued: [1, MessageQueued],
+  MessageSent: [1, MessageSent],
+  MessageDelivered: [1, MessageDelivered],
+  MessageRead: [1, MessageRead],
+  MessageFailed: [1, MessageFailed],
+  ConversationQueued: [1, ConversationQueued],
+  ConversationAssigned: [1, ConversationAssigned],
+  ConversationTransferred: [1, ConversationTransferred],
+  ConversationUnassigned: [1, ConversationUnassigned],
+  ConversationStatusChanged: [1, ConversationStatusChanged],
+  ConversationPriorityChanged: [1, ConversationPriorityChanged],
+  ConversationTagged: [1, ConversationTagged],
+  ConversationUntagged: [1, ConversationUntagged],
+  NoteAdded: [1, NoteAdded],
+  ConversationClosed: [1, ConversationClosed],
+  ConversationReopened: [1, ConversationReopened],
+  CsatRecorded: [1, CsatRecorded],
+} as const satisfies Record<string, readonly [number, z.ZodType]>;
+
+export type EventType = keyof typeof eventCatalog;
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T][1]>;
+
+/** A domain event as deciders produce and evolvers consume it. */
+export type ParleyEvent = { [T in EventType]: { type: T; data: EventData<T> } }[EventType];
+export type EventOf<T extends EventType> = Extract<ParleyEvent, { type: T }>;
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(eventCatalog, type);

@@ -1,0 +1,5 @@
+export * from './store/event-store.ts';
+export { createPostgresEventStore, type PostgresEventStore, type PostgresEventStoreOptions } from './store/postgres-event-store.ts';
+export { createEventStoreDbEventStore, type EventStoreDbOptions } from './store/eventstoredb-event-store.ts';
+export * from './catalog/envelope.ts';
+export * from './catalog/events.ts';

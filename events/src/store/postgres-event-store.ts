@@ -1,0 +1,324 @@
+import pg from 'pg';
+import {
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogFilter,
+  type NewEvent,
+  PartialDuplicateAppendError,
+  type Position,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  START,
+  type SubscribeOptions,
+  type Subscription,
+  WrongExpectedRevisionError,
+} from './event-store.ts';
+import { migrateEventStore, NOTIFY_CHANNEL } from './postgres-schema.ts';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  /** Connections for reads and appends. */
+  poolSize?: number;
+  /** Upper bound of events sent to PostgreSQL in one group commit. */
+  maxBatchEvents?: number;
+  /** Safety net should a notification be lost; subscribers otherwise wake on NOTIFY only. */
+  idleRecheckMs?: number;
+}
+
+interface PendingAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: readonly NewEvent[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type AppendOutcome =
+  | { ok: true; pos: number | string; rev: number | string; dup: boolean }
+  | { ok: false; err: 'wrong_revision'; actual: number }
+  | { ok: false; err: 'partial_duplicate' };
+
+interface EventRow {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: unknown;
+  recorded_at: Date;
+}
+
+const toPosition = (n: bigint | number | string): Position => String(n) as Position;
+const positionValue = (p: Position | undefined): bigint => (p === undefined || p === START ? 0n : BigInt(p));
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_id,
+  revision: Number(row.stream_revision),
+  position: toPosition(row.global_position),
+  type: row.event_type,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+const EVENT_COLUMNS = 'global_position, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Batches concurrent appends into one `parley_append` call (group commit). While one
+ * batch is committing, new appends queue up; the next batch takes all of them. A lone
+ * writer therefore pays no added latency, and N concurrent writers share one commit.
+ */
+class GroupCommitter {
+  private queue: PendingAppend[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly maxBatchEvents: number,
+  ) {}
+
+  append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, expected, events, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const ids = new Set<string>();
+    const rest: PendingAppend[] = [];
+    let size = 0;
+    for (const p of this.queue) {
+      // An event id may stand in one request of a call only (concurrent webhook
+      // redeliveries carry the same ids): a colliding request waits for the next batch,
+      // where the first one's events are stored and it becomes an idempotent no-op.
+      const collides = p.events.some((e) => ids.has(e.eventId));
+      if (collides || (batch.length > 0 && size + p.events.length > this.maxBatchEvents)) {
+        rest.push(p);
+        continue;
+      }
+      for (const e of p.events) ids.add(e.eventId);
+      size += p.events.length;
+      batch.push(p);
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        const payload = JSON.stringify(
+          batch.map((p) => ({
+            s: p.streamId,
+            x: p.expected,
+            e: p.events.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+          })),
+        );
+        let outcomes: AppendOutcome[];
+        try {
+          const res = await this.pool.query<{ r: AppendOutcome[] }>('SELECT parley_append($1::jsonb) AS r', [payload]);
+          outcomes = res.rows[0]?.r ?? [];
+        } catch (error) {
+          // The batch is one transaction: nothing of it was stored, every caller may retry.
+          for (const p of batch) p.reject(error);
+          continue;
+        }
+        batch.forEach((p, i) => {
+          const o = outcomes[i];
+          if (!o) p.reject(new Error('event store returned no outcome for an append'));
+          else if (o.ok) p.resolve({ nextExpectedRevision: Number(o.rev), position: toPosition(o.pos), idempotent: o.dup });
+          else if (o.err === 'wrong_revision') p.reject(new WrongExpectedRevisionError(p.streamId, p.expected, o.actual));
+          else p.reject(new PartialDuplicateAppendError(p.streamId));
+        });
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+}
+
+/** One LISTEN connection per store; subscribers wait on it for the head to move. */
+class HeadWatcher {
+  private head = 0n;
+  private waiters = new Set<{ after: bigint; wake: () => void }>();
+  private client: pg.Client | undefined;
+  private starting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly connectionString: string,
+    private readonly readHead: () => Promise<bigint>,
+  ) {}
+
+  private start(): Promise<void> {
+    this.starting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      client.on('notification', (msg) => {
+        if (msg.payload) this.advance(BigInt(msg.payload));
+      });
+      client.on('error', () => {
+        // The connection dropped: listen again, then re-read the head so that nothing
+        // committed while we were deaf stays unseen.
+        this.client = undefined;
+        this.starting = undefined;
+        if (!this.closed) setTimeout(() => void this.start().catch(() => undefined), 200).unref();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.client = client;
+      this.advance(await this.readHead());
+    })();
+    return this.starting;
+  }
+
+  private advance(head: bigint) {
+    if (head <= this.head) return;
+    this.head = head;
+    for (const w of this.waiters) if (head > w.after) w.wake();
+  }
+
+  /** Resolves once the log's head is past `after`, after `maxWaitMs`, or on close. */
+  async waitPast(after: bigint, maxWaitMs: number, signal: { closed: boolean; wake?: () => void }): Promise<void> {
+    await this.start();
+    if (this.head > after || signal.closed) return;
+    await new Promise<void>((resolve) => {
+      const waiter = {
+        after,
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          signal.wake = undefined;
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, maxWaitMs);
+      signal.wake = waiter.wake;
+      this.waiters.add(waiter);
+    });
+  }
+
+  async close() {
+    this.closed = true;
+    for (const w of this.waiters) w.wake();
+    await this.client?.end().catch(() => undefined);
+  }
+}
+
+export interface PostgresEventStore extends EventStore {
+  readonly pool: pg.Pool;
+}
+
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  await migrateEventStore(pool);
+
+  const committer = new GroupCommitter(pool, options.maxBatchEvents ?? 2000);
+  const idleRecheckMs = options.idleRecheckMs ?? 30_000;
+
+  const headPositionValue = async (): Promise<bigint> => {
+    const res = await pool.query<{ h: string }>('SELECT coalesce(max(global_position), 0) AS h FROM events');
+    return BigInt(res.rows[0]?.h ?? '0');
+  };
+  const watcher = new HeadWatcher(options.connectionString, headPositionValue);
+
+  const filterSql = (filter: LogFilter | undefined, params: unknown[]): string => {
+    const clauses: string[] = [];
+    if (filter?.eventTypes) {
+      params.push(filter.eventTypes);
+      clauses.push(`event_type = ANY($${params.length}::text[])`);
+    }
+    if (filter?.streamPrefixes) {
+      params.push(filter.streamPrefixes.map((p) => `${escapeLike(p)}%`));
+      clauses.push(`stream_id LIKE ANY($${params.length}::text[])`);
+    }
+    return clauses.length ? `AND ${clauses.join(' AND ')}` : '';
+  };
+
+  const readAll = async ({ after = START, maxCount = 1000, filter }: ReadAllOptions = {}): Promise<ReadAllResult> => {
+    const params: unknown[] = [positionValue(after).toString(), maxCount];
+    const where = filterSql(filter, params);
+    // One statement, one snapshot: the head read here bounds what the page could have
+    // contained, so a short page lets the checkpoint jump to it.
+    const res = await pool.query<EventRow & { head: string }>(
+      `SELECT h.head, e.* FROM (SELECT coalesce(max(global_position), 0) AS head FROM events) h
+       LEFT JOIN LATERAL (
+         SELECT ${EVENT_COLUMNS} FROM events
+         WHERE global_position > $1 AND global_position <= h.head ${where}
+         ORDER BY global_position LIMIT $2
+       ) e ON true`,
+      params,
+    );
+    const events = res.rows.filter((r) => r.global_position !== null).map(toRecorded);
+    const head = res.rows[0]?.head ?? '0';
+    const last = events.at(-1);
+    const next = events.length < maxCount ? toPosition(BigInt(head) > positionValue(after) ? head : positionValue(after)) : (last?.position ?? after);
+    return { events, next };
+  };
+
+  const subscribeToAll = ({ after = START, filter, batchSize = 500 }: SubscribeOptions = {}): Subscription => {
+    const signal: { closed: boolean; wake?: () => void } = { closed: false };
+    async function* iterate(): AsyncGenerator<RecordedEvent> {
+      let checkpoint = after;
+      while (!signal.closed) {
+        const page = await readAll({ after: checkpoint, maxCount: batchSize, filter });
+        for (const event of page.events) {
+          if (signal.closed) return;
+          yield event;
+        }
+        checkpoint = page.next;
+        if (page.events.length < batchSize) await watcher.waitPast(positionValue(checkpoint), idleRecheckMs, signal);
+      }
+    }
+    const generator = iterate();
+    return {
+      [Symbol.asyncIterator]: () => generator,
+      async close() {
+        signal.closed = true;
+        signal.wake?.();
+        await generator.return(undefined);
+      },
+    };
+  };
+
+  return {
+    pool,
+    async appendToStream(streamId, events, { expectedRevision = 'any' } = {}) {
+      const ids = new Set(events.map((e) => e.eventId));
+      if (ids.size !== events.length) throw new TypeError(`append to ${streamId}: the same event id appears twice`);
+      return committer.append(streamId, expectedRevision, events);
+    },
+    async readStream(streamId, { fromRevision = 0, maxCount = 1_000_000 }: ReadStreamOptions = {}) {
+      const res = await pool.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_revision >= $2
+         ORDER BY stream_revision LIMIT $3`,
+        [streamId, fromRevision, maxCount],
+      );
+      return res.rows.map(toRecorded);
+    },
+    readAll,
+    subscribeToAll,
+    async headPosition() {
+      return toPosition(await headPositionValue());
+    },
+    comparePositions(a, b) {
+      const d = positionValue(a) - positionValue(b);
+      return d < 0n ? -1 : d > 0n ? 1 : 0;
+    },
+    async close() {
+      await watcher.close();
+      await pool.end();
+    },
+  };
+}

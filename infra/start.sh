@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm start`: services up, local secrets made once, the platform started with demo data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash infra/ensure-services.sh
+
+mkdir -p .data
+if [[ ! -f .data/parley.env ]]; then
+  # Secrets for this machine only: the platform admin key and the key that seals app secrets.
+  umask 077
+  {
+    echo "PARLEY_ADMIN_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' )"
+    echo "PARLEY_SECRET_KEY=$(head -c 32 /dev/urandom | base64)"
+  } > .data/parley.env
+fi
+set -a
+# shellcheck disable=SC1091
+. .data/parley.env
+set +a
+export PARLEY_DATABASE_URL="${PARLEY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/parley}"
+export PARLEY_DEMO_FILE="${PARLEY_DEMO_FILE:-.data/demo.json}"
+
+db=$(basename "${PARLEY_DATABASE_URL%%\?*}")
+if ! psql "${PARLEY_DATABASE_URL%/*}/postgres" -Atqc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
+  psql "${PARLEY_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db\""
+  rm -f "$PARLEY_DEMO_FILE" # a new database has no demo yet
+fi
+exec npx tsx command/src/main.ts

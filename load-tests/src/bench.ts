@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: the event store's append throughput and the webhook's ingest rate,
+ * each next to its ceiling measured in the same run on the same PostgreSQL:
+ *   1. raw INSERT throughput (the ceiling: one row or ten per transaction, 1/8/32 writers),
+ *   2. PostgreSQL event store appends (single events and batches of 10, 1/8/32 writers),
+ *   3. signed webhook ingest against the command API running as its own process
+ *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario).
+ * Prints a markdown table; docs/benchmarks.md quotes it with the command.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createPostgresEventStore, type NewEvent } from '@parley/events';
+import { createTestDatabase } from '@parley/events/testing';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const SECONDS = Number(args.get('seconds') ?? 4);
+const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
+const CONCURRENCY = [1, 8, 32];
+const only = args.get('only'); // "append" | "webhook"
+
+interface Row {
+  what: string;
+  writers: number;
+  perCall: number;
+  rate: number;
+  ceiling?: number;
+}
+
+/** Runs `work` from `writers` loops for `seconds`, counting the rows each call reports. */
+async function measure(writers: number, seconds: number, work: (w: number) => Promise<number>): Promise<number> {
+  let rows = 0;
+  const until = Date.now() + seconds * 1000;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      while (Date.now() < until) {
+        const done = await work(w); // not `rows += await ...`: that reads `rows` before the await
+        rows += done;
+      }
+    }),
+  );
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return rows / elapsed;
+}
+
+async function rawInsertCeiling(url: string, writers: number, perCall: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: writers });
+  await pool.query(`DROP TABLE IF EXISTS raw_insert; CREATE TABLE raw_insert (
+    id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload jsonb NOT NULL)`);
+  const payload = JSON.stringify({ type: 'MessageReceived', body: 'x'.repeat(200) });
+  const values = Array.from({ length: perCall }, (_, i) => `($${i * 2 + 1}, $${i * 2 + 2})`).join(', ');
+  const sql = `INSERT INTO raw_insert (event_id, payload) VALUES ${values}`;
+  const rate = await measure(writers, SECONDS, async () => {
+    await pool.query(sql, Array.from({ length: perCall }, () => [randomUUID(), payload]).flat());
+    return perCall;
+  });
+  await pool.end();
+  return rate;
+}
+
+async function storeAppends(url: string, writers: number, perCall: number): Promise<number> {
+  const store = await createPostgresEventStore({ connectionString: url });
+  const data = { body: 'x'.repeat(200) };
+  const revisions = new Map<number, number>();
+  const prefix = randomBytes(4).toString('hex');
+  const rate = await measure(writers, SECONDS, async (w) => {
+    const events: NewEvent[] = Array.from({ length: perCall }, () => ({
+      eventId: randomUUID(),
+      type: 'MessageReceived',
+      data,
+      metadata: { tenantId: 'bench' },
+    }));
+    // Each writer owns a stream and appends with its exact expected revision, as command handlers do.
+    const expected = revisions.get(w) ?? 'no_stream';
+    const result = await store.appendToStream(`bench-${prefix}-${w}`, events, { expectedRevision: expected });
+    revisions.set(w, result.nextExpectedRevision);
+    return perCall;
+  });
+  await store.close();
+  return rate;
+}
+
+async function startCommandApi(url: string, port: number, adminKey: string): Promise<ChildProcess> {
+  const child = spawn('npx', ['tsx', 'command/src/main.ts'], {
+    env: {
+      ...process.env,
+      PARLEY_DATABASE_URL: url,
+      PARLEY_ADMIN_KEY: adminKey,
+      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
+      COMMAND_PORT: String(port),
+      PARLEY_DEMO_FILE: '',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  for (let i = 0; i < 200 && !out.includes('command API'); i++) await sleep(100);
+  if (!out.includes('command API')) throw new Error(`command API did not start: ${out}`);
+  return child;
+}
+
+async function webhookIngest(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number; requests: number }> {
+  const port = 3901;
+  const adminKey = randomBytes(16).toString('hex');
+  const api = await startCommandApi(url, port, adminKey);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const post = async (path: string, body: unknown, key: string) => {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, string>;
+    };
+    const tenant = await post('/v1/tenants', { name: 'Bench', admin: { name: 'B', email: 'b@bench.test' } }, adminKey);
+    const appSecret = randomBytes(24).toString('hex');
+    const phoneNumberId = '555000111222';
+    await post('/v1/whatsapp-numbers', { phoneNumberId, displayPhoneNumber: '+1 555 0000', appSecret, verifyToken: 'bench-verify' }, tenant.apiKey!);
+
+    const contacts = 2000;
+    let n = 0;
+    const body = () => {
+      n += 1;
+      const from = String(5215500000000 + (n % contacts));
+      const raw = JSON.stringify(
+        webhookEnvelope({ phoneNumberId, contacts: [{ waId: from, name: `Customer ${n % contacts}` }], messages: [textMessage({ from, body: `message ${n}` })] }),
+      );
+      return { raw, signature: signBody(raw, appSecret) };
+    };
+    const run = (seconds: number) =>
+      autocannon({
+        url: `${base}/webhooks/whatsapp`,
+        connections: 64,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req) => {
+              const { raw, signature } = body();
+              return { ...req, body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+            },
+          },
+        ],
+      });
+    await run(3); // warm-up: JIT, caches, first message of every contact
+    const result = await run(WEBHOOK_SECONDS);
+    return {
+      rps: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      errors: result.errors + result.non2xx + result.timeouts,
+      requests: result.requests.total,
+    };
+  } finally {
+    if (api.pid) process.kill(-api.pid, 'SIGTERM');
+    await once(api, 'exit').catch(() => undefined);
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main() {
+  const db = await createTestDatabase('bench');
+  const rows: Row[] = [];
+  try {
+    if (!only || only === 'append') {
+      for (const perCall of [1, 10]) {
+        for (const writers of CONCURRENCY) {
+          const ceiling = await rawInsertCeiling(db.connectionString, writers, perCall);
+          const rate = await storeAppends(db.connectionString, writers, perCall);
+          rows.push({ what: 'event store append', writers, perCall, rate, ceiling });
+          console.error(`append ${perCall}/call ${writers} writers: ${fmt(rate)} events/s vs raw INSERT ${fmt(ceiling)} rows/s`);
+        }
+      }
+    }
+    let webhook: Awaited<ReturnType<typeof webhookIngest>> | undefined;
+    if (!only || only === 'webhook') {
+      webhook = await webhookIngest(db.connectionString);
+      console.error(`webhook: ${fmt(webhook.rps)} req/s p50 ${webhook.p50} ms p99 ${webhook.p99} ms`);
+    }
+
+    console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per append cell, ${WEBHOOK_SECONDS}s webhook)\n`);
+    if (rows.length) {
+      console.log('| events per append | writers | raw INSERT rows/s (ceiling) | event store events/s | % of ceiling |');
+      console.log('|---|---|---|---|---|');
+      for (const r of rows) {
+        console.log(`| ${r.perCall} | ${r.writers} | ${fmt(r.ceiling ?? 0)} | ${fmt(r.rate)} | ${Math.round((100 * r.rate) / (r.ceiling ?? 1))}% |`);
+      }
+    }
+    if (webhook) {
+      console.log('\n| signed webhook ingest (1 text message each, 2,000 contacts, 64 connections) | value |');
+      console.log('|---|---|');
+      console.log(`| requests/s | ${fmt(webhook.rps)} |`);
+      console.log(`| latency p50 / p99 | ${webhook.p50} ms / ${webhook.p99} ms |`);
+      console.log(`| requests / errors or non-2xx | ${fmt(webhook.requests)} / ${webhook.errors} |`);
+      console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+await main();
