@@ -34,6 +34,7 @@ console.log(`platform admin key: ${config.platformAdminKey}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    if (process.env.PARLEY_DEBUG_STATS) console.error(JSON.stringify((platform.store as unknown as { stats?: unknown }).stats));
     void platform.close().then(() => process.exit(0));
   });
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
 
 /**
  * Deterministic identifiers. Everything WhatsApp may deliver twice (messages, statuses,
@@ -8,7 +7,18 @@ import { v5 as uuidv5 } from 'uuid';
  */
 const NAMESPACE = '4f1d8a52-7c1e-4b6a-9a63-0c6f3e1b2d90';
 
-export const deterministicId = (...parts: string[]) => uuidv5(parts.join('\u001f'), NAMESPACE);
+const NAMESPACE_BYTES = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');
+
+/** RFC 9562 UUIDv5 (SHA-1 of namespace and name): on the webhook's hot path, so no library detour. */
+function uuidv5(name: string): string {
+  const h = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.toString('hex', 0, 16);
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+export const deterministicId = (...parts: string[]) => uuidv5(parts.join('\u001f'));
 
 /** Contacts are keyed on wa_id when WhatsApp gives one, else on the business-scoped user id. */
 export const contactIdFor = (tenantId: string, identity: { waId: string | null; userId: string | null }) =>

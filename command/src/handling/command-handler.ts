@@ -116,11 +116,21 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
     streamId: string,
     command: C,
     context: CommandContext,
-    options: { tenantScoped?: boolean } = {},
+    options: {
+      tenantScoped?: boolean;
+      /**
+       * 'cached': decide on the cached fold without reading the stream first; the
+       * expected revision catches a stale cache (conflict, re-read, retry). Only for
+       * commands whose no-op decisions hold on any older state, such as recording
+       * WhatsApp deliveries that the cache already shows.
+       */
+      freshness?: 'read' | 'cached';
+    } = {},
   ): Promise<HandleResult<S, E>> {
     return this.withLock(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
-        const loaded = await this.refresh(streamId);
+        const cached = attempt === 1 && options.freshness === 'cached' ? this.cache.get(streamId) : undefined;
+        const loaded = cached ?? (await this.refresh(streamId));
         if (options.tenantScoped && loaded.tenantId !== null && loaded.tenantId !== context.tenantId) {
           throw notFound('not found');
         }

@@ -199,6 +199,7 @@ export class WebhookIngest {
             ? deterministicId('contact-created', w.contactId)
             : deterministicId('contact-updated', w.contactId, w.identity.wamid ?? ''),
         ),
+        { freshness: 'cached' },
       );
       positions.push(contact.position);
       events += contact.events.length;
@@ -214,6 +215,7 @@ export class WebhookIngest {
           statuses: [],
         },
         context(customer, chainedIds(w.threadKey)),
+        { freshness: 'cached' },
       );
       positions.push(received.position);
       events += received.events.length;
@@ -231,6 +233,7 @@ export class WebhookIngest {
           statuses: w.statuses,
         },
         context(WHATSAPP, chainedIds(w.threadKey)),
+        { freshness: 'cached' },
       );
       positions.push(recorded.position);
       events += recorded.events.length;

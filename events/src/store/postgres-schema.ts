@@ -27,7 +27,8 @@ const statements = [
      CONSTRAINT events_stream_revision_key UNIQUE (stream_id, stream_revision),
      CONSTRAINT events_event_id_key UNIQUE (event_id)
    )`,
-  `CREATE INDEX IF NOT EXISTS events_type_position_idx ON events (event_type, global_position)`,
+  // Deliberately no index on event_type: every append would pay for it, while filtered
+  // readers (projectors) mostly read near the head, where scanning positions is cheap.
   /*
    * requests: [{ "s": stream, "x": "any"|"no_stream"|"stream_exists"|<revision>,
    *              "e": [{ "id", "type", "data", "metadata" }] }]

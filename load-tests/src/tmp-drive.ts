@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+const base = 'http://127.0.0.1:3905';
+const post = async (path: string, body: unknown, key: string) => (await (await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) })).json()) as Record<string, string>;
+const t = await post('/v1/tenants', { name: 'P', admin: { name: 'P', email: 'p@p.test' } }, 'profprofprofprofprof');
+const appSecret = randomBytes(24).toString('hex');
+await post('/v1/whatsapp-numbers', { phoneNumberId: '5550001', displayPhoneNumber: '+1 555', appSecret, verifyToken: 'verifyverify' }, t.apiKey!);
+let n = 0;
+const r = await autocannon({ url: `${base}/webhooks/whatsapp`, connections: 64, duration: 10, requests: [{ method: 'POST', setupRequest: (req) => { n++; const from = String(5215500000000 + (n % 2000)); const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '5550001', contacts: [{ waId: from, name: 'C' }], messages: [textMessage({ from, body: `m ${n}` })] })); return { ...req, body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) } }; } }] });
+console.log(r.requests.average, r.latency.p50, r.latency.p99, r.non2xx);
