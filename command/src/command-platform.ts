@@ -39,7 +39,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
   await deadLetters.migrate();
 
   const tenancy = new Tenancy(store);
-  const numbers = new WhatsAppNumbers(store, new SecretBox(options.secretKey));
+  const numbers = new WhatsAppNumbers(store, new SecretBox(options.secretKey), clock);
   const threads = new CommandHandler(store, threadDecider);
   const contacts = new CommandHandler(store, contactDecider);
   const app = await buildCommandApi({

@@ -8,8 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'unprocessable'
-  | 'unavailable';
+  | 'unprocessable';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -18,7 +17,6 @@ const statusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
-  unavailable: 503,
 };
 
 export class AppError extends Error {

@@ -30,11 +30,10 @@ if (config.demoFile) {
 
 console.log(`\ncommand API   ${base}   (OpenAPI: ${base}/openapi.json, webhook: ${base}/webhooks/whatsapp)`);
 console.log(`event store   ${config.eventStoreUrl ? `EventStoreDB ${config.eventStoreUrl}` : `PostgreSQL ${config.databaseUrl}`}`);
-console.log(`platform admin key: ${config.platformAdminKey}`);
+if (config.demoFile) console.log(`platform admin key (demo): ${config.platformAdminKey}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    if (process.env.PARLEY_DEBUG_STATS) console.error(JSON.stringify((platform.store as unknown as { stats?: unknown }).stats));
     void platform.close().then(() => process.exit(0));
   });
 }

@@ -36,6 +36,8 @@ describe('tenancy', () => {
   it('registers a tenant only with the platform admin key', async () => {
     const body = { name: 'Acme', admin: { name: 'Ada Admin', email: 'ada@acme.test' } };
     expect((await api.post('/v1/tenants', body)).status).toBe(401);
+    // Authentication comes first: no schema details for callers without a key.
+    expect((await api.post('/v1/tenants', { nonsense: true })).status).toBe(401);
     expect((await api.post('/v1/tenants', body, 'wrong-key-wrong-key-wrong')).status).toBe(401);
     const bad = await api.post('/v1/tenants', { name: '', admin: { email: 'nope' } }, ADMIN_KEY);
     expect(bad.status).toBe(400);
@@ -204,6 +206,8 @@ describe('WhatsApp webhook', () => {
     const res = await api.webhook(broken, APP_SECRET);
     expect(res.status).toBe(400);
     expect(String(res.body.message)).toMatch(/text/);
+    const letters = await api.request<{ items: Array<{ reason: string; detail: string }> }>('GET', '/v1/admin/webhook-dead-letters', { key: ADMIN_KEY });
+    expect(letters.body.items[0]).toMatchObject({ reason: 'invalid_payload', detail: expect.stringMatching(/text/) });
     const notJson = await api.request('POST', '/webhooks/whatsapp', { raw: '{"entry": [', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect((await api.allEvents()).length).toBe(before);
@@ -214,8 +218,12 @@ describe('WhatsApp webhook', () => {
     const payload = webhookEnvelope({ phoneNumberId: '999000111222', messages: [textMessage({ from: CUSTOMER, body: 'who am I talking to?' })] });
     expect((await api.webhook(payload, 'whatever-secret')).status).toBe(200);
     expect((await api.allEvents()).length).toBe(before);
+    expect((await api.webhook(payload, 'whatever-secret')).status).toBe(200); // redelivered
     const letters = await api.request<{ items: Array<{ reason: string; phoneNumberId: string }> }>('GET', '/v1/admin/webhook-dead-letters', { key: ADMIN_KEY });
-    expect(letters.body.items[0]).toMatchObject({ reason: 'unknown_phone_number_id', phoneNumberId: '999000111222' });
+    expect(letters.body.items.filter((l) => l.phoneNumberId === '999000111222')).toEqual([
+      expect.objectContaining({ reason: 'unknown_phone_number_id', phoneNumberId: '999000111222' }),
+    ]);
+    expect((await api.request('GET', '/v1/admin/webhook-dead-letters', { key: keys.admin })).status).toBe(401);
   });
 });
 
@@ -335,6 +343,10 @@ describe('conversation commands', () => {
     expect(b.status).toBe(200);
     expect(b.body.noteId).toBe(a.body.noteId);
     expect((await api.allEvents()).length).toBe(before);
+    // The same key on a different request is a different request.
+    const c = await api.post(path, { body: 'called again' }, keys.supervisor, headers);
+    expect(c.body.noteId).not.toBe(a.body.noteId);
+    expect((await api.allEvents()).length).toBe(before + 1);
   });
 
   it('serves its OpenAPI description', async () => {

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../src/store/event-store.ts';
 import { createPostgresEventStore } from '../src/store/postgres-event-store.ts';
 import { createTestDatabase } from '../src/testing/database.ts';
 import { eventStoreContract } from './event-store.contract.ts';
@@ -6,4 +9,43 @@ eventStoreContract('PostgreSQL', async () => {
   const db = await createTestDatabase('event_store');
   const store = await createPostgresEventStore({ connectionString: db.connectionString });
   return { store, dispose: () => db.drop() };
+});
+
+describe('PostgreSQL store: several processes appending at once', () => {
+  it('gives a live subscriber every event once, in log order, while four store instances append concurrently', async () => {
+    // Each instance has its own pool and group committer, as separate processes would:
+    // only the advisory lock orders their commits.
+    const db = await createTestDatabase('event_store_multi');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => createPostgresEventStore({ connectionString: db.connectionString })));
+    const reader = await createPostgresEventStore({ connectionString: db.connectionString });
+    try {
+      const total = 4 * 8 * 150;
+      const seen: RecordedEvent[] = [];
+      const subscription = reader.subscribeToAll({ batchSize: 100 });
+      const consuming = (async () => {
+        for await (const e of subscription) {
+          seen.push(e);
+          if (seen.length === total) break;
+        }
+      })();
+      await Promise.all(
+        stores.flatMap((store, s) =>
+          Array.from({ length: 8 }, async (_, w) => {
+            for (let i = 0; i < 150; i++) {
+              await store.appendToStream(`multi-${s}-${w % 3}`, [{ eventId: randomUUID(), type: 'Load', data: { s, w, i }, metadata: {} }]);
+            }
+          }),
+        ),
+      );
+      await consuming;
+      await subscription.close();
+      expect(new Set(seen.map((e) => e.eventId)).size).toBe(total);
+      expect(seen.map((e) => Number(e.position))).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+      const { events } = await reader.readAll({ maxCount: total + 1 });
+      expect(events.map((e) => e.eventId)).toEqual(seen.map((e) => e.eventId));
+    } finally {
+      await Promise.all([...stores, reader].map((s) => s.close()));
+      await db.drop();
+    }
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { CloseReason, OutboundContent, Position, Priority } from '@parley/events';
 import { forbidden, notFound } from '../errors.ts';
 import type { ThreadCommand, ThreadEvent, ThreadState } from '../domain/conversation-thread.ts';
@@ -50,12 +50,17 @@ export class Conversations {
     idempotencyKey: string | null,
   ): Promise<ConversationResult> {
     const parsed = parseConversationId(conversationId);
-    if (!parsed) throw notFound(`conversation ${conversationId} not found`);
+    if (!parsed) throw notFound('conversation not found');
     if (principal.role !== 'admin' && principal.role !== 'supervisor' && principal.role !== 'agent') {
       throw forbidden(`a ${principal.role} cannot act on conversations`);
     }
+    // The key names one request: ids derive from it and from what was asked, so a retry
+    // stores nothing twice and the same key on a different request is a new request.
+    const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(input)).digest('hex') : '';
     const idFor = (what: string) =>
-      idempotencyKey ? deterministicId(what, principal.tenantId, conversationId, idempotencyKey) : randomUUID();
+      idempotencyKey
+        ? deterministicId(what, principal.tenantId, principal.userId, conversationId, idempotencyKey, requestHash)
+        : randomUUID();
     const by = { userId: principal.userId, role: principal.role };
     const base = { conversationId, by };
     const directory = await this.tenancy.directory(principal.tenantId);

@@ -10,6 +10,8 @@ import {
 } from '../domain/whatsapp-number.ts';
 import { type CommandContext, CommandHandler, decodeEvent } from '../handling/command-handler.ts';
 
+const VERIFY_TOKEN_REREAD_MS = 5_000;
+
 /** What the webhook needs to know about a number. */
 export interface ConnectedNumber {
   tenantId: string;
@@ -21,10 +23,12 @@ export interface ConnectedNumber {
 export class WhatsAppNumbers {
   private readonly numbers: CommandHandler<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent>;
   private readonly opened = new Map<string, ConnectedNumber>();
+  private verifyTokens: { hashes: Set<string>; readAt: number } | undefined;
 
   constructor(
     private readonly store: EventStore,
     private readonly secrets: SecretBox,
+    private readonly clock: () => Date,
   ) {
     this.numbers = new CommandHandler(store, whatsappNumberDecider, { cacheSize: 10_000 });
   }
@@ -49,6 +53,7 @@ export class WhatsAppNumbers {
       },
       context,
     );
+    this.verifyTokens?.hashes.add(sha256Hex(input.verifyToken));
     return { numberId, position: result.position };
   }
 
@@ -71,19 +76,30 @@ export class WhatsAppNumbers {
 
   /**
    * Meta's subscription handshake names no number, only the verify token: accept it when
-   * any connected number was registered with that token. Rare (once per app set-up), so
-   * a filtered read of the log is enough.
+   * any connected number was registered with that token. The known token hashes are read
+   * from the log at most every few seconds, so an unauthenticated endpoint cannot make
+   * the service scan the log on every request.
    */
   async isKnownVerifyToken(token: string): Promise<boolean> {
     const wanted = sha256Hex(token);
+    const now = this.clock().getTime();
+    if (!this.verifyTokens || (!this.verifyTokens.hashes.has(wanted) && now - this.verifyTokens.readAt > VERIFY_TOKEN_REREAD_MS)) {
+      this.verifyTokens = { hashes: await this.readVerifyTokenHashes(), readAt: now };
+    }
+    for (const hash of this.verifyTokens.hashes) if (constantTimeEquals(hash, wanted)) return true;
+    return false;
+  }
+
+  private async readVerifyTokenHashes(): Promise<Set<string>> {
+    const hashes = new Set<string>();
     let after;
     for (;;) {
       const page = await this.store.readAll({ after, maxCount: 1000, filter: { eventTypes: ['WhatsAppNumberConnected'] } });
       for (const recorded of page.events) {
         const { event } = decodeEvent(recorded);
-        if (event.type === 'WhatsAppNumberConnected' && constantTimeEquals(event.data.verifyTokenSha256, wanted)) return true;
+        if (event.type === 'WhatsAppNumberConnected') hashes.add(event.data.verifyTokenSha256);
       }
-      if (page.events.length < 1000) return false;
+      if (page.events.length < 1000) return hashes;
       after = page.next;
     }
   }

@@ -37,5 +37,5 @@ export function secretMatches(secret: string, secretSha256: string): boolean {
 export function constantTimeEquals(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
+  return timingSafeEqual(ha, hb);
 }

@@ -252,7 +252,7 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
   const latest = state.status === 'none' ? null : state.current;
   const isCurrent = latest !== null && latest.conversationId === conversationId;
   const earlier = state.earlier.get(conversationId);
-  if (!isCurrent && !earlier) throw notFound(`conversation ${conversationId} not found`);
+  if (!isCurrent && !earlier) throw notFound('conversation not found');
 
   // Notes and CSAT may land on an earlier, closed conversation; the rest needs the latest.
   if (command.type === 'AddNote') {
@@ -407,7 +407,7 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
     case 'ConversationTransferred':
       if (state.status === 'none') return state;
       state.current.assigneeId = event.data.toAgentId;
-      if (event.data.toAgentId) state.current.lastAssigneeId = event.data.toAgentId;
+      state.current.lastAssigneeId = event.data.toAgentId;
       if (event.data.toTeamId) state.current.teamId = event.data.toTeamId;
       return withStatus(event.data.toAgentId ? 'assigned' : 'queued');
     case 'ConversationUnassigned':

@@ -132,7 +132,7 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
         const cached = attempt === 1 && options.freshness === 'cached' ? this.cache.get(streamId) : undefined;
         const loaded = cached ?? (await this.refresh(streamId));
         if (options.tenantScoped && loaded.tenantId !== null && loaded.tenantId !== context.tenantId) {
-          throw notFound('not found');
+          throw notFound('conversation not found');
         }
         const events = this.decider.decide(command, loaded.state);
         if (events.length === 0) {
@@ -159,7 +159,7 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
         } catch (error) {
           const retryable = error instanceof WrongExpectedRevisionError || error instanceof PartialDuplicateAppendError;
           if (!retryable) throw error;
-          if (attempt >= this.maxAttempts) throw conflict(`too many concurrent changes to ${streamId}: try again`);
+          if (attempt >= this.maxAttempts) throw conflict('too many concurrent changes to the same record: try again');
         }
       }
     });

@@ -1,5 +1,5 @@
 import type { UserRole } from '@parley/events';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { constantTimeEquals } from '../auth/api-keys.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import type { Principal, Tenancy } from '../application/tenancy.ts';
@@ -28,4 +28,37 @@ export class Authenticator {
   requirePlatformAdmin(request: FastifyRequest): void {
     if (!constantTimeEquals(bearer(request), this.platformAdminKey)) throw unauthorized('platform admin key required');
   }
+}
+
+/** Who may call a route; declared per route, checked before the body is even parsed. */
+export type Access = { kind: 'public' } | { kind: 'platform-admin' } | { kind: 'roles'; roles: readonly UserRole[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/**
+ * Authenticates every request in onRequest, so an unauthenticated caller learns nothing
+ * about a route's body schema (401/403 come before 400). Routes without a declared
+ * access are refused: forgetting it fails closed.
+ */
+export function registerAuthentication(app: FastifyInstance, auth: Authenticator) {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!request.routeOptions.url) return; // 404s: the not-found handler answers
+    if (!access) throw forbidden('route has no access rule');
+    if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
+    else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
+  });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthorized('authentication required');
+  return request.principal;
 }

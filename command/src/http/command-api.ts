@@ -15,7 +15,7 @@ import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { CommandContext } from '../handling/command-handler.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
-import { Authenticator } from './authentication.ts';
+import { type Access, Authenticator, principalOf, registerAuthentication } from './authentication.ts';
 import { registerErrorHandler } from './error-handler.ts';
 
 export interface CommandApiDeps {
@@ -132,8 +132,13 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     transform: jsonSchemaTransform,
   });
 
-  const auth = new Authenticator(deps.tenancy, deps.platformAdminKey);
-  const context = (request: FastifyRequest, principal: Pick<Principal, 'tenantId' | 'userId' | 'role'>): CommandContext => ({
+  registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey));
+  const access = (a: Access) => ({ access: a });
+  const admins = access({ kind: 'roles', roles: ['admin'] });
+  const conversationWorkers = access({ kind: 'roles', roles: ['admin', 'supervisor', 'agent'] });
+  const platformAdmin = access({ kind: 'platform-admin' });
+  const open = access({ kind: 'public' });
+  const context = (request: FastifyRequest, principal: Principal): CommandContext => ({
     tenantId: principal.tenantId,
     actor: { type: principal.role === 'supervisor' || principal.role === 'admin' ? 'supervisor' : 'agent', id: principal.userId },
     correlationId: request.id,
@@ -142,12 +147,13 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   });
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  api.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
-  api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  api.get('/health', { config: open, schema: { hide: true } }, async () => ({ ok: true }));
+  api.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger());
 
   api.post(
     '/v1/tenants',
     {
+      config: platformAdmin,
       schema: {
         summary: 'Register a tenant with its first admin (platform admin key)',
         tags: ['tenants'],
@@ -156,7 +162,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request, reply) => {
-      auth.requirePlatformAdmin(request);
       const result = await deps.tenancy.registerTenant(request.body, {
         actor: { type: 'system', id: 'platform-admin' },
         correlationId: request.id,
@@ -170,6 +175,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.post(
     '/v1/users',
     {
+      config: admins,
       schema: {
         summary: 'Add a user; the answer carries the only copy of their API key',
         tags: ['tenants'],
@@ -178,14 +184,14 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request, reply) => {
-      const principal = await auth.require(request, ['admin']);
-      return reply.status(201).send(await deps.tenancy.addUser(request.body, context(request, principal)));
+      return reply.status(201).send(await deps.tenancy.addUser(request.body, context(request, principalOf(request))));
     },
   );
 
   api.post(
     '/v1/teams',
     {
+      config: admins,
       schema: {
         summary: 'Create a team',
         tags: ['tenants'],
@@ -194,14 +200,14 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request, reply) => {
-      const principal = await auth.require(request, ['admin']);
-      return reply.status(201).send(await deps.tenancy.createTeam(request.body, context(request, principal)));
+      return reply.status(201).send(await deps.tenancy.createTeam(request.body, context(request, principalOf(request))));
     },
   );
 
   api.post(
     '/v1/teams/:id/agents',
     {
+      config: admins,
       schema: {
         summary: 'Add an agent or supervisor to a team',
         tags: ['tenants'],
@@ -211,14 +217,14 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request) => {
-      const principal = await auth.require(request, ['admin']);
-      return deps.tenancy.addAgentToTeam(request.params.id, request.body.userId, context(request, principal));
+      return deps.tenancy.addAgentToTeam(request.params.id, request.body.userId, context(request, principalOf(request)));
     },
   );
 
   api.post(
     '/v1/whatsapp-numbers',
     {
+      config: admins,
       schema: {
         summary: 'Connect a WhatsApp Business phone number (its webhooks are then accepted)',
         tags: ['tenants'],
@@ -232,8 +238,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request, reply) => {
-      const principal = await auth.require(request, ['admin']);
-      return reply.status(201).send(await deps.numbers.connect(request.body, context(request, principal)));
+      return reply.status(201).send(await deps.numbers.connect(request.body, context(request, principalOf(request))));
     },
   );
 
@@ -242,6 +247,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     api.post(
       `/v1/conversations/:id/${path}`,
       {
+        config: conversationWorkers,
         schema: {
           summary: spec.summary,
           tags: ['conversations'],
@@ -255,7 +261,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
         },
       },
       async (request) => {
-        const principal = await auth.require(request, ['admin', 'supervisor', 'agent']);
+        const principal = principalOf(request);
         return deps.conversations.execute(
           request.params.id,
           principal,
@@ -270,6 +276,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.delete(
     '/v1/conversations/:id/tags/:tag',
     {
+      config: conversationWorkers,
       schema: {
         summary: 'Remove a tag',
         tags: ['conversations'],
@@ -278,7 +285,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request) => {
-      const principal = await auth.require(request, ['admin', 'supervisor', 'agent']);
+      const principal = principalOf(request);
       return deps.conversations.execute(
         request.params.id,
         principal,
@@ -292,6 +299,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.get(
     '/v1/admin/webhook-dead-letters',
     {
+      config: platformAdmin,
       schema: {
         summary: 'Webhook content kept but not acted on (platform admin key)',
         tags: ['webhooks'],
@@ -299,7 +307,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       },
     },
     async (request) => {
-      auth.requirePlatformAdmin(request);
       return { items: await deps.deadLetters.list(request.query.limit) };
     },
   );
@@ -312,6 +319,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     hooks.get(
       '/webhooks/whatsapp',
       {
+        config: open,
         schema: {
           summary: "Meta's subscription handshake",
           tags: ['webhooks'],
@@ -334,7 +342,10 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
 
     hooks.post(
       '/webhooks/whatsapp',
-      { schema: { summary: 'WhatsApp Cloud API webhook (signed with X-Hub-Signature-256)', tags: ['webhooks'], security: [] } },
+      {
+        config: open,
+        schema: { summary: 'WhatsApp Cloud API webhook (signed with X-Hub-Signature-256)', tags: ['webhooks'], security: [] },
+      },
       async (request, reply) => {
         const raw = request.body;
         if (!Buffer.isBuffer(raw)) return reply.status(415).send({ error: 'bad_request', message: 'send application/json' });

@@ -16,7 +16,7 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const message = error.validation
         .slice(0, 5)
-        .map((v) => `${error.validationContext ?? 'request'}${v.instancePath.replace(/\//g, '.')}: ${v.message ?? 'invalid'}`)
+        .map((v) => `${[error.validationContext ?? 'request', ...v.instancePath.split('/').filter(Boolean)].join('.')}: ${v.message ?? 'invalid'}`)
         .join('; ');
       return reply.status(400).send({ error: 'bad_request', message } satisfies ErrorBody);
     }

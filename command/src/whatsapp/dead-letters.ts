@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 export type DeadLetterReason =
   | 'unknown_phone_number_id'
   | 'unhandled_field'
   | 'unhandled_status'
-  | 'whatsapp_errors';
+  | 'whatsapp_errors'
+  | 'invalid_payload';
 
 export interface DeadLetter {
   reason: DeadLetterReason;
@@ -30,21 +32,25 @@ export class DeadLetters {
       phone_number_id text,
       signature_verified boolean NOT NULL,
       detail text,
-      payload jsonb NOT NULL
+      payload jsonb NOT NULL,
+      -- WhatsApp redelivers: the same content for the same reason is kept once.
+      fingerprint text NOT NULL UNIQUE
     )`);
   }
 
   async add(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
     await this.pool.query(
-      `INSERT INTO webhook_dead_letters (reason, phone_number_id, signature_verified, detail, payload)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::jsonb[])`,
+      `INSERT INTO webhook_dead_letters (reason, phone_number_id, signature_verified, detail, payload, fingerprint)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::jsonb[], $6::text[])
+       ON CONFLICT (fingerprint) DO NOTHING`,
       [
         letters.map((l) => l.reason),
         letters.map((l) => l.phoneNumberId),
         letters.map((l) => l.signatureVerified),
         letters.map((l) => l.detail),
         letters.map((l) => JSON.stringify(l.payload)),
+        letters.map((l) => createHash('sha256').update(`${l.reason}\u001f${l.detail ?? ''}\u001f${JSON.stringify(l.payload)}`).digest('hex')),
       ],
     );
   }

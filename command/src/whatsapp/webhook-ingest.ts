@@ -94,7 +94,17 @@ export class WebhookIngest {
     }
 
     const parsed = WebhookPayload.safeParse(body);
-    if (!parsed.success) return { status: 400, reason: formatZodIssues(parsed.error) };
+    if (!parsed.success) {
+      const reason = formatZodIssues(parsed.error);
+      // Signed by a tenant's app but not in WhatsApp's documented shape: kept for
+      // diagnosis (WhatsApp will redeliver it for days), acted on never.
+      if (known.size > 0) {
+        await this.deadLetters.add([
+          { reason: 'invalid_payload', phoneNumberId: [...known.keys()][0] ?? null, signatureVerified: true, detail: reason, payload: body },
+        ]);
+      }
+      return { status: 400, reason };
+    }
 
     const deadLetters: DeadLetter[] = [];
     const work = new Map<string, ThreadWork>();

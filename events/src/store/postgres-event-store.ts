@@ -78,7 +78,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 class GroupCommitter {
   private queue: PendingAppend[] = [];
   private flushing = false;
-  readonly stats = { batches: 0, requests: 0, events: 0, flushMs: 0 };
+  readonly stats: GroupCommitStats = { batches: 0, requests: 0, events: 0, flushMs: 0 };
 
   constructor(
     private readonly pool: pg.Pool,
@@ -224,8 +224,17 @@ class HeadWatcher {
   }
 }
 
+export interface GroupCommitStats {
+  batches: number;
+  requests: number;
+  events: number;
+  flushMs: number;
+}
+
 export interface PostgresEventStore extends EventStore {
   readonly pool: pg.Pool;
+  /** Counters of the group committer since start: batches sent and what they carried. */
+  readonly stats: Readonly<GroupCommitStats>;
 }
 
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {

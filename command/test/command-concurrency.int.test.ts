@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type CommandPlatform, createCommandPlatform } from '../src/command-platform.ts';
+import { signBody, textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+
+/**
+ * Two command API instances on one database, as two processes would run: their caches
+ * go stale behind each other's writes, and only the expected revision keeps them right.
+ */
+const ADMIN = 'concurrency-admin-key-0123456789';
+let db: TestDatabase;
+let a: CommandPlatform;
+let b: CommandPlatform;
+
+beforeAll(async () => {
+  db = await createTestDatabase('command_concurrency');
+  const secretKey = randomBytes(32).toString('base64');
+  const options = { databaseUrl: db.connectionString, eventStoreUrl: null, platformAdminKey: ADMIN, secretKey };
+  a = await createCommandPlatform(options);
+  b = await createCommandPlatform(options);
+});
+afterAll(async () => {
+  await a?.close();
+  await b?.close();
+  await db?.drop();
+});
+
+const call = async (p: CommandPlatform, method: 'POST' | 'GET', url: string, body: unknown, headers: Record<string, string>) => {
+  const res = await p.app.inject({ method, url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.statusCode, body: res.json() as Record<string, string> };
+};
+
+it('keeps every concurrent change made through two instances, and stores a webhook delivered to both once', async () => {
+  const tenant = await call(a, 'POST', '/v1/tenants', { name: 'T', admin: { name: 'A', email: 'a@t.test' } }, { authorization: `Bearer ${ADMIN}` });
+  const admin = { authorization: `Bearer ${tenant.body.apiKey}` };
+  const appSecret = 'concurrency-app-secret-0123';
+  expect((await call(b, 'POST', '/v1/whatsapp-numbers', { phoneNumberId: '40000001', displayPhoneNumber: '+1 555 4000', appSecret, verifyToken: 'verify-token-1' }, admin)).status).toBe(201);
+
+  const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '40000001', messages: [textMessage({ from: '15550001', body: 'hi' })] }));
+  const signed = { 'x-hub-signature-256': signBody(raw, appSecret) };
+  const deliveries = await Promise.all([a, b, a, b].map((p) => call(p, 'POST', '/webhooks/whatsapp', raw, signed)));
+  expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200, 200]);
+
+  const all = async () => (await a.store.readAll({ maxCount: 10_000 })).events;
+  const opened = (await all()).filter((e) => e.type === 'ConversationOpened');
+  expect(opened).toHaveLength(1);
+  expect((await all()).filter((e) => e.type === 'MessageReceived')).toHaveLength(1);
+  const conversationId = (opened[0]!.data as { conversationId: string }).conversationId;
+
+  // Both instances tag the same conversation at once: each stale cache meets a conflict and retries.
+  const tags = Array.from({ length: 12 }, (_, i) => `t${i}`);
+  const answers = await Promise.all(
+    tags.map((tag, i) => call(i % 2 ? a : b, 'POST', `/v1/conversations/${conversationId}/tags`, { tag }, admin)),
+  );
+  expect(answers.map((r) => r.status)).toEqual(tags.map(() => 200));
+  const tagged = (await all()).filter((e) => e.type === 'ConversationTagged').map((e) => (e.data as { tag: string }).tag);
+  expect(tagged.sort()).toEqual([...tags].sort());
+  const thread = (await all()).filter((e) => e.streamId === opened[0]!.streamId);
+  expect(thread.map((e) => e.revision)).toEqual(thread.map((_, i) => i));
+});
