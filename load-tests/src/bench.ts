@@ -8,6 +8,7 @@
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,11 +18,17 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const args = new Map(
+  process.argv.slice(2).map((a): [string, string] => {
+    const [key, ...value] = a.replace(/^--/, '').split('=');
+    return [key ?? '', value.join('=')];
+  }),
+);
 const SECONDS = Number(args.get('seconds') ?? 4);
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = [1, 8, 32];
 const only = args.get('only'); // "append" | "webhook"
+const CONNECTIONS = Number(args.get('connections') ?? 64);
 
 interface Row {
   what: string;
@@ -94,6 +101,7 @@ async function startCommandApi(url: string, port: number, adminKey: string): Pro
       PARLEY_ADMIN_KEY: adminKey,
       PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
       COMMAND_PORT: String(port),
+      NODE_OPTIONS: args.get('api-node-options') ?? '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
@@ -105,7 +113,17 @@ async function startCommandApi(url: string, port: number, adminKey: string): Pro
   return child;
 }
 
-async function webhookIngest(url: string): Promise<{ rps: number; p50: number; p99: number; errors: number; requests: number }> {
+interface WebhookResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  /** CPU microseconds per request: command API process, PostgreSQL, load generator. */
+  cpu: { api: number; postgres: number; generator: number };
+}
+
+async function webhookIngest(url: string): Promise<WebhookResult> {
   const port = 3901;
   const adminKey = randomBytes(16).toString('hex');
   const api = await startCommandApi(process.env.BENCH_SOCKET ? url.replace('@127.0.0.1:5432', '@%2Fvar%2Frun%2Fpostgresql') : url, port, adminKey);
@@ -139,7 +157,7 @@ async function webhookIngest(url: string): Promise<{ rps: number; p50: number; p
     const run = (seconds: number) =>
       autocannon({
         url: `${base}/webhooks/whatsapp`,
-        connections: 64,
+        connections: CONNECTIONS,
         duration: seconds,
         requests: [
           {
@@ -152,8 +170,19 @@ async function webhookIngest(url: string): Promise<{ rps: number; p50: number; p
         ],
       });
     await run(3); // warm-up: JIT, caches, first message of every contact
+    const apiGroup = api.pid ?? -1;
+    const apiCpu = () => cpuSeconds((s) => s.pgrp === apiGroup);
+    const pgCpu = () => cpuSeconds((s) => s.comm.startsWith('postgres'));
+    const before = { api: apiCpu(), postgres: pgCpu(), generator: process.cpuUsage() };
     const result = await run(WEBHOOK_SECONDS);
+    const generator = process.cpuUsage(before.generator);
+    const perRequest = (seconds: number) => Math.round((seconds * 1e6) / result.requests.total);
     return {
+      cpu: {
+        api: perRequest(apiCpu() - before.api),
+        postgres: perRequest(pgCpu() - before.postgres),
+        generator: perRequest((generator.user + generator.system) / 1e6),
+      },
       rps: result.requests.average,
       p50: result.latency.p50,
       p99: result.latency.p99,
@@ -167,6 +196,24 @@ async function webhookIngest(url: string): Promise<{ rps: number; p50: number; p
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** CPU seconds used so far by processes matching `pick` (Linux /proc), to split the machine's two cores. */
+function cpuSeconds(pick: (stat: { comm: string; pgrp: number }) => boolean): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      if (pick({ comm, pgrp: Number(fields[2]) })) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
 
 async function main() {
   const db = await createTestDatabase('bench');
@@ -185,7 +232,7 @@ async function main() {
     let webhook: Awaited<ReturnType<typeof webhookIngest>> | undefined;
     if (!only || only === 'webhook') {
       webhook = await webhookIngest(db.connectionString);
-      console.error(`webhook: ${fmt(webhook.rps)} req/s p50 ${webhook.p50} ms p99 ${webhook.p99} ms`);
+      console.error(`webhook: ${fmt(webhook.rps)} req/s p50 ${webhook.p50} ms p99 ${webhook.p99} ms cpu ${JSON.stringify(webhook.cpu)}`);
     }
 
     console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per append cell, ${WEBHOOK_SECONDS}s webhook)\n`);
@@ -202,6 +249,7 @@ async function main() {
       console.log(`| requests/s | ${fmt(webhook.rps)} |`);
       console.log(`| latency p50 / p99 | ${webhook.p50} ms / ${webhook.p99} ms |`);
       console.log(`| requests / errors or non-2xx | ${fmt(webhook.requests)} / ${webhook.errors} |`);
+      console.log(`| CPU per request: command API / PostgreSQL / load generator | ${webhook.cpu.api} µs / ${webhook.cpu.postgres} µs / ${webhook.cpu.generator} µs |`);
       console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
     }
   } finally {

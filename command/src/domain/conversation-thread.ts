@@ -228,13 +228,21 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
   return events;
 }
 
-/** Agents act on their own or unassigned conversations; supervisors and admins on any. */
-function ensureMayAct(by: ActingUser, conversation: Conversation) {
-  if (by.role === 'admin' || by.role === 'supervisor') return;
-  if (by.role !== 'agent') throw forbidden(`a ${by.role} cannot act on conversations`);
-  if (conversation.assigneeId !== null && conversation.assigneeId !== by.userId) {
-    throw forbidden('this conversation is assigned to another agent');
+function ensureWorksConversations(by: ActingUser) {
+  if (by.role !== 'admin' && by.role !== 'supervisor' && by.role !== 'agent') {
+    throw forbidden(`a ${by.role} cannot act on conversations`);
   }
+}
+
+/**
+ * Agents act on their own or unassigned conversations; supervisors and admins on any. A
+ * closed conversation still belongs to the agent who had it when it closed.
+ */
+function ensureMayAct(by: ActingUser, conversation: Conversation, closed: boolean) {
+  ensureWorksConversations(by);
+  if (by.role !== 'agent') return;
+  const owner = closed ? conversation.lastAssigneeId : conversation.assigneeId;
+  if (owner !== null && owner !== by.userId) throw forbidden('this conversation is assigned to another agent');
 }
 
 function ensureAssignable(target: TargetUser | null, id: string): TargetUser {
@@ -255,8 +263,9 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
   if (!isCurrent && !earlier) throw notFound('conversation not found');
 
   // Notes and CSAT may land on an earlier, closed conversation; the rest needs the latest.
+  ensureWorksConversations(by);
   if (command.type === 'AddNote') {
-    if (isCurrent) ensureMayAct(by, latest);
+    if (isCurrent) ensureMayAct(by, latest, state.status === 'closed');
     return [{ type: 'NoteAdded', data: { conversationId, noteId: command.noteId, body: command.body } }];
   }
   if (command.type === 'RecordCsat') {
@@ -266,7 +275,7 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
   }
   if (!isCurrent || state.status === 'none') throw conflict('a newer conversation with this contact exists');
   const c = state.current;
-  ensureMayAct(by, c);
+  ensureMayAct(by, c, state.status === 'closed');
 
   if (command.type === 'Reopen') {
     if (state.status !== 'closed') throw conflict(`conversation is ${state.status}, not closed`);
@@ -381,7 +390,9 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
     }
     case 'MessageReceived':
       state.seen.add(`in:${event.data.wamid}`);
-      if (!state.lastInboundAt || event.data.sentAt > state.lastInboundAt) state.lastInboundAt = event.data.sentAt;
+      if (!state.lastInboundAt || Date.parse(event.data.sentAt) > Date.parse(state.lastInboundAt)) {
+        state.lastInboundAt = event.data.sentAt;
+      }
       return state;
     case 'MessageSent':
     case 'MessageDelivered':

@@ -18,7 +18,8 @@ function uuidv5(name: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
-export const deterministicId = (...parts: string[]) => uuidv5(parts.join('\u001f'));
+/** JSON keeps the parts apart whatever characters they hold. */
+export const deterministicId = (...parts: string[]) => uuidv5(JSON.stringify(parts));
 
 /** Contacts are keyed on wa_id when WhatsApp gives one, else on the business-scoped user id. */
 export const contactIdFor = (tenantId: string, identity: { waId: string | null; userId: string | null }) =>

@@ -99,7 +99,7 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
     options: CommandHandlerOptions = {},
   ) {
     this.cacheSize = options.cacheSize ?? 20_000;
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxAttempts = options.maxAttempts ?? 10;
   }
 
   /** The cached fold, possibly behind the store: for lookups that re-read on a miss. */
@@ -160,6 +160,9 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
           const retryable = error instanceof WrongExpectedRevisionError || error instanceof PartialDuplicateAppendError;
           if (!retryable) throw error;
           if (attempt >= this.maxAttempts) throw conflict('too many concurrent changes to the same record: try again');
+          // Another process won the race: back off a little, at random, so the same two
+          // do not collide again in lockstep.
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
         }
       }
     });
