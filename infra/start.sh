@@ -25,4 +25,6 @@ if ! psql "${PARLEY_DATABASE_URL%/*}/postgres" -Atqc "select 1 from pg_database 
   psql "${PARLEY_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db\""
   rm -f "$PARLEY_DEMO_FILE" # a new database has no demo yet
 fi
+# A larger young generation: the API allocates per request, and scavenges are its GC cost.
+export NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64"
 exec npx tsx command/src/main.ts

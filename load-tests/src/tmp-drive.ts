@@ -6,6 +6,7 @@ const post = async (path: string, body: unknown, key: string) => (await (await f
 const t = await post('/v1/tenants', { name: 'P', admin: { name: 'P', email: 'p@p.test' } }, 'profprofprofprofprof');
 const appSecret = randomBytes(24).toString('hex');
 await post('/v1/whatsapp-numbers', { phoneNumberId: '5550001', displayPhoneNumber: '+1 555', appSecret, verifyToken: 'verifyverify' }, t.apiKey!);
+const bodies = Array.from({ length: 120000 }, (_, n) => { const from = String(5215500000000 + (n % 2000)); const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '5550001', contacts: [{ waId: from, name: 'C' }], messages: [textMessage({ from, body: `m ${n}` })] })); return { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) } }; });
 let n = 0;
-const r = await autocannon({ url: `${base}/webhooks/whatsapp`, connections: 64, duration: 10, requests: [{ method: 'POST', setupRequest: (req) => { n++; const from = String(5215500000000 + (n % 2000)); const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '5550001', contacts: [{ waId: from, name: 'C' }], messages: [textMessage({ from, body: `m ${n}` })] })); return { ...req, body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) } }; } }] });
+const r = await autocannon({ url: `${base}/webhooks/whatsapp`, connections: 128, duration: 12, requests: [{ method: 'POST', setupRequest: (req) => { const b = bodies[n++]!; return { ...req, body: b.raw, headers: b.headers }; } }] });
 console.log(r.requests.average, r.latency.p50, r.latency.p99, r.non2xx);

@@ -63,6 +63,8 @@ export function signatureMatches(rawBody: Buffer, header: string | undefined, ap
  * WhatsApp's retries add nothing; the answer is 200 only once every append is durable.
  */
 export class WebhookIngest {
+  private readonly identities = new Map<string, { contactId: string; threadKey: string }>();
+
   constructor(
     private readonly numbers: WhatsAppNumbers,
     private readonly contacts: ContactHandler,
@@ -136,8 +138,7 @@ export class WebhookIngest {
 
   private collect(value: WebhookChangeValue, number: ConnectedNumber, work: Map<string, ThreadWork>, deadLetters: DeadLetter[]) {
     const threadFor = (identity: { waId: string | null; userId: string | null; profileName: string | null }) => {
-      const contactId = contactIdFor(number.tenantId, identity);
-      const threadKey = threadKeyFor(number.tenantId, number.phoneNumberId, contactId);
+      const { contactId, threadKey } = this.threadOf(number, identity);
       let w = work.get(threadKey);
       if (!w) {
         w = { number, threadKey, contactId, identity: { ...identity, wamid: null }, messages: [], statuses: [] };
@@ -183,6 +184,19 @@ export class WebhookIngest {
         payload: value.errors,
       });
     }
+  }
+
+  /** Contact id and thread key are hashes of stable ids: computed once per sender. */
+  private threadOf(number: ConnectedNumber, identity: { waId: string | null; userId: string | null }) {
+    const key = `${number.phoneNumberId}|${identity.waId ?? ''}|${identity.userId ?? ''}`;
+    let ids = this.identities.get(key);
+    if (!ids) {
+      const contactId = contactIdFor(number.tenantId, identity);
+      ids = { contactId, threadKey: threadKeyFor(number.tenantId, number.phoneNumberId, contactId) };
+      if (this.identities.size >= 100_000) this.identities.clear();
+      this.identities.set(key, ids);
+    }
+    return ids;
   }
 
   private async apply(w: ThreadWork, correlationId: string): Promise<{ positions: Position[]; events: number }> {
