@@ -213,6 +213,26 @@ export class WebhookIngest {
       eventId,
     });
 
+    // Messages are the customer's doing, statuses WhatsApp's: two appends, two actors.
+    const record = async (actor: Actor, messages: readonly InboundItem[], statuses: readonly StatusItem[]) => {
+      const result = await this.threads.handle(
+        streams.thread(w.threadKey),
+        {
+          type: 'RecordWhatsAppActivity',
+          threadKey: w.threadKey,
+          contactId: w.contactId,
+          numberId: w.number.numberId,
+          phoneNumberId: w.number.phoneNumberId,
+          messages,
+          statuses,
+        },
+        context(actor, chainedIds(w.threadKey)),
+        { freshness: 'cached' },
+      );
+      positions.push(result.position);
+      events += result.events.length;
+    };
+
     if (w.messages.length > 0) {
       const customer: Actor = { type: 'customer', id: w.contactId };
       const contact = await this.contacts.handle(
@@ -227,41 +247,9 @@ export class WebhookIngest {
       );
       positions.push(contact.position);
       events += contact.events.length;
-      const received = await this.threads.handle(
-        streams.thread(w.threadKey),
-        {
-          type: 'RecordWhatsAppActivity',
-          threadKey: w.threadKey,
-          contactId: w.contactId,
-          numberId: w.number.numberId,
-          phoneNumberId: w.number.phoneNumberId,
-          messages: w.messages,
-          statuses: [],
-        },
-        context(customer, chainedIds(w.threadKey)),
-        { freshness: 'cached' },
-      );
-      positions.push(received.position);
-      events += received.events.length;
+      await record(customer, w.messages, []);
     }
-    if (w.statuses.length > 0) {
-      const recorded = await this.threads.handle(
-        streams.thread(w.threadKey),
-        {
-          type: 'RecordWhatsAppActivity',
-          threadKey: w.threadKey,
-          contactId: w.contactId,
-          numberId: w.number.numberId,
-          phoneNumberId: w.number.phoneNumberId,
-          messages: [],
-          statuses: w.statuses,
-        },
-        context(WHATSAPP, chainedIds(w.threadKey)),
-        { freshness: 'cached' },
-      );
-      positions.push(recorded.position);
-      events += recorded.events.length;
-    }
+    if (w.statuses.length > 0) await record(WHATSAPP, [], w.statuses);
     return { positions, events };
   }
 }

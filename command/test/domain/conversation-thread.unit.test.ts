@@ -14,7 +14,7 @@ import {
   type ThreadState,
 } from '../../src/domain/conversation-thread.ts';
 import { conversationIdFor, deterministicId, threadKeyFor } from '../../src/domain/ids.ts';
-import { AppError } from '../../src/errors.ts';
+import { history as runHistory, rejection } from './decider-testing.ts';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -157,16 +157,7 @@ const sendTemplate = (by: ActingUser, now: Date, conversationId = conv(1)): Thre
 const fold = (events: ThreadEvent[]): ThreadState => events.reduce(threadDecider.evolve, threadDecider.initialState());
 
 /** Runs decide + evolve for each command in turn; returns the final state and every event decided. */
-function history(...commands: ThreadCommand[]): { state: ThreadState; events: ThreadEvent[] } {
-  let state = threadDecider.initialState();
-  const all: ThreadEvent[] = [];
-  for (const command of commands) {
-    const events = threadDecider.decide(command, state);
-    all.push(...events);
-    state = events.reduce(threadDecider.evolve, state);
-  }
-  return { state, events: all };
-}
+const history = (...commands: ThreadCommand[]) => runHistory(threadDecider, commands);
 
 const given = (...commands: ThreadCommand[]): ThreadState => history(...commands).state;
 
@@ -177,15 +168,6 @@ function current(state: ThreadState): Conversation {
   return state.current;
 }
 
-function rejection(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, but the command was accepted');
-}
 
 /** A deep, comparable picture of a state: Sets and Maps as sorted arrays. */
 function snapshot(state: ThreadState): string {

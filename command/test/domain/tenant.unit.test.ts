@@ -1,7 +1,7 @@
 import type { UserRole } from '@parley/events';
 import { describe, expect, it } from 'vitest';
 import { tenantDecider, type TenantCommand, type TenantEvent, type TenantState } from '../../src/domain/tenant.ts';
-import { AppError } from '../../src/errors.ts';
+import { history as runHistory, rejection } from './decider-testing.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const ADMIN = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -30,27 +30,9 @@ const addUser = (userId: string, role: UserRole, email: string): TenantCommand =
 const createTeam = (teamId: string, name: string): TenantCommand => ({ type: 'CreateTeam', teamId, name });
 const addToTeam = (teamId: string, userId: string): TenantCommand => ({ type: 'AddAgentToTeam', teamId, userId });
 
-function history(...commands: TenantCommand[]): { state: TenantState; events: TenantEvent[] } {
-  let state = tenantDecider.initialState();
-  const all: TenantEvent[] = [];
-  for (const command of commands) {
-    const events = tenantDecider.decide(command, state);
-    all.push(...events);
-    state = events.reduce(tenantDecider.evolve, state);
-  }
-  return { state, events: all };
-}
+const history = (...commands: TenantCommand[]) => runHistory(tenantDecider, commands);
 const given = (...commands: TenantCommand[]) => history(...commands).state;
 
-function rejection(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, but the command was accepted');
-}
 
 /** A registered tenant with an agent, an analyst, a supervisor and one team. */
 const withStaff = () =>
