@@ -24,10 +24,10 @@ const args = new Map(
     return [key ?? '', value.join('=')];
   }),
 );
-const SECONDS = Number(args.get('seconds') ?? 9);
+const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
-const CONCURRENCY = [1, 8, 32];
+const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
 const only = args.get('only'); // "append" | "webhook"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** As infra/start.sh runs the API: a larger young generation, fewer scavenges under load. */
@@ -38,7 +38,10 @@ interface Row {
   writers: number;
   perCall: number;
   rate: number;
-  ceiling?: number;
+  ceiling: number;
+  /** Events per group commit, and its duration as the appender saw it. */
+  perCommit: number;
+  commitMs: number;
 }
 
 /** Runs `work` from `writers` loops for `seconds`, counting the rows each call reports. */
@@ -65,7 +68,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * that the disk's drift during the run weighs on both alike; each figure is the median
  * of its slices.
  */
-async function appendCell(url: string, writers: number, perCall: number): Promise<{ ceiling: number; rate: number }> {
+async function appendCell(
+  url: string,
+  writers: number,
+  perCall: number,
+): Promise<{ ceiling: number; rate: number; perCommit: number; commitMs: number }> {
   const pool = new pg.Pool({ connectionString: url, max: writers });
   await pool.query(`DROP TABLE IF EXISTS raw_insert; CREATE TABLE raw_insert (
     id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload jsonb NOT NULL)`);
@@ -97,14 +104,21 @@ async function appendCell(url: string, writers: number, perCall: number): Promis
       return perCall;
     });
 
+  // Warm-up, not measured: connections, plan caches, the append function's first calls.
+  await raw();
+  await appends();
   const ceilings: number[] = [];
   const rates: number[] = [];
+  const before = { ...store.stats };
   for (let i = 0; i < SLICES; i++) {
     ceilings.push(await raw());
     rates.push(await appends());
   }
+  const batches = store.stats.batches - before.batches;
+  const perCommit = (store.stats.events - before.events) / batches;
+  const commitMs = (store.stats.flushMs - before.flushMs) / batches;
   await Promise.all([pool.end(), store.close()]);
-  return { ceiling: median(ceilings), rate: median(rates) };
+  return { ceiling: median(ceilings), rate: median(rates), perCommit, commitMs };
 }
 
 async function startCommandApi(url: string, port: number, adminKey: string): Promise<ChildProcess> {
@@ -237,9 +251,9 @@ async function main() {
     if (!only || only === 'append') {
       for (const perCall of [1, 10]) {
         for (const writers of CONCURRENCY) {
-          const { ceiling, rate } = await appendCell(db.connectionString, writers, perCall);
-          rows.push({ what: 'event store append', writers, perCall, rate, ceiling });
-          console.error(`append ${perCall}/call ${writers} writers: ${fmt(rate)} events/s vs raw INSERT ${fmt(ceiling)} rows/s`);
+          const { ceiling, rate, perCommit, commitMs } = await appendCell(db.connectionString, writers, perCall);
+          rows.push({ what: 'event store append', writers, perCall, rate, ceiling, perCommit, commitMs });
+          console.error(`append ${perCall}/call ${writers} writers: ${fmt(rate)} events/s vs raw INSERT ${fmt(ceiling)} rows/s (${perCommit.toFixed(1)} events/commit, ${commitMs.toFixed(2)} ms/commit)`);
         }
       }
     }
@@ -251,10 +265,12 @@ async function main() {
 
     console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`);
     if (rows.length) {
-      console.log('| events per append | writers | raw INSERT rows/s (ceiling) | event store events/s | % of ceiling |');
-      console.log('|---|---|---|---|---|');
+      console.log('| events per append | writers | raw INSERT rows/s (ceiling) | event store events/s | % of ceiling | events per commit | ms per commit |');
+      console.log('|---|---|---|---|---|---|---|');
       for (const r of rows) {
-        console.log(`| ${r.perCall} | ${r.writers} | ${fmt(r.ceiling ?? 0)} | ${fmt(r.rate)} | ${Math.round((100 * r.rate) / (r.ceiling ?? 1))}% |`);
+        console.log(
+          `| ${r.perCall} | ${r.writers} | ${fmt(r.ceiling)} | ${fmt(r.rate)} | ${Math.round((100 * r.rate) / r.ceiling)}% | ${r.perCommit.toFixed(1)} | ${r.commitMs.toFixed(2)} |`,
+        );
       }
     }
     if (webhook) {

@@ -144,8 +144,10 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
             expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
           });
           if (result.idempotent) {
-            // Already stored by an earlier delivery: the cache catches up on next load.
-            return { events: [], state: loaded.state, revision: loaded.revision, position: result.position };
+            // Already stored by an earlier attempt the cache has not seen: catch up, so
+            // the next command does not decide on the stale fold again.
+            const fresh = await this.refresh(streamId);
+            return { events: [], state: fresh.state, revision: fresh.revision, position: result.position };
           }
           let state = loaded.state;
           for (const e of events) state = this.decider.evolve(state, e);
