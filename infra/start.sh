@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 bash infra/ensure-services.sh
 
 mkdir -p .data
+fresh_secrets=false
 if [[ ! -f .data/parley.env ]]; then
+  fresh_secrets=true
   # Secrets for this machine only: the platform admin key and the key that seals app secrets.
   umask 077
   {
@@ -21,6 +23,12 @@ export PARLEY_DATABASE_URL="${PARLEY_DATABASE_URL:-postgres://postgres@127.0.0.1
 export PARLEY_DEMO_FILE="${PARLEY_DEMO_FILE:-.data/demo.json}"
 
 db=$(basename "${PARLEY_DATABASE_URL%%\?*}")
+if $fresh_secrets && [[ "$PARLEY_DATABASE_URL" == postgres://postgres@127.0.0.1:5432/parley ]] &&
+  psql "${PARLEY_DATABASE_URL%/*}/postgres" -Atqc "select 1 from pg_database where datname = 'parley'" | grep -q 1; then
+  # The default demo database was sealed with secrets that are gone with .data/: start it anew.
+  echo "[start] new secrets in .data/: recreating the demo database 'parley'"
+  psql "${PARLEY_DATABASE_URL%/*}/postgres" -qc 'DROP DATABASE parley WITH (FORCE)'
+fi
 if ! psql "${PARLEY_DATABASE_URL%/*}/postgres" -Atqc "select 1 from pg_database where datname = '$db'" | grep -q 1; then
   psql "${PARLEY_DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE \"$db\""
   rm -f "$PARLEY_DEMO_FILE" # a new database has no demo yet

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { imageMessage, interactiveButtonReply, statusUpdate, textMessage, webhookEnvelope, signBody, newWamid } from '../whatsapp/webhook-fixtures.ts';
 
 export interface DemoTenant {
@@ -25,9 +25,11 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
   };
 
   const tenants: DemoTenant[] = [];
+  // Fresh phone_number_ids each time: seeding again adds demo tenants, never collides.
+  const phoneNumberId = () => String(randomInt(100_000_000_000, 999_999_999_999));
   const specs = [
-    { name: 'Tienda Demo', slug: 'tienda', phoneNumberId: '100200300400501', display: '+52 55 1000 0001', customers: ['5215511110001', '5215511110002', '5215511110003'] },
-    { name: 'Clinic Demo', slug: 'clinic', phoneNumberId: '100200300400502', display: '+44 20 7000 0002', customers: ['447700900001', '447700900002'] },
+    { name: 'Tienda Demo', slug: 'tienda', phoneNumberId: phoneNumberId(), display: '+52 55 1000 0001', customers: ['5215511110001', '5215511110002', '5215511110003'] },
+    { name: 'Clinic Demo', slug: 'clinic', phoneNumberId: phoneNumberId(), display: '+44 20 7000 0002', customers: ['447700900001', '447700900002'] },
   ];
   for (const spec of specs) {
     const tenant = await call<{ tenantId: string; apiKey: string }>(
