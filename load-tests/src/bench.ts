@@ -155,7 +155,7 @@ interface WebhookResult {
 async function webhookIngest(url: string): Promise<WebhookResult> {
   const port = 3901;
   const adminKey = randomBytes(16).toString('hex');
-  const api = await startCommandApi(process.env.BENCH_SOCKET ? url.replace('@127.0.0.1:5432', '@%2Fvar%2Frun%2Fpostgresql') : url, port, adminKey);
+  const api = await startCommandApi(url, port, adminKey);
   const base = `http://127.0.0.1:${port}`;
   try {
     const post = async (path: string, body: unknown, key: string) => {

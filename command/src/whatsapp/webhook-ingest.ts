@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Actor, ParleyEvent, Position } from '@parley/events';
 import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { ThreadHandler } from '../application/conversations.ts';
-import { type ContactCommand, type ContactEvent, type ContactState } from '../domain/contact.ts';
+import type { ContactCommand, ContactEvent, ContactState } from '../domain/contact.ts';
 import type { InboundItem, StatusItem } from '../domain/conversation-thread.ts';
 import { contactIdFor, deterministicId, streams, threadKeyFor } from '../domain/ids.ts';
 import type { CommandHandler } from '../handling/command-handler.ts';

@@ -1,6 +1,7 @@
 import type { InboundContent } from '@parley/events';
 import { isKnownMessage } from './webhook-payload.ts';
 import type { WebhookChangeValue, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookStatus } from './webhook-payload.ts';
+import type { StatusItem, StatusKind } from '../domain/conversation-thread.ts';
 
 /**
  * Pure translations from validated webhook payloads to the facts our events record.
@@ -140,23 +141,11 @@ export function toInboundContent(message: WebhookMessage): InboundContent {
 
 // ---------------------------------------------------------------- statuses
 
-export type StatusKind = 'sent' | 'delivered' | 'read' | 'failed';
 const STATUS_KINDS: ReadonlySet<string> = new Set<StatusKind>(['sent', 'delivered', 'read', 'failed']);
 const isStatusKind = (status: string): status is StatusKind => STATUS_KINDS.has(status);
 
-export interface StatusFacts {
-  kind: StatusKind;
-  wamid: string;
-  recipientId: string;
-  at: string;
-  pricing: { billable: boolean | null; pricingModel: string | null; category: string | null; type: string | null } | null;
-  whatsappConversation: { id: string; originType: string | null; expiresAt: string | null } | null;
-  /** Set for `failed` only. */
-  error: { code: number; title: string; details: string | null } | null;
-}
-
 /** The facts of a status update, or null for kinds we do not act on (the caller dead-letters those). */
-export function toStatusFacts(status: WebhookStatus): StatusFacts | null {
+export function toStatusFacts(status: WebhookStatus): StatusItem | null {
   const kind = status.status;
   if (!isStatusKind(kind)) return null;
   const { pricing, conversation } = status;

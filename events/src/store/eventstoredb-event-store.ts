@@ -327,7 +327,10 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
       }
       if (events.length >= limit || seen < pageSize) break;
     }
-    return { events, next: events.at(-1)?.position ?? after };
+    // A short page means the scan reached the end of the log: the checkpoint may jump to
+    // the last position scanned, so the next filtered read does not scan it again.
+    const scannedTo = events.length < limit && cursor !== undefined ? encodePosition(cursor) : undefined;
+    return { events, next: scannedTo ?? events.at(-1)?.position ?? after };
   }
 
   function subscribeToAll(subscribeOptions: SubscribeOptions = {}): Subscription {
