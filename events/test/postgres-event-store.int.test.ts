@@ -49,3 +49,33 @@ describe('PostgreSQL store: several processes appending at once', () => {
     }
   }, 120_000);
 });
+
+describe('PostgreSQL store: the LISTEN connection', () => {
+  it('keeps waking subscribers after its LISTEN connection is killed', async () => {
+    const db = await createTestDatabase('event_store_listen');
+    // A long safety re-check: only NOTIFY can wake the subscriber within the test's time.
+    const store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 60_000 });
+    try {
+      const subscription = store.subscribeToAll();
+      const iterator = subscription[Symbol.asyncIterator]();
+      await store.appendToStream('listen-1', [{ eventId: randomUUID(), type: 'A', data: {}, metadata: {} }]);
+      expect((await iterator.next()).value?.streamId).toBe('listen-1');
+      const next = iterator.next(); // caught up: now waiting on LISTEN
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      const killed = await store.pool.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND query ILIKE 'LISTEN%'`,
+      );
+      expect(killed.rows[0]?.n).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // the watcher reconnects
+      await store.appendToStream('listen-2', [{ eventId: randomUUID(), type: 'A', data: {}, metadata: {} }]);
+      const woken = await Promise.race([next, new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
+      expect(woken).toMatchObject({ value: { streamId: 'listen-2' } });
+      await subscription.close();
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  }, 30_000);
+});
