@@ -228,10 +228,11 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
   return events;
 }
 
+/** The roles that work conversations; analysts and billing users only read. */
+export const CONVERSATION_ROLES: readonly UserRole[] = ['admin', 'supervisor', 'agent'];
+
 function ensureWorksConversations(by: ActingUser) {
-  if (by.role !== 'admin' && by.role !== 'supervisor' && by.role !== 'agent') {
-    throw forbidden(`a ${by.role} cannot act on conversations`);
-  }
+  if (!CONVERSATION_ROLES.includes(by.role)) throw forbidden(`a ${by.role} cannot act on conversations`);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationInput, Conversations } from '../application/conversations.ts';
+import { CONVERSATION_ROLES } from '../domain/conversation-thread.ts';
 import type { Principal, Tenancy } from '../application/tenancy.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { CommandContext } from '../handling/command-handler.ts';
@@ -135,7 +136,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey));
   const access = (a: Access) => ({ access: a });
   const admins = access({ kind: 'roles', roles: ['admin'] });
-  const conversationWorkers = access({ kind: 'roles', roles: ['admin', 'supervisor', 'agent'] });
+  const conversationWorkers = access({ kind: 'roles', roles: CONVERSATION_ROLES });
   const platformAdmin = access({ kind: 'platform-admin' });
   const open = access({ kind: 'public' });
   const context = (request: FastifyRequest, principal: Principal): CommandContext => ({
