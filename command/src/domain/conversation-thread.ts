@@ -236,11 +236,11 @@ function ensureWorksConversations(by: ActingUser) {
 }
 
 /**
- * Agents act on their own or unassigned conversations; supervisors and admins on any. A
- * closed conversation still belongs to the agent who had it when it closed.
+ * Agents act on their own or unassigned conversations; supervisors and admins on any
+ * (the role itself is checked once, by ensureWorksConversations). A closed conversation
+ * still belongs to the agent who had it when it closed.
  */
 function ensureMayAct(by: ActingUser, conversation: Conversation, closed: boolean) {
-  ensureWorksConversations(by);
   if (by.role !== 'agent') return;
   const owner = closed ? conversation.lastAssigneeId : conversation.assigneeId;
   if (owner !== null && owner !== by.userId) throw forbidden('this conversation is assigned to another agent');
