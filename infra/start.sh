@@ -15,6 +15,10 @@ if [[ ! -f .data/parley.env ]]; then
     echo "PARLEY_SECRET_KEY=$(head -c 32 /dev/urandom | base64)"
   } > .data/parley.env
 fi
+if ! grep -q '^PARLEY_ANALYST_KEY=' .data/parley.env; then
+  # The platform analyst key (read-only SQL over ClickHouse) came later: add it once.
+  echo "PARLEY_ANALYST_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' )" >> .data/parley.env
+fi
 set -a
 # shellcheck disable=SC1091
 . .data/parley.env
@@ -35,4 +39,4 @@ if ! psql "${PARLEY_DATABASE_URL%/*}/postgres" -Atqc "select 1 from pg_database 
 fi
 # A larger young generation: the API allocates per request, and scavenges are its GC cost.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64"
-exec npx tsx command/src/main.ts
+exec npx tsx infra/src/run-platform.ts

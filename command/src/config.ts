@@ -7,6 +7,8 @@ const Env = z.object({
   PARLEY_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/parley'),
   EVENTSTORE_URL: z.string().min(1).optional(),
   PARLEY_ADMIN_KEY: z.string().min(16, 'PARLEY_ADMIN_KEY must be at least 16 characters'),
+  /** Platform-level analyst key: read-only SQL over ClickHouse. Unset: nobody holds it. */
+  PARLEY_ANALYST_KEY: z.string().min(16, 'PARLEY_ANALYST_KEY must be at least 16 characters').optional(),
   PARLEY_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'PARLEY_SECRET_KEY must be 32 random bytes, base64-encoded'),
@@ -14,6 +16,16 @@ const Env = z.object({
   COMMAND_PORT: Port.default(3001),
   QUERY_PORT: Port.default(3002),
   DASHBOARD_PORT: Port.default(3000),
+  PROJECTIONS_PORT: Port.default(3003),
+  /** Where embedded engines keep their files (chDB's data directory lives under it). */
+  PARLEY_DATA_DIR: z.string().min(1).default('.data'),
+  /** Set: analytics go to this ClickHouse server (23.8+); unset: embedded chDB. */
+  CLICKHOUSE_URL: z.string().url().optional(),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('parley'),
+  /** Set: ClickHouse DDL runs ON CLUSTER with Replicated engines and Distributed tables. */
+  CLICKHOUSE_CLUSTER: z.string().min(1).optional(),
+  /** Whether the query process runs the projectors itself (false: they run in `projections`). */
+  PARLEY_RUN_PROJECTORS: z.enum(['true', 'false']).default('true'),
   PARLEY_LOG: z.enum(['true', 'false']).default('false'),
   /** Where `npm start` keeps the demo's keys; set, the demo is seeded on first start. */
   PARLEY_DEMO_FILE: z.string().min(1).optional(),
@@ -24,9 +36,13 @@ export interface Config {
   /** Set: events go to EventStoreDB; unset: to PostgreSQL (the embedded default). */
   eventStoreUrl: string | null;
   platformAdminKey: string;
+  platformAnalystKey: string | null;
   secretKey: string;
   host: string;
-  ports: { command: number; query: number; dashboard: number };
+  ports: { command: number; query: number; dashboard: number; projections: number };
+  dataDir: string;
+  clickhouse: { url: string | null; database: string; cluster: string | null };
+  runProjectors: boolean;
   log: boolean;
   demoFile: string | null;
 }
@@ -42,9 +58,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.PARLEY_DATABASE_URL,
     eventStoreUrl: e.EVENTSTORE_URL ?? null,
     platformAdminKey: e.PARLEY_ADMIN_KEY,
+    platformAnalystKey: e.PARLEY_ANALYST_KEY ?? null,
     secretKey: e.PARLEY_SECRET_KEY,
     host: e.PARLEY_HOST,
-    ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT },
+    ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT, projections: e.PROJECTIONS_PORT },
+    dataDir: e.PARLEY_DATA_DIR,
+    clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },
+    runProjectors: e.PARLEY_RUN_PROJECTORS === 'true',
     log: e.PARLEY_LOG === 'true',
     demoFile: e.PARLEY_DEMO_FILE ?? null,
   };

@@ -189,6 +189,15 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(store.comparePositions(await store.headPosition(), res.position)).toBeGreaterThanOrEqual(0);
       expect(store.comparePositions(START, res.position)).toBe(-1);
     });
+
+    it('counts the events after a position, up to a cap', async () => {
+      const first = await store.appendToStream(`${prefix()}count`, [ev()]);
+      await store.appendToStream(`${prefix()}count`, [ev(), ev(), ev()]);
+      // Other tests' events may follow on a shared server: count from our own append.
+      expect(await store.countEventsAfter(first.position, 1_000_000)).toBeGreaterThanOrEqual(3);
+      expect(await store.countEventsAfter(first.position, 2)).toBe(2);
+      expect(await store.countEventsAfter(await store.headPosition(), 10)).toBe(0);
+    });
   });
 }
 

@@ -17,6 +17,7 @@ import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+import { endToEndLag, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a): [string, string] => {
@@ -28,7 +29,7 @@ const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
-const only = args.get('only'); // "append" | "webhook"
+const only = args.get('only'); // "append" | "webhook" | "inbox" | "analytics"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** As infra/start.sh runs the API: a larger young generation, fewer scavenges under load. */
 const API_NODE_OPTIONS = '--max-semi-space-size=64';
@@ -263,6 +264,13 @@ async function main() {
       console.error(`webhook: ${fmt(webhook.rps)} req/s p50 ${webhook.p50} ms p99 ${webhook.p99} ms cpu ${JSON.stringify(webhook.cpu)}`);
     }
 
+    let projection: Awaited<ReturnType<typeof projectionThroughput>> | undefined;
+    let lag: Awaited<ReturnType<typeof endToEndLag>> | undefined;
+    if (!only || only === 'inbox') {
+      projection = await projectionThroughput(Number(args.get('inbox-conversations') ?? 5000));
+      lag = await endToEndLag((args.get('lag-rates') ?? '100,400').split(',').map(Number), Number(args.get('lag-seconds') ?? 15));
+    }
+
     console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`);
     if (rows.length) {
       console.log('| events per append | writers | raw INSERT rows/s (ceiling) | event store events/s | % of ceiling | events per commit | ms per commit |');
@@ -282,6 +290,7 @@ async function main() {
       console.log(`| CPU per request: command API / PostgreSQL / load generator | ${webhook.cpu.api} µs / ${webhook.cpu.postgres} µs / ${webhook.cpu.generator} µs |`);
       console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
     }
+    printInboxResults(projection, lag);
   } finally {
     await db.drop();
   }

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, Position, UserRole } from '@parley/events';
+import type { EventStore, Position, Priority, UserRole } from '@parley/events';
 import { issueApiKey, parseApiKey, secretMatches } from '../auth/api-keys.ts';
 import { notFound } from '../errors.ts';
 import type { TargetUser } from '../domain/conversation-thread.ts';
 import { streams } from '../domain/ids.ts';
-import { type TenantCommand, type TenantState, tenantDecider, type TenantEvent } from '../domain/tenant.ts';
+import {
+  type BusinessHours,
+  type SlaTargets,
+  type TenantCommand,
+  type TenantState,
+  tenantDecider,
+  type TenantEvent,
+} from '../domain/tenant.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 /** Who is calling: resolved from the API key; the tenant never comes from the request body. */
@@ -61,6 +68,16 @@ export class Tenancy {
   async addAgentToTeam(teamId: string, userId: string, context: CommandContext): Promise<Written> {
     const result = await this.tenants.handle(streams.tenant(context.tenantId), { type: 'AddAgentToTeam', teamId, userId }, context);
     return { position: result.position };
+  }
+
+  async setSlaPolicy(teamId: string, priority: Priority, targets: SlaTargets, context: CommandContext) {
+    const result = await this.tenants.handle(streams.tenant(context.tenantId), { type: 'SetSlaPolicy', teamId, priority, targets }, context);
+    return { position: result.position, events: result.events.map((e) => e.type) };
+  }
+
+  async setBusinessHours(teamId: string, hours: BusinessHours, context: CommandContext) {
+    const result = await this.tenants.handle(streams.tenant(context.tenantId), { type: 'SetBusinessHours', teamId, hours }, context);
+    return { position: result.position, events: result.events.map((e) => e.type) };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { contactIdFor, conversationIdFor, threadKeyFor } from '../domain/ids.ts';
 import { imageMessage, interactiveButtonReply, statusUpdate, textMessage, webhookEnvelope, signBody, newWamid } from '../whatsapp/webhook-fixtures.ts';
 
 export interface DemoTenant {
@@ -13,9 +14,9 @@ export interface DemoTenant {
  * WhatsApp webhooks, never through SQL, so the demo exercises the real path.
  */
 export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoTenant[]> {
-  const call = async <T>(path: string, body: unknown, key: string, extra: Record<string, string> = {}): Promise<T> => {
+  const call = async <T>(path: string, body: unknown, key: string, extra: Record<string, string> = {}, method = 'POST'): Promise<T> => {
     const res = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...extra },
       body: JSON.stringify(body),
     });
@@ -61,6 +62,25 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
       return (await res.json()) as { positions: string[] };
     };
 
+    // Service levels: weekday business hours in the tenant's zone and targets per priority.
+    const timeZone = spec.slug === 'tienda' ? 'America/Mexico_City' : 'Europe/London';
+    await call(
+      `/v1/teams/${team.teamId}/business-hours`,
+      { timeZone, periods: [0, 1, 2, 3, 4].map((day) => ({ day, open: '09:00', close: '18:00' })), holidays: [] },
+      tenant.apiKey,
+      {},
+      'PUT',
+    );
+    for (const [priority, minutes] of [['urgent', 5], ['high', 15], ['normal', 60], ['low', 240]] as const) {
+      await call(
+        `/v1/teams/${team.teamId}/sla-policies/${priority}`,
+        { firstResponseSeconds: minutes * 60, nextResponseSeconds: minutes * 120, resolutionSeconds: minutes * 60 * 24 },
+        tenant.apiKey,
+        {},
+        'PUT',
+      );
+    }
+
     for (const [i, customer] of spec.customers.entries()) {
       const name = ['Carla', 'Diego', 'Elena'][i] ?? 'Customer';
       await webhook(webhookEnvelope({
@@ -76,6 +96,26 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
       phoneNumberId: spec.phoneNumberId,
       statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: spec.customers[0]!, pricing: { billable: true, category: 'utility' } })],
     }));
+    // Agents at work: one conversation answered and closed with CSAT, one tagged and in
+    // progress, the rest waiting in the team queue.
+    const conversationOf = (waId: string) => conversationIdFor(threadKeyFor(tenant.tenantId, spec.phoneNumberId, contactIdFor(tenant.tenantId, { waId, userId: null })), 1);
+    const supervisorKey = keys['supervisor:Sofia']!;
+    const anaKey = keys['agent:Ana']!;
+    for (const [i, customer] of spec.customers.entries()) {
+      const on = (path: string, body: unknown, key = supervisorKey) => call(`/v1/conversations/${conversationOf(customer)}/${path}`, body, key);
+      await on('queue', { teamId: team.teamId });
+      if (i === spec.customers.length - 1) continue;
+      await on('assign', { agentId: agents[i % agents.length]! });
+      await on('tags', { tag: i === 0 ? 'delivery' : 'billing' });
+      if (i === 0) {
+        await on('messages', { type: 'text', body: 'Hola Carla, tu pedido llega mañana.' }, anaKey);
+        await on('notes', { body: 'Courier confirmed the delivery date' }, anaKey);
+        await on('close', { reason: 'resolved', outcome: 'information' }, anaKey);
+        await on('csat', { score: 5, comment: 'Muy rápido, gracias' });
+      } else {
+        await on('priority', { priority: 'high' });
+      }
+    }
     tenants.push({ name: spec.name, tenantId: tenant.tenantId, keys, phoneNumberId: spec.phoneNumberId });
   }
   return tenants;

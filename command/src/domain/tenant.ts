@@ -1,4 +1,4 @@
-import type { EventOf, UserRole } from '@parley/events';
+import type { EventData, EventOf, Priority, UserRole } from '@parley/events';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 import { assertNever, type Decider } from './decider.ts';
 
@@ -7,8 +7,19 @@ import { assertNever, type Decider } from './decider.ts';
  * authenticated request (through a cache), so it holds only what commands check.
  */
 export type TenantEvent = EventOf<
-  'TenantRegistered' | 'UserAdded' | 'ApiKeyIssued' | 'TeamCreated' | 'AgentAddedToTeam'
+  'TenantRegistered' | 'UserAdded' | 'ApiKeyIssued' | 'TeamCreated' | 'AgentAddedToTeam' | 'SlaPolicySet' | 'BusinessHoursSet'
 >;
+
+export type SlaTargets = Omit<EventData<'SlaPolicySet'>, 'teamId' | 'priority'>;
+export type BusinessHours = Omit<EventData<'BusinessHoursSet'>, 'teamId'>;
+
+export interface TenantTeam {
+  name: string;
+  members: Set<string>;
+  slaPolicies: Map<Priority, SlaTargets>;
+  /** null: open around the clock. */
+  businessHours: BusinessHours | null;
+}
 
 export interface TenantUser {
   userId: string;
@@ -27,7 +38,7 @@ export type TenantState =
       users: Map<string, TenantUser>;
       /** keyId → { userId, secretSha256 } */
       apiKeys: Map<string, { userId: string; secretSha256: string }>;
-      teams: Map<string, { name: string; members: Set<string> }>;
+      teams: Map<string, TenantTeam>;
     };
 
 interface NewUser {
@@ -42,12 +53,17 @@ export type TenantCommand =
   | { type: 'RegisterTenant'; tenantId: string; name: string; admin: Omit<NewUser, 'role'> }
   | { type: 'AddUser'; user: NewUser }
   | { type: 'CreateTeam'; teamId: string; name: string }
-  | { type: 'AddAgentToTeam'; teamId: string; userId: string };
+  | { type: 'AddAgentToTeam'; teamId: string; userId: string }
+  | { type: 'SetSlaPolicy'; teamId: string; priority: Priority; targets: SlaTargets }
+  | { type: 'SetBusinessHours'; teamId: string; hours: BusinessHours };
 
 const userEvents = (user: NewUser): TenantEvent[] => [
   { type: 'UserAdded', data: { userId: user.userId, name: user.name, email: user.email, role: user.role } },
   { type: 'ApiKeyIssued', data: { keyId: user.apiKey.keyId, userId: user.userId, secretSha256: user.apiKey.secretSha256 } },
 ];
+
+/** Same calendar or targets: setting them again records nothing. */
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
@@ -88,6 +104,25 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
         if (team.members.has(command.userId)) return [];
         return [{ type: 'AgentAddedToTeam', data: { teamId: command.teamId, userId: command.userId } }];
       }
+      case 'SetSlaPolicy': {
+        const team = state.teams.get(command.teamId);
+        if (!team) throw notFound(`team ${command.teamId} not found`);
+        const { targets } = command;
+        const current = team.slaPolicies.get(command.priority);
+        if (current && sameJson(current, targets)) return [];
+        return [{ type: 'SlaPolicySet', data: { teamId: command.teamId, priority: command.priority, ...targets } }];
+      }
+      case 'SetBusinessHours': {
+        const team = state.teams.get(command.teamId);
+        if (!team) throw notFound(`team ${command.teamId} not found`);
+        const { hours } = command;
+        for (const p of hours.periods) {
+          if (p.open === p.close) throw unprocessable(`period on day ${p.day} opens and closes at ${p.open}: give a period of some length`);
+        }
+        if (new Set(hours.holidays).size !== hours.holidays.length) throw unprocessable('holidays are listed twice');
+        if (team.businessHours && sameJson(team.businessHours, hours)) return [];
+        return [{ type: 'BusinessHoursSet', data: { teamId: command.teamId, ...hours } }];
+      }
       default:
         return assertNever(command);
     }
@@ -115,12 +150,23 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
         state.apiKeys.set(event.data.keyId, { userId: event.data.userId, secretSha256: event.data.secretSha256 });
         return state;
       case 'TeamCreated':
-        state.teams.set(event.data.teamId, { name: event.data.name, members: new Set() });
+        state.teams.set(event.data.teamId, { name: event.data.name, members: new Set(), slaPolicies: new Map(), businessHours: null });
         return state;
       case 'AgentAddedToTeam':
         state.teams.get(event.data.teamId)?.members.add(event.data.userId);
         state.users.get(event.data.userId)?.teams.add(event.data.teamId);
         return state;
+      case 'SlaPolicySet': {
+        const { teamId, priority, ...targets } = event.data;
+        state.teams.get(teamId)?.slaPolicies.set(priority, targets);
+        return state;
+      }
+      case 'BusinessHoursSet': {
+        const { teamId, ...hours } = event.data;
+        const team = state.teams.get(teamId);
+        if (team) team.businessHours = hours;
+        return state;
+      }
       default:
         return assertNever(event);
     }

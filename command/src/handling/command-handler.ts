@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Actor,
+  decodeEvent,
   type EventStore,
-  EventMetadata,
+  type EventMetadata,
   eventCatalog,
-  isEventType,
   type NewEvent,
   PartialDuplicateAppendError,
   type ParleyEvent,
@@ -15,6 +15,8 @@ import {
 } from '@parley/events';
 import { conflict, notFound } from '../errors.ts';
 import type { Decider } from '../domain/decider.ts';
+
+export { decodeEvent, EventDecodeError } from '@parley/events';
 
 /** Who caused a command, and when: the envelope of every event it produces. */
 export interface CommandContext {
@@ -42,22 +44,6 @@ interface Loaded<S> {
   position: Position;
   /** Tenant of the stream's first event: a key of another tenant never sees the stream. */
   tenantId: string | null;
-}
-
-export class EventDecodeError extends Error {
-  override readonly name = 'EventDecodeError';
-}
-
-/** Decodes a stored event into a catalog event, validating its data against the schema. */
-export function decodeEvent(recorded: RecordedEvent): { event: ParleyEvent; metadata: EventMetadata } {
-  if (!isEventType(recorded.type)) throw new EventDecodeError(`unknown event type ${recorded.type} at ${recorded.position}`);
-  const [, schema] = eventCatalog[recorded.type];
-  const data = schema.safeParse(recorded.data);
-  const metadata = EventMetadata.safeParse(recorded.metadata);
-  if (!data.success || !metadata.success) {
-    throw new EventDecodeError(`event ${recorded.eventId} (${recorded.type}) does not match its schema`);
-  }
-  return { event: { type: recorded.type, data: data.data } as ParleyEvent, metadata: metadata.data };
 }
 
 export function encodeEvent(event: ParleyEvent, eventId: string, context: CommandContext): NewEvent {

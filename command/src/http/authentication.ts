@@ -15,6 +15,8 @@ export class Authenticator {
   constructor(
     private readonly tenancy: Tenancy,
     private readonly platformAdminKey: string,
+    /** Platform-level analyst (read-only SQL over all tenants); null: nobody holds it. */
+    private readonly platformAnalystKey: string | null = null,
   ) {}
 
   /** The caller's principal, when its role is one of `roles`. */
@@ -28,10 +30,19 @@ export class Authenticator {
   requirePlatformAdmin(request: FastifyRequest): void {
     if (!constantTimeEquals(bearer(request), this.platformAdminKey)) throw unauthorized('platform admin key required');
   }
+
+  requirePlatformAnalyst(request: FastifyRequest): void {
+    const key = this.platformAnalystKey;
+    if (key === null || !constantTimeEquals(bearer(request), key)) throw unauthorized('platform analyst key required');
+  }
 }
 
 /** Who may call a route; declared per route, checked before the body is even parsed. */
-export type Access = { kind: 'public' } | { kind: 'platform-admin' } | { kind: 'roles'; roles: readonly UserRole[] };
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'platform-admin' }
+  | { kind: 'platform-analyst' }
+  | { kind: 'roles'; roles: readonly UserRole[] };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -54,6 +65,7 @@ export function registerAuthentication(app: FastifyInstance, auth: Authenticator
     if (!request.routeOptions.url) return; // 404s: the not-found handler answers
     if (!access) throw forbidden('route has no access rule');
     if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
+    else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
     else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
   });
 }

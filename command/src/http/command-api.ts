@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import { CloseReason, OutboundContent, Priority, UserRole } from '@parley/events';
+import { ClockTime, CloseReason, OutboundContent, Priority, UserRole, Weekday } from '@parley/events';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -40,6 +40,32 @@ const Id = z.uuid();
 const ConversationParams = z.object({ id: z.string().describe('Conversation id') });
 const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z.string().min(8).max(200).optional().describe('Retries with the same key store nothing twice'),
+});
+const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Europe/Madrid');
+const Seconds = z.number().int().min(1).max(366 * 24 * 3600);
+const SlaPolicyBody = z.strictObject({
+  firstResponseSeconds: Seconds.describe('Target from the start of a wait to the first human reply'),
+  nextResponseSeconds: Seconds.nullable().default(null).describe('Target for later waits in the conversation; null: no target'),
+  resolutionSeconds: Seconds.describe('Target from opened to (last) close'),
+});
+const BusinessHoursBody = z.strictObject({
+  timeZone: TimeZone,
+  periods: z
+    .array(z.strictObject({ day: Weekday.describe('0 = Monday … 6 = Sunday'), open: ClockTime, close: ClockTime }))
+    .max(100)
+    .describe('Open periods; close not after open runs overnight into the next day'),
+  holidays: z.array(z.iso.date()).max(1000).default([]).describe('Local dates closed all day'),
 });
 const Tag = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_\-:. ]+$/u, 'letters, digits, spaces and _-:. only');
 
@@ -136,6 +162,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey));
   const access = (a: Access) => ({ access: a });
   const admins = access({ kind: 'roles', roles: ['admin'] });
+  const slaManagers = access({ kind: 'roles', roles: ['admin', 'supervisor'] });
   const conversationWorkers = access({ kind: 'roles', roles: CONVERSATION_ROLES });
   const platformAdmin = access({ kind: 'platform-admin' });
   const open = access({ kind: 'public' });
@@ -219,6 +246,41 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     },
     async (request) => {
       return deps.tenancy.addAgentToTeam(request.params.id, request.body.userId, context(request, principalOf(request)));
+    },
+  );
+
+  api.put(
+    '/v1/teams/:id/sla-policies/:priority',
+    {
+      config: slaManagers,
+      schema: {
+        summary: 'Set the SLA targets of a team for one priority (business hours when the team has them)',
+        tags: ['service levels'],
+        params: z.object({ id: Id, priority: Priority }),
+        body: SlaPolicyBody,
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      const { id, priority } = request.params;
+      return deps.tenancy.setSlaPolicy(id, priority, request.body, context(request, principalOf(request)));
+    },
+  );
+
+  api.put(
+    '/v1/teams/:id/business-hours',
+    {
+      config: slaManagers,
+      schema: {
+        summary: "Replace a team's business hours (time zone, weekly periods, holidays)",
+        tags: ['service levels'],
+        params: z.object({ id: Id }),
+        body: BusinessHoursBody,
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      return deps.tenancy.setBusinessHours(request.params.id, request.body, context(request, principalOf(request)));
     },
   );
 

@@ -224,6 +224,35 @@ const ConversationClosed = z.object({
 const ConversationReopened = z.object({ conversationId: Id, to: ConversationStatus });
 const CsatRecorded = z.object({ conversationId: Id, score: z.number().int().min(1).max(5), comment: z.string().max(2000).nullable() });
 
+// ---------------------------------------------------------------- service levels
+
+/** 0 = Monday … 6 = Sunday (seed 002's convention). */
+export const Weekday = z.number().int().min(0).max(6);
+/** Wall-clock time of day in the team's time zone; 24:00 closes at midnight. */
+export const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:MM, 00:00 to 24:00');
+
+/** Targets of one team × priority. Seconds count business hours when the team has them. */
+const SlaPolicySet = z.object({
+  teamId: Id,
+  priority: Priority,
+  firstResponseSeconds: z.number().int().positive(),
+  /** null: next responses are measured but have no target. */
+  nextResponseSeconds: z.number().int().positive().nullable(),
+  resolutionSeconds: z.number().int().positive(),
+});
+/**
+ * A team's whole calendar, replaced at once. A period whose close is not after its open
+ * runs overnight into the next day. No calendar at all means open around the clock.
+ */
+const BusinessHoursSet = z.object({
+  teamId: Id,
+  /** IANA time zone, e.g. America/Mexico_City. */
+  timeZone: Text(64),
+  periods: z.array(z.object({ day: Weekday, open: ClockTime, close: ClockTime })).max(100),
+  /** Local dates the team is closed all day. */
+  holidays: z.array(z.iso.date()).max(1000),
+});
+
 /** name → [schema version, data schema]. Types are inferred from this one list. */
 export const eventCatalog = {
   TenantRegistered: [1, TenantRegistered],
@@ -253,6 +282,8 @@ export const eventCatalog = {
   ConversationClosed: [1, ConversationClosed],
   ConversationReopened: [1, ConversationReopened],
   CsatRecorded: [1, CsatRecorded],
+  SlaPolicySet: [1, SlaPolicySet],
+  BusinessHoursSet: [1, BusinessHoursSet],
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
 
 export type EventType = keyof typeof eventCatalog;

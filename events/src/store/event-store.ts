@@ -91,6 +91,8 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeOptions): Subscription;
   /** Position of the last event in the log (START when empty). */
   headPosition(): Promise<Position>;
+  /** How many events the log holds after `position`, counted up to `cap` (lag reports). */
+  countEventsAfter(position: Position, cap: number): Promise<number>;
   comparePositions(a: Position, b: Position): number;
   close(): Promise<void>;
 }

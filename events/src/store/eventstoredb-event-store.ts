@@ -443,6 +443,10 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     return subscription;
   }
 
+  function comparePositionsOf(a: Position, b: Position): number {
+    return compareEsdbPositions(decodePosition(a), decodePosition(b));
+  }
+
   async function headPosition(): Promise<Position> {
     // System events ($-types and $-streams) are invisible through readAll and
     // subscriptions, so the head is the newest non-system event. It is almost always the
@@ -468,6 +472,19 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     }
   }
 
+  async function countEventsAfter(position: Position, cap: number): Promise<number> {
+    // Commit positions are byte offsets, not counts: count by reading forward, bounded.
+    let count = 0;
+    let after = position;
+    while (count < cap) {
+      const page = await readAll({ after, maxCount: Math.min(MAX_PAGE_SIZE, cap - count) });
+      count += page.events.length;
+      if (page.events.length === 0 || comparePositionsOf(page.next, after) <= 0) break;
+      after = page.next;
+    }
+    return Math.min(count, cap);
+  }
+
   async function close(): Promise<void> {
     await Promise.allSettled([...openSubscriptions].map((subscription) => subscription.close()));
     await client.dispose();
@@ -479,7 +496,8 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     readAll,
     subscribeToAll,
     headPosition,
-    comparePositions: (a, b) => compareEsdbPositions(decodePosition(a), decodePosition(b)),
+    countEventsAfter,
+    comparePositions: comparePositionsOf,
     close,
   };
 }

@@ -333,6 +333,11 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     async headPosition() {
       return toPosition(await headPositionValue());
     },
+    async countEventsAfter(position, cap) {
+      // Positions are gap-free, so the distance to the head is the count.
+      const behind = (await headPositionValue()) - positionValue(position);
+      return Number(behind < 0n ? 0n : behind < BigInt(cap) ? behind : BigInt(cap));
+    },
     comparePositions(a, b) {
       const d = positionValue(a) - positionValue(b);
       return d < 0n ? -1 : d > 0n ? 1 : 0;

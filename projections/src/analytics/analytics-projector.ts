@@ -1,0 +1,350 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { decodeEvent, type EventStore, isEventType, type Position, type RecordedEvent, START } from '@parley/events';
+import type { Calendar } from './business-hours.ts';
+import { chTime, queryRows } from './clickhouse.ts';
+import {
+  type ConversationFold,
+  conversationRow,
+  episodeRow,
+  foldEvent,
+  openFold,
+  type ServiceLevelLookup,
+  type TeamServiceLevels,
+} from './conversation-fold.ts';
+import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
+import { FACT_TABLES, type FactTable } from './schema.ts';
+
+/** How far a projector is behind the log. */
+export interface ProjectorStatus {
+  name: string;
+  position: string;
+  eventsBehind: number | null;
+  secondsBehind: number;
+  parked: number;
+  running: boolean;
+}
+
+export interface AnalyticsProjectorOptions {
+  store: EventStore;
+  client: ClickHouseClient;
+  database: string;
+  /** Events per batch (one INSERT per table). */
+  batchSize?: number;
+  /** A partial batch is written after this long without new events. */
+  flushMs?: number;
+  clock?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+  /** Test seam: runs after a batch's inserts, before its checkpoint (the crash test kills here). */
+  afterInsertBeforeCheckpoint?: (batch: { first: Position; last: Position }) => void | Promise<void>;
+}
+
+export const ANALYTICS_PROJECTOR = 'clickhouse-analytics';
+
+/**
+ * A store position as a number that orders like the log: PostgreSQL positions are
+ * gap-free integers; EventStoreDB's `commit/prepare` orders by its prepare part.
+ */
+export function positionSeq(position: Position): number {
+  const parts = position.split('/');
+  const n = Number(parts[parts.length - 1]);
+  if (!Number.isSafeInteger(n)) throw new Error(`position ${position} is not an ordinal this projector can store`);
+  return n;
+}
+
+const VERSION_COLUMN: Record<FactTable, string> = {
+  message_facts: 'position',
+  agent_activity: 'position',
+  response_facts: 'version',
+  conversation_facts: 'version',
+  service_levels: 'version',
+};
+
+type Row = Record<string, unknown> & { __seq: number };
+const CACHE_LIMIT = 100_000;
+
+/**
+ * Projects the log into the ClickHouse fact tables.
+ *
+ * Exactly-once effect without transactions: every row carries the ordinal of the event
+ * that produced it, each table gets one INSERT per batch (one block: atomic), and at
+ * start the projector reads each table's high-water mark (its largest ordinal). After a
+ * crash between the inserts and the checkpoint it re-reads events from the older
+ * checkpoint and drops every row at or below the table's mark, so nothing is counted
+ * twice, the raw facts and the materialized rollups alike. Folds of conversations are
+ * stored with their rows and skip events they already hold. The tables are written in
+ * FACT_TABLES order: derived rows before the fold and the settings they came from, so
+ * a stored fold never runs ahead of the rows derived from it.
+ */
+export class AnalyticsProjector {
+  readonly name = ANALYTICS_PROJECTOR;
+  private readonly batchSize: number;
+  private readonly flushMs: number;
+  private readonly clock: () => Date;
+  private readonly log: (message: string, error?: unknown) => void;
+  private readonly db: string;
+  private folds = new Map<string, ConversationFold>();
+  private levels = new Map<string, TeamServiceLevels>();
+  private marks = new Map<FactTable, number>();
+  private checkpoint: Position = START;
+  private running = false;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private subscription: { close(): Promise<void> } | null = null;
+
+  constructor(private readonly options: AnalyticsProjectorOptions) {
+    this.batchSize = options.batchSize ?? 5_000;
+    this.flushMs = options.flushMs ?? 200;
+    this.clock = options.clock ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+    this.db = options.database;
+  }
+
+  get position(): Position {
+    return this.checkpoint;
+  }
+
+  /** Loads checkpoint, marks and settings, then projects in the background until stop(). */
+  async start(): Promise<void> {
+    await this.load();
+    this.stopping = false;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Resolves once the checkpoint has reached `position` (default: the head now). */
+  async waitFor(position?: Position, timeoutMs = 60_000): Promise<void> {
+    const target = position ?? (await this.options.store.headPosition());
+    const deadline = Date.now() + timeoutMs;
+    while (this.options.store.comparePositions(this.checkpoint, target) < 0) {
+      if (!this.running) throw new Error(`${this.name} stopped at ${this.checkpoint} before ${target}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async status(): Promise<ProjectorStatus> {
+    const store = this.options.store;
+    const head = await store.headPosition();
+    let eventsBehind: number | null = null;
+    if (/^\d+$/.test(head) && /^\d*$/.test(this.checkpoint)) {
+      eventsBehind = Number(BigInt(head) - BigInt(this.checkpoint || '0'));
+    }
+    let secondsBehind = 0;
+    if (store.comparePositions(this.checkpoint, head) < 0) {
+      const next = await store.readAll({ after: this.checkpoint, maxCount: 1 });
+      const oldest = next.events[0];
+      if (oldest) secondsBehind = Math.max(0, (this.clock().getTime() - oldest.recordedAt.getTime()) / 1000);
+    }
+    return { name: this.name, position: this.checkpoint, eventsBehind, secondsBehind, parked: 0, running: this.running };
+  }
+
+  private async load() {
+    const rows = await queryRows(
+      this.options.client,
+      `SELECT argMax(position, seq) AS position FROM ${this.db}.projector_checkpoints WHERE projector = {name:String} HAVING count() > 0`,
+      { name: this.name },
+    );
+    this.checkpoint = (rows[0]?.position as Position | undefined) ?? START;
+    for (const table of FACT_TABLES) {
+      const mark = await queryRows(this.options.client, `SELECT max(${VERSION_COLUMN[table]}) AS mark FROM ${this.db}.${table}`);
+      this.marks.set(table, Number(mark[0]?.mark ?? 0));
+    }
+    this.levels = new Map();
+    const settings = await queryRows(
+      this.options.client,
+      `SELECT tenant_id, team_id, setting, priority, body FROM ${this.db}.service_levels FINAL ORDER BY version`,
+    );
+    for (const s of settings) {
+      const team = this.team(String(s.tenant_id), String(s.team_id));
+      const body: unknown = JSON.parse(String(s.body));
+      if (s.setting === 'business_hours') team.calendar = body as Calendar;
+      else team.policies.set(String(s.priority), body as TeamServiceLevels['policies'] extends Map<string, infer T> ? T : never);
+    }
+    this.folds = new Map();
+  }
+
+  private team(tenantId: string, teamId: string): TeamServiceLevels {
+    const key = `${tenantId}|${teamId}`;
+    let team = this.levels.get(key);
+    if (!team) {
+      team = { calendar: null, policies: new Map() };
+      this.levels.set(key, team);
+    }
+    return team;
+  }
+
+  private readonly lookup: ServiceLevelLookup = (tenantId, teamId) => (teamId === null ? undefined : this.levels.get(`${tenantId}|${teamId}`));
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.consume();
+      } catch (error) {
+        if (this.stopping) break;
+        this.log(`${this.name}: batch failed, restarting from the checkpoint`, error);
+        await new Promise((r) => setTimeout(r, 1_000));
+        await this.load().catch((e: unknown) => this.log(`${this.name}: reload failed`, e));
+      }
+    }
+    this.running = false;
+  }
+
+  /** Pulls events into batches of batchSize, or whatever arrived within flushMs. */
+  private async consume(): Promise<void> {
+    const subscription = this.options.store.subscribeToAll({ after: this.checkpoint, batchSize: Math.min(this.batchSize, 2_000) });
+    this.subscription = subscription;
+    const iterator = subscription[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
+    let batch: RecordedEvent[] = [];
+    try {
+      while (!this.stopping) {
+        pending ??= iterator.next();
+        const timer = new Promise<'flush'>((r) => setTimeout(() => r('flush'), batch.length === 0 ? 1_000 : this.flushMs));
+        const next = await Promise.race([pending, timer]);
+        if (next === 'flush') {
+          if (batch.length > 0) {
+            await this.apply(batch);
+            batch = [];
+          }
+          continue;
+        }
+        pending = null;
+        if (next.done) break;
+        batch.push(next.value);
+        if (batch.length >= this.batchSize) {
+          await this.apply(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0 && !this.stopping) await this.apply(batch);
+    } finally {
+      await subscription.close();
+    }
+  }
+
+  /** Loads the stored folds of the conversations a batch touches that are not in memory. */
+  private async loadFolds(ids: Set<string>) {
+    const missing = [...ids].filter((id) => !this.folds.has(id));
+    for (let i = 0; i < missing.length; i += 5_000) {
+      const rows = await queryRows(
+        this.options.client,
+        `SELECT state FROM ${this.db}.conversation_facts FINAL WHERE conversation_id IN {ids:Array(String)}`,
+        { ids: missing.slice(i, i + 5_000) },
+      );
+      for (const r of rows) {
+        const fold = JSON.parse(String(r.state)) as ConversationFold;
+        this.folds.set(fold.conversationId, fold);
+      }
+    }
+  }
+
+  private async apply(batch: RecordedEvent[]) {
+    const decoded = batch.flatMap((recorded) => {
+      if (!isEventType(recorded.type)) return [];
+      return [{ ...decodeEvent(recorded), seq: positionSeq(recorded.position) }];
+    });
+    const touched = new Set<string>();
+    for (const { event } of decoded) {
+      const id = (event.data as { conversationId?: unknown }).conversationId;
+      if (typeof id === 'string') touched.add(id);
+    }
+    await this.loadFolds(touched);
+
+    const rows: Record<FactTable, Row[]> = {
+      message_facts: [],
+      agent_activity: [],
+      response_facts: [],
+      conversation_facts: [],
+      service_levels: [],
+    };
+    // Rows updated in place within a batch: the last version of each key wins.
+    const episodes = new Map<string, Row>();
+    const conversations = new Map<string, Row>();
+    const settings = new Map<string, Row>();
+
+    for (const { event, metadata, seq } of decoded) {
+      if (event.type === 'SlaPolicySet' || event.type === 'BusinessHoursSet') {
+        const { teamId, ...body } = event.data;
+        const team = this.team(metadata.tenantId, teamId);
+        let priority = '';
+        if (event.type === 'SlaPolicySet') {
+          const { priority: p, ...targets } = event.data;
+          priority = p;
+          team.policies.set(p, { firstResponseSeconds: targets.firstResponseSeconds, nextResponseSeconds: targets.nextResponseSeconds, resolutionSeconds: targets.resolutionSeconds });
+        } else {
+          team.calendar = body as Calendar;
+        }
+        const setting = event.type === 'SlaPolicySet' ? 'sla_policy' : 'business_hours';
+        const stored = event.type === 'SlaPolicySet' ? team.policies.get(priority) : team.calendar;
+        settings.set(`${metadata.tenantId}|${teamId}|${setting}|${priority}`, {
+          tenant_id: metadata.tenantId,
+          team_id: teamId,
+          setting,
+          priority,
+          body: JSON.stringify(stored),
+          version: seq,
+          __seq: seq,
+        });
+        continue;
+      }
+      const conversationId = (event.data as { conversationId?: unknown }).conversationId;
+      let fold = typeof conversationId === 'string' ? this.folds.get(conversationId) : undefined;
+      if (isMessageEvent(event)) rows.message_facts.push({ ...messageRow(event, metadata, seq, fold), __seq: seq });
+      for (const r of agentActivityRows(event, metadata, seq, fold)) rows.agent_activity.push({ ...r, __seq: seq });
+
+      if (event.type === 'ConversationOpened') {
+        if (fold) continue; // already stored: a replay after a crash
+        fold = openFold(event, metadata, seq);
+        this.folds.set(fold.conversationId, fold);
+      } else {
+        if (!fold || seq <= fold.lastSeq) continue;
+        const changed = foldEvent(fold, event, metadata, seq);
+        for (const no of changed) {
+          const episode = fold.episodes[no - 1];
+          if (episode) episodes.set(`${fold.conversationId}|${no}`, { ...episodeRow(fold, episode, this.lookup), __seq: seq });
+        }
+      }
+      conversations.set(fold.conversationId, { ...conversationRow(fold, this.lookup), __seq: seq });
+    }
+    rows.response_facts = [...episodes.values()];
+    rows.conversation_facts = [...conversations.values()];
+    rows.service_levels = [...settings.values()];
+
+    for (const table of FACT_TABLES) {
+      const mark = this.marks.get(table) ?? 0;
+      const fresh = rows[table].filter((r) => r.__seq > mark);
+      if (fresh.length === 0) continue;
+      await this.options.client.insert({
+        table: `${this.db}.${table}`,
+        values: fresh.map(({ __seq, ...row }) => row),
+        format: 'JSONEachRow',
+      });
+      this.marks.set(table, fresh.reduce((max, r) => Math.max(max, r.__seq), mark));
+    }
+
+    const first = batch[0]!.position;
+    const last = batch[batch.length - 1]!.position;
+    await this.options.afterInsertBeforeCheckpoint?.({ first, last });
+    await this.options.client.insert({
+      table: `${this.db}.projector_checkpoints`,
+      values: [{ projector: this.name, position: last, seq: positionSeq(last), updated_at: chTime(this.clock().getTime()) }],
+      format: 'JSONEachRow',
+    });
+    this.checkpoint = last;
+    if (this.folds.size > CACHE_LIMIT) {
+      // Stored folds reload on demand: dropping the oldest half keeps memory bounded.
+      let drop = this.folds.size / 2;
+      for (const key of this.folds.keys()) {
+        if (drop-- <= 0) break;
+        this.folds.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export interface ClickHouseOptions {
+  /** null: embedded chDB in this process. */
+  url: string | null;
+  /** chDB data directory, used when url is null. One process per directory. */
+  dataDir: string;
+  database: string;
+  /** Cluster name for ON CLUSTER DDL, Replicated engines and Distributed tables; null: one node. */
+  cluster: string | null;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Database and cluster names are the only text put into SQL: they come from
+ * configuration, never from a request, and must be plain identifiers.
+ */
+export function identifier(name: string, what: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`${what} must be a plain identifier (letters, digits, _): ${JSON.stringify(name)}`);
+  return name;
+}
+
+/**
+ * The one ClickHouse client of a process. chDB applies `clickhouse_settings` as session
+ * `SET`s that outlive the query, so the code passes per-query limits in SETTINGS clauses
+ * instead and never sets client-level settings.
+ */
+export function createClickHouseClient(options: ClickHouseOptions): ClickHouseClient {
+  identifier(options.database, 'ClickHouse database');
+  if (options.cluster !== null) identifier(options.cluster, 'ClickHouse cluster');
+  if (options.url !== null) return createClient({ url: options.url, request_timeout: 300_000 });
+  // chdb types its Connection against its own copy of @clickhouse/client-common: the
+  // same interface under another path, which TypeScript treats as different.
+  type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[0]>['connection']>;
+  const connection = createChdbConnection({ path: options.dataDir }) as unknown as ClientConnection;
+  return createClient({ connection });
+}
+
+/** ClickHouse's DateTime64 text form (UTC): what JSONEachRow input parses without best-effort mode. */
+export function chTime(ms: number): string;
+export function chTime(ms: number | null): string | null;
+export function chTime(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Parses a DateTime64 read back as text (UTC). */
+export const fromChTime = (text: string): number => Date.parse(`${text.replace(' ', 'T')}Z`);
+
+/** Rows of a query as JSON objects; numbers may come back as strings (UInt64 on a server). */
+export async function queryRows(
+  client: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<Record<string, unknown>[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<Record<string, unknown>>();
+}

@@ -1,0 +1,70 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { EventStore } from '@parley/events';
+import { AnalyticsProjector, type ProjectorStatus } from './analytics-projector.ts';
+import { createClickHouseClient } from './clickhouse.ts';
+import { migrate } from './schema.ts';
+
+export { AnalyticsProjector, ANALYTICS_PROJECTOR, positionSeq, type ProjectorStatus } from './analytics-projector.ts';
+export { createClickHouseClient, identifier, type ClickHouseOptions } from './clickhouse.ts';
+export { migrate, migrationStatements, type SchemaContext } from './schema.ts';
+export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
+export * from './reports.ts';
+
+export interface AnalyticsOptions {
+  store: EventStore;
+  clickhouse: {
+    /** null: embedded chDB. */
+    url: string | null;
+    /** chDB data directory (e.g. `.data/chdb`), used when url is null. */
+    dataDir: string;
+    database: string;
+    cluster: string | null;
+  };
+  clock?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+  /** Events per ClickHouse batch (default 5,000). */
+  batchSize?: number;
+}
+
+export interface Analytics {
+  /** The one ClickHouse client of this process (chDB binds one data directory per process). */
+  client: ClickHouseClient;
+  database: string;
+  projector: AnalyticsProjector;
+  /** Migrates, then runs the ClickHouse projectors in the background. */
+  start(): Promise<void>;
+  status(): Promise<ProjectorStatus[]>;
+  close(): Promise<void>;
+}
+
+/** The analytics side of a process: its ClickHouse client, schema and projector. */
+export async function createAnalytics(options: AnalyticsOptions): Promise<Analytics> {
+  const { clickhouse } = options;
+  const client = createClickHouseClient(clickhouse);
+  const projector = new AnalyticsProjector({
+    store: options.store,
+    client,
+    database: clickhouse.database,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
+  let started = false;
+  return {
+    client,
+    database: clickhouse.database,
+    projector,
+    async start() {
+      await migrate(client, { database: clickhouse.database, cluster: clickhouse.cluster }, options.clock);
+      await projector.start();
+      started = true;
+    },
+    async status() {
+      return [await projector.status()];
+    },
+    async close() {
+      if (started) await projector.stop();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,312 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { chTime, queryRows } from './clickhouse.ts';
+
+/**
+ * Versioned ClickHouse migrations. Every statement is idempotent (IF NOT EXISTS), so a
+ * migration interrupted half-way is simply run again; `schema_migrations` records the
+ * versions applied.
+ *
+ * One node: each table is a MergeTree-family table under its own name.
+ * Cluster (`cluster` set): DDL runs ON CLUSTER; the data lives in `<name>_local`
+ * tables with Replicated engines (ZooKeeper/Keeper path per shard), and `<name>` is a
+ * Distributed table over them, so every query reads the same names on both layouts.
+ * Rows of one conversation shard together (cityHash64 of its id): FINAL collapses
+ * versions per shard, and all versions of a row live on one shard.
+ */
+
+export interface SchemaContext {
+  database: string;
+  cluster: string | null;
+}
+
+interface TableSpec {
+  name: string;
+  columns: string;
+  /** Engine name without the Replicated prefix, and its arguments. */
+  engine: 'MergeTree' | 'ReplacingMergeTree' | 'SummingMergeTree' | 'AggregatingMergeTree';
+  engineArgs?: string;
+  orderBy: string;
+  partitionBy?: string;
+  shardKey: string;
+}
+
+function createTable(ctx: SchemaContext, t: TableSpec): string[] {
+  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
+  const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
+  const args = t.engineArgs ?? '';
+  if (!ctx.cluster) {
+    return [
+      `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}`,
+    ];
+  }
+  const zkPath = `'/clickhouse/tables/{shard}/${ctx.database}/${t.name}', '{replica}'`;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}_local${on} (${t.columns}) ENGINE = Replicated${t.engine}(${zkPath}${args ? `, ${args}` : ''})${partition} ORDER BY ${t.orderBy}`,
+    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} AS ${ctx.database}.${t.name}_local ENGINE = Distributed(${ctx.cluster}, ${ctx.database}, ${t.name}_local, ${t.shardKey})`,
+  ];
+}
+
+/** A materialized view feeds the local rollup from the local facts on each node. */
+function createRollupView(ctx: SchemaContext, name: string, target: string, select: (source: string) => string, source: string): string {
+  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
+  const local = ctx.cluster ? '_local' : '';
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.database}.${name}${on} TO ${ctx.database}.${target}${local} AS ${select(`${ctx.database}.${source}${local}`)}`;
+}
+
+const TIME = "DateTime64(3, 'UTC')";
+
+export const MESSAGE_FACTS: TableSpec = {
+  name: 'message_facts',
+  columns: [
+    'event_id String',
+    'position UInt64',
+    'tenant_id String',
+    `occurred_at ${TIME}`,
+    'event_type LowCardinality(String)',
+    'message_id Nullable(String)',
+    'wamid String',
+    'conversation_id Nullable(String)',
+    'contact_id Nullable(String)',
+    'number_id Nullable(String)',
+    'direction LowCardinality(String)',
+    'message_type LowCardinality(String)',
+    'sender_type LowCardinality(String)',
+    'agent_id Nullable(String)',
+    'status LowCardinality(String)',
+    `status_at ${TIME}`,
+    'error_code Nullable(Int32)',
+    'pricing_category LowCardinality(Nullable(String))',
+    'billable Nullable(UInt8)',
+  ].join(', '),
+  engine: 'MergeTree',
+  partitionBy: 'toYYYYMM(occurred_at)',
+  orderBy: '(tenant_id, occurred_at, event_id)',
+  shardKey: 'cityHash64(event_id)',
+};
+
+export const AGENT_ACTIVITY: TableSpec = {
+  name: 'agent_activity',
+  columns: [
+    'event_id String',
+    'position UInt64',
+    'tenant_id String',
+    'agent_id String',
+    `occurred_at ${TIME}`,
+    'activity LowCardinality(String)',
+    'conversation_id String',
+    'team_id Nullable(String)',
+  ].join(', '),
+  engine: 'MergeTree',
+  partitionBy: 'toYYYYMM(occurred_at)',
+  orderBy: '(tenant_id, agent_id, occurred_at, event_id)',
+  shardKey: 'cityHash64(agent_id)',
+};
+
+export const CONVERSATION_FACTS: TableSpec = {
+  name: 'conversation_facts',
+  columns: [
+    'tenant_id String',
+    'conversation_id String',
+    'contact_id String',
+    'number_id String',
+    'origin LowCardinality(String)',
+    'team_id Nullable(String)',
+    'priority LowCardinality(String)',
+    'status LowCardinality(String)',
+    'is_open UInt8',
+    `opened_at ${TIME}`,
+    `first_queued_at Nullable(${TIME})`,
+    `first_assigned_at Nullable(${TIME})`,
+    `first_response_at Nullable(${TIME})`,
+    `first_closed_at Nullable(${TIME})`,
+    `last_closed_at Nullable(${TIME})`,
+    `last_reopened_at Nullable(${TIME})`,
+    'reopen_count UInt16',
+    'transfer_count UInt16',
+    'assignee_at_close Nullable(String)',
+    'handled_by Nullable(String)',
+    'close_reason LowCardinality(Nullable(String))',
+    'outcome Nullable(String)',
+    'csat Nullable(UInt8)',
+    'messages_in UInt32',
+    'messages_out UInt32',
+    'frt_seconds Nullable(Int64)',
+    'frt_business_seconds Nullable(Int64)',
+    'frt_target_seconds Nullable(Int64)',
+    `frt_due_at Nullable(${TIME})`,
+    'first_resolution_seconds Nullable(Int64)',
+    'first_resolution_business_seconds Nullable(Int64)',
+    'full_resolution_seconds Nullable(Int64)',
+    'full_resolution_business_seconds Nullable(Int64)',
+    'resolution_target_seconds Nullable(Int64)',
+    `resolution_due_at Nullable(${TIME})`,
+    'version UInt64',
+    'state String',
+  ].join(', '),
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'version',
+  orderBy: '(tenant_id, conversation_id)',
+  shardKey: 'cityHash64(conversation_id)',
+};
+
+export const RESPONSE_FACTS: TableSpec = {
+  name: 'response_facts',
+  columns: [
+    'tenant_id String',
+    'conversation_id String',
+    'episode UInt16',
+    'kind LowCardinality(String)',
+    `started_at ${TIME}`,
+    `ended_at Nullable(${TIME})`,
+    'responded UInt8',
+    'agent_id Nullable(String)',
+    'team_id Nullable(String)',
+    'priority LowCardinality(String)',
+    'wall_seconds Nullable(Int64)',
+    'business_seconds Nullable(Int64)',
+    'target_seconds Nullable(Int64)',
+    `due_at Nullable(${TIME})`,
+    'version UInt64',
+  ].join(', '),
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'version',
+  orderBy: '(tenant_id, conversation_id, episode)',
+  shardKey: 'cityHash64(conversation_id)',
+};
+
+export const SERVICE_LEVELS: TableSpec = {
+  name: 'service_levels',
+  columns: [
+    'tenant_id String',
+    'team_id String',
+    'setting LowCardinality(String)',
+    'priority LowCardinality(String)',
+    'body String',
+    'version UInt64',
+  ].join(', '),
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'version',
+  orderBy: '(tenant_id, team_id, setting, priority)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+export const PROJECTOR_CHECKPOINTS: TableSpec = {
+  name: 'projector_checkpoints',
+  columns: ['projector String', 'position String', 'seq UInt64', `updated_at ${TIME}`].join(', '),
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'seq',
+  orderBy: 'projector',
+  shardKey: 'cityHash64(projector)',
+};
+
+export const MESSAGE_VOLUME_15M: TableSpec = {
+  name: 'message_volume_15m',
+  columns: [
+    'tenant_id String',
+    "bucket DateTime('UTC')",
+    'direction LowCardinality(String)',
+    'message_type LowCardinality(String)',
+    'sender_type LowCardinality(String)',
+    'event_type LowCardinality(String)',
+    'messages UInt64',
+  ].join(', '),
+  engine: 'SummingMergeTree',
+  engineArgs: 'messages',
+  orderBy: '(tenant_id, bucket, direction, message_type, sender_type, event_type)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+export const RESPONSE_TIMES_HOURLY: TableSpec = {
+  name: 'response_times_hourly',
+  columns: [
+    'tenant_id String',
+    'team_id String',
+    'kind LowCardinality(String)',
+    "hour DateTime('UTC')",
+    'responses AggregateFunction(count)',
+    'wall_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
+    'business_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
+  ].join(', '),
+  engine: 'AggregatingMergeTree',
+  orderBy: '(tenant_id, team_id, kind, hour)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/** Every table the projector writes and the HWM it resumes from, in insert order. */
+export const FACT_TABLES = ['message_facts', 'agent_activity', 'response_facts', 'conversation_facts', 'service_levels'] as const;
+export type FactTable = (typeof FACT_TABLES)[number];
+
+interface Migration {
+  version: number;
+  name: string;
+  statements(ctx: SchemaContext): string[];
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'facts, service levels and checkpoints',
+    statements: (ctx) =>
+      [MESSAGE_FACTS, AGENT_ACTIVITY, CONVERSATION_FACTS, RESPONSE_FACTS, SERVICE_LEVELS, PROJECTOR_CHECKPOINTS].flatMap((t) =>
+        createTable(ctx, t),
+      ),
+  },
+  {
+    version: 2,
+    name: 'dashboard rollups',
+    statements: (ctx) => [
+      ...createTable(ctx, MESSAGE_VOLUME_15M),
+      createRollupView(
+        ctx,
+        'message_volume_15m_mv',
+        'message_volume_15m',
+        (src) =>
+          `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, direction, message_type, sender_type, event_type, count() AS messages FROM ${src} GROUP BY tenant_id, bucket, direction, message_type, sender_type, event_type`,
+        'message_facts',
+      ),
+      ...createTable(ctx, RESPONSE_TIMES_HOURLY),
+      // Only finished waits: a responded episode row is written exactly once (see the projector).
+      createRollupView(
+        ctx,
+        'response_times_hourly_mv',
+        'response_times_hourly',
+        (src) =>
+          `SELECT tenant_id, ifNull(team_id, '') AS team_id, kind, toStartOfHour(started_at) AS hour, countState() AS responses, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS wall_quantiles, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS business_quantiles FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, kind, hour`,
+        'response_facts',
+      ),
+    ],
+  },
+];
+
+/** Applies the migrations not applied yet, in order. Safe to run from several starts. */
+export async function migrate(client: ClickHouseClient, ctx: SchemaContext, now: () => Date = () => new Date()): Promise<number[]> {
+  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${ctx.database}${on}` });
+  for (const statement of createTable(ctx, {
+    name: 'schema_migrations',
+    columns: `version UInt32, name String, applied_at ${TIME}`,
+    engine: 'ReplacingMergeTree',
+    orderBy: 'version',
+    shardKey: 'version',
+  })) {
+    await client.command({ query: statement });
+  }
+  const applied = new Set(
+    (await queryRows(client, `SELECT version FROM ${ctx.database}.schema_migrations`)).map((r) => Number(r.version)),
+  );
+  const done: number[] = [];
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    for (const statement of m.statements(ctx)) await client.command({ query: statement });
+    await client.insert({
+      table: `${ctx.database}.schema_migrations`,
+      values: [{ version: m.version, name: m.name, applied_at: chTime(now().getTime()) }],
+      format: 'JSONEachRow',
+    });
+    done.push(m.version);
+  }
+  return done;
+}
+
+/** The DDL a migration runs, for review and tests of the cluster layout. */
+export const migrationStatements = (ctx: SchemaContext) => migrations.flatMap((m) => m.statements(ctx));

@@ -1,0 +1,461 @@
+import type { ConversationStatus, Priority } from '@parley/events';
+import type pg from 'pg';
+import { z } from 'zod';
+
+/**
+ * The queries that read the inbox tables. The pool's search_path points at the live
+ * schema (see `inboxReadPool`), so a rebuild's swap is picked up by the next query.
+ * Every query takes the tenant first and filters on it.
+ */
+
+export type ConversationSort = 'last_activity' | 'longest_waiting' | 'priority';
+
+/**
+ * Keyset cursors: the sort key of the last row served and its id. Rows are compared by
+ * value, never by offset, so inserts and moves elsewhere in the inbox neither repeat nor
+ * skip rows that did not move themselves.
+ */
+const CursorPayload = z.discriminatedUnion('s', [
+  z.object({ s: z.literal('last_activity'), at: z.iso.datetime({ offset: true }), id: z.uuid() }),
+  z.object({ s: z.literal('longest_waiting'), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('priority'), r: z.number().int(), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('messages'), k: z.string().max(64), id: z.uuid(), o: z.enum(['asc', 'desc']) }),
+]);
+type CursorPayload = z.infer<typeof CursorPayload>;
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor<S extends CursorPayload['s']>(cursor: string, sort: S): Extract<CursorPayload, { s: S }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError('cursor is not one this API issued');
+  }
+  const result = CursorPayload.safeParse(parsed);
+  if (!result.success) throw new InvalidCursorError('cursor is not one this API issued');
+  if (result.data.s !== sort) throw new InvalidCursorError(`cursor was issued for sort "${result.data.s}", not "${sort}"`);
+  return result.data as Extract<CursorPayload, { s: S }>;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ConversationFilter {
+  status?: readonly ConversationStatus[];
+  /** 'unassigned', or an agent's user id ('me' is resolved by the caller). */
+  assignee?: string;
+  teamId?: string;
+  tag?: string;
+  priority?: readonly Priority[];
+  unread?: boolean;
+  /** Full-text search over the conversation's message text. */
+  text?: string;
+  contactId?: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  contactId: string;
+  contactName: string | null;
+  contactWaId: string | null;
+  numberId: string;
+  status: ConversationStatus;
+  priority: Priority;
+  teamId: string | null;
+  assigneeId: string | null;
+  tags: string[];
+  unreadCount: number;
+  messageCount: number;
+  lastMessage: { preview: string; direction: 'inbound' | 'outbound'; at: string } | null;
+  lastActivityAt: string;
+  waitingSince: string | null;
+  openedAt: string;
+  firstInboundAt: string | null;
+  firstResponseAt: string | null;
+  closedAt: string | null;
+  firstClosedAt: string | null;
+  reopenedCount: number;
+  closeReason: string | null;
+  outcome: string | null;
+  csatScore: number | null;
+}
+
+interface ConversationRow {
+  conversation_id: string;
+  contact_id: string;
+  contact_name: string | null;
+  contact_wa_id: string | null;
+  number_id: string;
+  status: ConversationStatus;
+  priority: Priority;
+  priority_rank: number;
+  team_id: string | null;
+  assignee_id: string | null;
+  tags: string[];
+  unread_count: number;
+  message_count: number;
+  last_message_preview: string | null;
+  last_message_direction: 'inbound' | 'outbound' | null;
+  last_message_at: Date | null;
+  last_activity_at: Date;
+  waiting_since: Date | null;
+  opened_at: Date;
+  first_inbound_at: Date | null;
+  first_response_at: Date | null;
+  closed_at: Date | null;
+  first_closed_at: Date | null;
+  reopened_count: number;
+  close_reason: string | null;
+  outcome: string | null;
+  csat_score: number | null;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const toSummary = (r: ConversationRow): ConversationSummary => ({
+  id: r.conversation_id,
+  contactId: r.contact_id,
+  contactName: r.contact_name,
+  contactWaId: r.contact_wa_id,
+  numberId: r.number_id,
+  status: r.status,
+  priority: r.priority,
+  teamId: r.team_id,
+  assigneeId: r.assignee_id,
+  tags: r.tags,
+  unreadCount: r.unread_count,
+  messageCount: r.message_count,
+  lastMessage:
+    r.last_message_at && r.last_message_direction
+      ? { preview: r.last_message_preview ?? '', direction: r.last_message_direction, at: r.last_message_at.toISOString() }
+      : null,
+  lastActivityAt: r.last_activity_at.toISOString(),
+  waitingSince: iso(r.waiting_since),
+  openedAt: r.opened_at.toISOString(),
+  firstInboundAt: iso(r.first_inbound_at),
+  firstResponseAt: iso(r.first_response_at),
+  closedAt: iso(r.closed_at),
+  firstClosedAt: iso(r.first_closed_at),
+  reopenedCount: r.reopened_count,
+  closeReason: r.close_reason,
+  outcome: r.outcome,
+  csatScore: r.csat_score,
+});
+
+const CONVERSATION_COLUMNS = `c.conversation_id, c.contact_id, k.name AS contact_name, k.wa_id AS contact_wa_id, c.number_id, c.status,
+  c.priority, c.priority_rank, c.team_id, c.assignee_id, c.tags, c.unread_count, c.message_count, c.last_message_preview,
+  c.last_message_direction, c.last_message_at, c.last_activity_at, c.waiting_since, c.opened_at, c.first_inbound_at,
+  c.first_response_at, c.closed_at, c.first_closed_at, c.reopened_count, c.close_reason, c.outcome, c.csat_score`;
+
+const CONVERSATION_FROM = `conversations c LEFT JOIN contacts k ON k.tenant_id = c.tenant_id AND k.contact_id = c.contact_id`;
+
+/** Keeps SQL and its positional parameters together while a query is assembled. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+const INFINITY = 'infinity';
+
+export class InboxQueries {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async listConversations(
+    tenantId: string,
+    filter: ConversationFilter,
+    options: { sort: ConversationSort; limit: number; cursor?: string },
+  ): Promise<Page<ConversationSummary>> {
+    const p = new Params();
+    const where = [`c.tenant_id = ${p.add(tenantId)}`];
+    if (filter.status?.length) where.push(`c.status = ANY(${p.add(filter.status)}::text[])`);
+    if (filter.assignee === 'unassigned') where.push('c.assignee_id IS NULL');
+    else if (filter.assignee) where.push(`c.assignee_id = ${p.add(filter.assignee)}`);
+    if (filter.teamId) where.push(`c.team_id = ${p.add(filter.teamId)}`);
+    if (filter.tag) where.push(`c.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
+    if (filter.priority?.length) where.push(`c.priority = ANY(${p.add(filter.priority)}::text[])`);
+    if (filter.unread === true) where.push('c.unread_count > 0');
+    if (filter.unread === false) where.push('c.unread_count = 0');
+    if (filter.contactId) where.push(`c.contact_id = ${p.add(filter.contactId)}`);
+    if (filter.text) {
+      where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.conversation_id
+        AND m.search @@ websearch_to_tsquery('simple', ${p.add(filter.text)}))`);
+    }
+
+    let order: string;
+    switch (options.sort) {
+      case 'last_activity': {
+        if (options.cursor) {
+          const c = decodeCursor(options.cursor, 'last_activity');
+          where.push(`(c.last_activity_at, c.conversation_id) < (${p.add(c.at)}::timestamptz, ${p.add(c.id)}::uuid)`);
+        }
+        order = 'c.last_activity_at DESC, c.conversation_id DESC';
+        break;
+      }
+      case 'longest_waiting': {
+        if (options.cursor) {
+          const c = decodeCursor(options.cursor, 'longest_waiting');
+          where.push(`(coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id) > (${p.add(c.w ?? INFINITY)}::timestamptz, ${p.add(c.id)}::uuid)`);
+        }
+        order = `coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id`;
+        break;
+      }
+      case 'priority': {
+        if (options.cursor) {
+          const c = decodeCursor(options.cursor, 'priority');
+          where.push(
+            `(-c.priority_rank, coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id) > (${p.add(-c.r)}::int, ${p.add(c.w ?? INFINITY)}::timestamptz, ${p.add(c.id)}::uuid)`,
+          );
+        }
+        order = `-c.priority_rank, coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id`;
+        break;
+      }
+    }
+    const res = await this.pool.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p.add(options.limit + 1)}`,
+      p.values,
+    );
+    const rows = res.rows.slice(0, options.limit);
+    const last = rows.at(-1);
+    let nextCursor: string | null = null;
+    if (res.rows.length > options.limit && last) {
+      const w = iso(last.waiting_since);
+      nextCursor = encodeCursor(
+        options.sort === 'last_activity'
+          ? { s: 'last_activity', at: last.last_activity_at.toISOString(), id: last.conversation_id }
+          : options.sort === 'longest_waiting'
+            ? { s: 'longest_waiting', w, id: last.conversation_id }
+            : { s: 'priority', r: last.priority_rank, w, id: last.conversation_id },
+      );
+    }
+    return { items: rows.map(toSummary), nextCursor };
+  }
+
+  async conversation(tenantId: string, conversationId: string) {
+    const res = await this.pool.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.tenant_id = $1 AND c.conversation_id = $2`,
+      [tenantId, conversationId],
+    );
+    const row = res.rows[0];
+    if (!row) return null;
+    const notes = await this.pool.query<{ note_id: string; author_id: string; body: string; created_at: Date }>(
+      'SELECT note_id, author_id, body, created_at FROM notes WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY created_at, note_id LIMIT 200',
+      [tenantId, conversationId],
+    );
+    return {
+      ...toSummary(row),
+      notes: notes.rows.map((n) => ({ id: n.note_id, authorId: n.author_id, body: n.body, createdAt: n.created_at.toISOString() })),
+    };
+  }
+
+  async messages(
+    tenantId: string,
+    conversationId: string,
+    options: { limit: number; cursor?: string; order: 'asc' | 'desc' },
+  ): Promise<Page<MessageView> | null> {
+    const exists = await this.pool.query('SELECT 1 FROM conversations WHERE tenant_id = $1 AND conversation_id = $2', [tenantId, conversationId]);
+    if (exists.rowCount === 0) return null;
+    const p = new Params();
+    const where = [`m.tenant_id = ${p.add(tenantId)}`, `m.conversation_id = ${p.add(conversationId)}`];
+    if (options.cursor) {
+      const c = decodeCursor(options.cursor, 'messages');
+      if (c.o !== options.order) throw new InvalidCursorError(`cursor was issued for order "${c.o}", not "${options.order}"`);
+      where.push(`(m.log_key, m.message_id) ${options.order === 'asc' ? '>' : '<'} (${p.add(c.k)}, ${p.add(c.id)}::uuid)`);
+    }
+    const dir = options.order === 'asc' ? 'ASC' : 'DESC';
+    const res = await this.pool.query<MessageRow>(
+      `SELECT m.message_id, m.direction, m.wamid, m.type, m.body, m.content, m.sender_type, m.sender_id, m.sent_at, m.log_key,
+         (SELECT coalesce(json_agg(json_build_object('status', s.status, 'at', s.at, 'errorCode', s.error_code,
+                   'errorTitle', s.error_title, 'errorDetails', s.error_details) ORDER BY s.at, s.status), '[]')
+          FROM message_statuses s WHERE s.tenant_id = m.tenant_id AND s.wamid = m.wamid) AS statuses
+       FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.log_key ${dir}, m.message_id ${dir} LIMIT ${p.add(options.limit + 1)}`,
+      p.values,
+    );
+    const rows = res.rows.slice(0, options.limit);
+    const last = rows.at(-1);
+    return {
+      items: rows.map(toMessage),
+      nextCursor: res.rows.length > options.limit && last ? encodeCursor({ s: 'messages', k: last.log_key, id: last.message_id, o: options.order }) : null,
+    };
+  }
+
+  async contact(tenantId: string, contactId: string, conversationLimit = 100) {
+    const res = await this.pool.query<{
+      contact_id: string;
+      wa_id: string | null;
+      whatsapp_user_id: string | null;
+      name: string | null;
+      first_contact_at: Date | null;
+      last_contact_at: Date | null;
+      inbound_messages: number;
+      outbound_messages: number;
+      conversations: number;
+      tags: string[];
+    }>(
+      `SELECT contact_id, wa_id, whatsapp_user_id, name, first_contact_at, last_contact_at, inbound_messages, outbound_messages, conversations, tags
+       FROM contacts WHERE tenant_id = $1 AND contact_id = $2`,
+      [tenantId, contactId],
+    );
+    const k = res.rows[0];
+    if (!k) return null;
+    const history = await this.pool.query<ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.tenant_id = $1 AND c.contact_id = $2 ORDER BY c.opened_at DESC, c.conversation_id DESC LIMIT $3`,
+      [tenantId, contactId, conversationLimit],
+    );
+    return {
+      id: k.contact_id,
+      waId: k.wa_id,
+      whatsappUserId: k.whatsapp_user_id,
+      name: k.name,
+      tags: k.tags,
+      firstContactAt: iso(k.first_contact_at),
+      lastContactAt: iso(k.last_contact_at),
+      messages: { inbound: k.inbound_messages, outbound: k.outbound_messages },
+      conversationCount: k.conversations,
+      conversations: history.rows.map(toSummary),
+    };
+  }
+
+  /** Per team: the live queue (waiting for an agent) and the open conversations by status. */
+  async queues(tenantId: string) {
+    const res = await this.pool.query<{ team_id: string | null; team_name: string | null; status: ConversationStatus; n: string; oldest: Date | null }>(
+      `SELECT c.team_id, t.name AS team_name, c.status, count(*) AS n,
+              min(CASE WHEN c.status IN ('new', 'queued') THEN coalesce(c.waiting_since, c.opened_at) END) AS oldest
+       FROM conversations c LEFT JOIN teams t ON t.tenant_id = c.tenant_id AND t.team_id = c.team_id
+       WHERE c.tenant_id = $1 AND c.status <> 'closed'
+       GROUP BY c.team_id, t.name, c.status`,
+      [tenantId],
+    );
+    const teams = await this.pool.query<{ team_id: string; name: string }>('SELECT team_id, name FROM teams WHERE tenant_id = $1 ORDER BY name', [tenantId]);
+    type Queue = {
+      teamId: string | null;
+      teamName: string | null;
+      waiting: number;
+      oldestWaitingSince: string | null;
+      open: number;
+      byStatus: Record<Exclude<ConversationStatus, 'closed'>, number>;
+    };
+    const empty = (teamId: string | null, teamName: string | null): Queue => ({
+      teamId,
+      teamName,
+      waiting: 0,
+      oldestWaitingSince: null,
+      open: 0,
+      byStatus: { new: 0, queued: 0, assigned: 0, pending_customer: 0, pending_agent: 0 },
+    });
+    const byTeam = new Map<string | null, Queue>(teams.rows.map((t) => [t.team_id, empty(t.team_id, t.name)]));
+    for (const r of res.rows) {
+      let q = byTeam.get(r.team_id);
+      if (!q) byTeam.set(r.team_id, (q = empty(r.team_id, r.team_name)));
+      const n = Number(r.n);
+      if (r.status === 'closed') continue;
+      q.byStatus[r.status] += n;
+      q.open += n;
+      if (r.status === 'new' || r.status === 'queued') {
+        q.waiting += n;
+        const oldest = iso(r.oldest);
+        if (oldest && (!q.oldestWaitingSince || oldest < q.oldestWaitingSince)) q.oldestWaitingSince = oldest;
+      }
+    }
+    return [...byTeam.values()];
+  }
+
+  /** Open conversations per agent (every user who can hold one) and per team. */
+  async workload(tenantId: string, teamId?: string) {
+    const res = await this.pool.query<{
+      user_id: string;
+      name: string;
+      role: string;
+      teams: string[];
+      open: string;
+      awaiting_reply: string;
+      oldest_waiting: Date | null;
+      by_status: Record<string, number> | null;
+    }>(
+      `SELECT u.user_id, u.name, u.role,
+              coalesce((SELECT array_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id), '{}') AS teams,
+              count(c.conversation_id) AS open,
+              count(c.waiting_since) AS awaiting_reply,
+              min(c.waiting_since) AS oldest_waiting,
+              (SELECT json_object_agg(s.status, s.n) FROM (SELECT status, count(*) AS n FROM conversations x
+                 WHERE x.tenant_id = u.tenant_id AND x.assignee_id = u.user_id AND x.status <> 'closed' GROUP BY status) s) AS by_status
+       FROM users u
+       LEFT JOIN conversations c ON c.tenant_id = u.tenant_id AND c.assignee_id = u.user_id AND c.status <> 'closed'
+       WHERE u.tenant_id = $1 AND u.role IN ('agent', 'supervisor', 'admin')
+         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.team_id = $2))
+       GROUP BY u.tenant_id, u.user_id, u.name, u.role
+       ORDER BY count(c.conversation_id) DESC, u.name`,
+      [tenantId, teamId ?? null],
+    );
+    return res.rows.map((r) => ({
+      agentId: r.user_id,
+      name: r.name,
+      role: r.role,
+      teamIds: r.teams,
+      open: Number(r.open),
+      awaitingReply: Number(r.awaiting_reply),
+      oldestWaitingSince: iso(r.oldest_waiting),
+      byStatus: r.by_status ?? {},
+    }));
+  }
+}
+
+interface MessageRow {
+  message_id: string;
+  direction: 'inbound' | 'outbound';
+  wamid: string | null;
+  type: string;
+  body: string | null;
+  content: Record<string, unknown>;
+  sender_type: string;
+  sender_id: string;
+  sent_at: Date;
+  log_key: string;
+  statuses: { status: string; at: string; errorCode: number | null; errorTitle: string | null; errorDetails: string | null }[];
+}
+
+const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export interface MessageView {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  wamid: string | null;
+  type: string;
+  text: string | null;
+  content: Record<string, unknown>;
+  sender: { type: string; id: string };
+  sentAt: string;
+  /** The furthest status reached: statuses arrive out of order and never move a message back. */
+  status: string | null;
+  statuses: { status: string; at: string; error: { code: number; title: string; details: string | null } | null }[];
+}
+
+const toMessage = (r: MessageRow): MessageView => {
+  const statuses = r.statuses.map((s) => ({
+    status: s.status,
+    at: new Date(s.at).toISOString(),
+    error: s.errorCode === null ? null : { code: s.errorCode, title: s.errorTitle ?? '', details: s.errorDetails },
+  }));
+  const furthest = statuses.reduce<string | null>((best, s) => ((STATUS_RANK[s.status] ?? 0) > (best ? (STATUS_RANK[best] ?? 0) : 0) ? s.status : best), null);
+  return {
+    id: r.message_id,
+    direction: r.direction,
+    wamid: r.wamid,
+    type: r.type,
+    text: r.body,
+    content: r.content,
+    sender: { type: r.sender_type, id: r.sender_id },
+    sentAt: r.sent_at.toISOString(),
+    status: furthest ?? (r.direction === 'outbound' ? 'queued' : null),
+    statuses,
+  };
+};

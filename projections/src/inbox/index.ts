@@ -1,0 +1,23 @@
+import pg from 'pg';
+import { INBOX_SCHEMA } from './inbox-projection.ts';
+
+export { inboxProjection, INBOX_SCHEMA, messageText } from './inbox-projection.ts';
+export {
+  InboxQueries,
+  InvalidCursorError,
+  type ConversationFilter,
+  type ConversationSort,
+  type ConversationSummary,
+  type MessageView,
+  type Page,
+} from './inbox-queries.ts';
+
+/**
+ * A pool for the inbox's readers. The schema is named on the connection, not in the SQL:
+ * after a rebuild swaps schemas, the next query reads the new tables.
+ */
+export function inboxReadPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${INBOX_SCHEMA}` });
+  pool.on('error', () => undefined);
+  return pool;
+}

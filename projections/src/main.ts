@@ -1,0 +1,39 @@
+// The PostgreSQL projectors as their own process (run the query process with
+// PARLEY_RUN_PROJECTORS=false). Serves their lag on PROJECTIONS_PORT at /health.
+import { createServer } from 'node:http';
+import { loadConfig } from '@parley/command';
+import { createEventStoreDbEventStore, createPostgresEventStore } from '@parley/events';
+import pg from 'pg';
+import { inboxProjection } from './inbox/index.ts';
+import { PgProjector } from './runtime/pg-projector.ts';
+
+const config = loadConfig(process.env);
+const store = config.eventStoreUrl
+  ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
+  : await createPostgresEventStore({ connectionString: config.databaseUrl });
+const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+pool.on('error', () => undefined);
+const projectors = [new PgProjector({ pool, store, projection: inboxProjection, log: (level, message) => console.log(`[${level}] ${message}`) })];
+for (const p of projectors) await p.start();
+
+const server = createServer((req, res) => {
+  if (req.url !== '/health') {
+    res.writeHead(404).end();
+    return;
+  }
+  Promise.all(projectors.map((p) => p.status())).then(
+    (statuses) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, projectors: statuses })),
+    () => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false })),
+  );
+});
+server.listen(config.ports.projections, config.host, () => console.log(`projectors    http://${config.host}:${config.ports.projections}/health`));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close();
+    void Promise.all(projectors.map((p) => p.stop()))
+      .then(() => pool.end())
+      .then(() => store.close())
+      .then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,462 @@
+import { type EventStore, type Position, type RecordedEvent, START } from '@parley/events';
+import type pg from 'pg';
+import type { PgProjection, Sql } from './pg-projection.ts';
+import { orderKeyOf, toProjected } from './projected-event.ts';
+import type { ProjectorStatus } from './projector-status.ts';
+import { migrateRuntime } from './runtime-schema.ts';
+
+export interface PgProjectorOptions {
+  /** The read-model database (may differ from the event store's). */
+  pool: pg.Pool;
+  store: EventStore;
+  projection: PgProjection;
+  /** Events per transaction at most. */
+  batchSize?: number;
+  /** Attempts for an event whose handler throws, before it is parked. */
+  attempts?: number;
+  retryDelayMs?: number;
+  clock?: () => Date;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /**
+   * Runs inside the batch transaction after the read-model writes and before the
+   * checkpoint: tests interrupt a projector exactly there.
+   */
+  beforeCheckpoint?: (events: readonly RecordedEvent[]) => Promise<void>;
+}
+
+export interface ParkedEvent {
+  id: string;
+  eventId: string;
+  position: string;
+  streamId: string;
+  eventType: string;
+  error: string;
+  attempts: number;
+  parkedAt: Date;
+  replayedAt: Date | null;
+}
+
+interface Target {
+  schema: string;
+  checkpoint: string;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const TICK = Symbol('tick');
+const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
+
+/**
+ * Connection losses, shutdowns, deadlocks and serialization failures are the database's
+ * trouble, not the event's: the batch is retried from its checkpoint, nothing is parked.
+ */
+function isTransient(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (/^(08|53|57)/.test(code) || code === '40001' || code === '40P01') return true;
+    if (/^E[A-Z]+$/.test(code)) return true; // ECONNRESET, ECONNREFUSED, EPIPE, ...
+  }
+  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(err.message);
+}
+
+class CheckpointMoved extends Error {}
+
+/**
+ * A replayed event applies on top of the rows' current state: its order key sorts after
+ * every event applied so far (the checkpoint's) and before every later one, so row
+ * guards let it through once and later events still win.
+ */
+const replayKey = (checkpoint: string) => `${orderKeyOf(checkpoint as Position)}+replay`;
+
+/**
+ * Runs one PostgreSQL projection: follows the log from its checkpoint and applies events
+ * in batches, each batch and its checkpoint in one transaction, so a crash anywhere
+ * neither loses nor double-applies an event. A batch whose handler throws is re-applied
+ * event by event under savepoints: the failing event is retried, then parked with its
+ * error, and the projector goes on.
+ */
+export class PgProjector {
+  private readonly pool: pg.Pool;
+  private readonly store: EventStore;
+  private readonly projection: PgProjection;
+  private readonly batchSize: number;
+  private readonly attempts: number;
+  private readonly retryDelayMs: number;
+  private readonly clock: () => Date;
+  private readonly log: NonNullable<PgProjectorOptions['log']>;
+  private readonly beforeCheckpoint: PgProjectorOptions['beforeCheckpoint'];
+  private readonly live: Target;
+
+  private running = false;
+  private stopping = false;
+  private loop: Promise<void> | null = null;
+  private subscription: { close(): Promise<void> } | null = null;
+  private generation = 0;
+  private position: Position = START;
+  private rebuilding: Promise<void> | null = null;
+  /** Consecutive failed attempts: the back-off grows with them and resets on progress. */
+  private failures = 0;
+
+  constructor(options: PgProjectorOptions) {
+    this.pool = options.pool;
+    this.store = options.store;
+    this.projection = options.projection;
+    this.batchSize = options.batchSize ?? 500;
+    this.attempts = options.attempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.clock = options.clock ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+    this.beforeCheckpoint = options.beforeCheckpoint;
+    this.live = { schema: options.projection.schema, checkpoint: options.projection.name };
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** Creates what is missing; rebuilds when the projection's version changed. */
+  async prepare(): Promise<void> {
+    await migrateRuntime(this.pool);
+    const created = await this.transaction(async (sql) => {
+      await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`parley:projection:${this.name}`]);
+      const existing = await sql.query<{ version: number }>('SELECT version FROM projector.checkpoints WHERE projector = $1', [this.name]);
+      if (existing.rows[0]) return existing.rows[0].version;
+      await this.createFreshSchema(sql, this.live);
+      return this.projection.version;
+    });
+    if (created !== this.projection.version) {
+      this.log('info', `projection ${this.name}: version ${created} → ${this.projection.version}, rebuilding`);
+      await this.rebuild();
+    }
+  }
+
+  /** Prepares and follows the log in the background until `stop()`. */
+  async start(): Promise<void> {
+    if (this.loop) return;
+    await this.prepare();
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.close();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        this.running = true;
+        await this.follow();
+      } catch (err) {
+        if (this.stopping) break;
+        if (!(err instanceof CheckpointMoved)) await this.backOff(err);
+      } finally {
+        this.running = false;
+      }
+    }
+  }
+
+  private async backOff(err: unknown): Promise<void> {
+    this.failures += 1;
+    this.log('error', `projection ${this.name}: ${(err as Error).message}; retrying`);
+    await sleep(Math.min(5_000, 25 * 2 ** Math.min(this.failures, 8)));
+  }
+
+  /** One subscription from the stored checkpoint, until stopped or the checkpoint moves under it. */
+  private async follow(): Promise<void> {
+    const checkpoint = await this.readCheckpoint(this.live.checkpoint);
+    this.position = checkpoint.position;
+    this.generation = checkpoint.generation;
+    const subscription = this.store.subscribeToAll({ after: this.position, batchSize: this.batchSize });
+    this.subscription = subscription;
+    const events = subscription[Symbol.asyncIterator]();
+    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
+    try {
+      while (!this.stopping) {
+        const first: IteratorResult<RecordedEvent> = await (pending ?? events.next());
+        pending = null;
+        if (first.done) return;
+        const batch = [first.value];
+        // Take what the subscription already holds; wait for nothing more.
+        while (batch.length < this.batchSize) {
+          const next = events.next();
+          const raced = await Promise.race([next, nextTick()]);
+          if (raced === TICK) {
+            pending = next;
+            break;
+          }
+          if (raced.done) break;
+          batch.push(raced.value);
+        }
+        this.position = await this.applyBatch(this.live, batch, { position: this.position, generation: this.generation });
+        this.failures = 0;
+      }
+    } finally {
+      this.subscription = null;
+      await subscription.close();
+    }
+  }
+
+  /**
+   * Applies a batch and moves the checkpoint in one transaction. The checkpoint row is
+   * locked first and must still be where this runner left it: another instance or a
+   * rebuild swap moved it otherwise (CheckpointMoved: re-read and resubscribe).
+   */
+  private async applyBatch(target: Target, batch: readonly RecordedEvent[], expected: { position: Position; generation: number }): Promise<Position> {
+    const last = batch.at(-1)!.position;
+    const attempt = (isolated: boolean) =>
+      this.transaction(async (sql) => {
+        const row = await sql.query<{ position: string; generation: number }>(
+          'SELECT position, generation FROM projector.checkpoints WHERE projector = $1 FOR UPDATE',
+          [target.checkpoint],
+        );
+        const current = row.rows[0];
+        if (!current || current.position !== expected.position || current.generation !== expected.generation) throw new CheckpointMoved();
+        await sql.query(`SET LOCAL search_path TO ${quoteIdent(target.schema)}, public`);
+        if (isolated) await this.applyIsolated(sql, target, batch, this.attempts - 1);
+        else for (const recorded of batch) await this.applyOne(sql, recorded);
+        await this.beforeCheckpoint?.(batch);
+        await sql.query('UPDATE projector.checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [target.checkpoint, last]);
+      });
+    try {
+      await attempt(false);
+    } catch (err) {
+      if (err instanceof CheckpointMoved || isTransient(err)) throw err;
+      await attempt(true);
+    }
+    return last;
+  }
+
+  private async applyOne(sql: Sql, recorded: RecordedEvent, orderKey?: string): Promise<void> {
+    const projected = toProjected(recorded);
+    if (projected) await this.projection.apply(sql, orderKey === undefined ? projected : { ...projected, orderKey });
+  }
+
+  /**
+   * Each event under a savepoint: a throwing one is retried, then parked, and the rest
+   * still apply. The failed batch was the first attempt (`tries` = attempts − 1 here);
+   * a rebuild's final catch-up has had none.
+   */
+  private async applyIsolated(sql: Sql, target: Target, batch: readonly RecordedEvent[], tries = this.attempts): Promise<void> {
+    for (const recorded of batch) {
+      let error: unknown = null;
+      for (let attempt = 1; attempt <= Math.max(1, tries); attempt++) {
+        await sql.query('SAVEPOINT parley_event');
+        try {
+          await this.applyOne(sql, recorded);
+          await sql.query('RELEASE SAVEPOINT parley_event');
+          error = null;
+          break;
+        } catch (err) {
+          await sql.query('ROLLBACK TO SAVEPOINT parley_event');
+          if (isTransient(err)) throw err;
+          error = err;
+          if (attempt < tries) await sleep(this.retryDelayMs * 2 ** (attempt - 1));
+        }
+      }
+      if (error !== null) await this.park(sql, target, recorded, error);
+    }
+  }
+
+  private async park(sql: Sql, target: Target, recorded: RecordedEvent, error: unknown): Promise<void> {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.log('warn', `projection ${target.checkpoint}: parked event ${recorded.eventId} (${recorded.type}) at ${recorded.position}: ${message}`);
+    const event = { type: recorded.type, data: recorded.data, metadata: recorded.metadata, recordedAt: recorded.recordedAt.toISOString(), revision: recorded.revision };
+    await sql.query(
+      `INSERT INTO projector.parked_events (projector, event_id, position, stream_id, event_type, event, error, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (projector, event_id) DO UPDATE
+         SET error = EXCLUDED.error, attempts = projector.parked_events.attempts + EXCLUDED.attempts,
+             parked_at = now(), replayed_at = NULL`,
+      [this.name, recorded.eventId, recorded.position, recorded.streamId, recorded.type, JSON.stringify(event), message, this.attempts],
+    );
+  }
+
+  /**
+   * Replays the log from zero into fresh tables while readers keep the live ones, then
+   * swaps them in one transaction: the last events are applied with the live checkpoint
+   * locked, the schemas are renamed, and the checkpoint takes the rebuild's position
+   * with a new generation (a live runner then resubscribes from there).
+   */
+  rebuild(): Promise<void> {
+    this.rebuilding ??= this.doRebuild().finally(() => {
+      this.rebuilding = null;
+    });
+    return this.rebuilding;
+  }
+
+  private async doRebuild(): Promise<void> {
+    const fresh: Target = { schema: `${this.projection.schema}__rebuild`, checkpoint: `${this.name}__rebuild` };
+    await this.transaction(async (sql) => {
+      await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(fresh.schema)} CASCADE`);
+      await sql.query('DELETE FROM projector.checkpoints WHERE projector = $1', [fresh.checkpoint]);
+      await this.createFreshSchema(sql, fresh);
+    });
+    let position = START;
+    for (;;) {
+      const page = await this.store.readAll({ after: position, maxCount: this.batchSize });
+      if (page.events.length === 0) break;
+      try {
+        position = await this.applyBatch(fresh, page.events, { position, generation: 1 });
+        this.failures = 0;
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+        await this.backOff(err); // the checkpoint did not move: the same page again
+      }
+    }
+    const retired = `${this.projection.schema}__retired`;
+    await this.transaction(async (sql) => {
+      await sql.query('SELECT 1 FROM projector.checkpoints WHERE projector = $1 FOR UPDATE', [this.live.checkpoint]);
+      await sql.query(`SET LOCAL search_path TO ${quoteIdent(fresh.schema)}, public`);
+      for (;;) {
+        const page = await this.store.readAll({ after: position, maxCount: this.batchSize });
+        if (page.events.length === 0) break;
+        await this.applyIsolated(sql, fresh, page.events);
+        position = page.events.at(-1)!.position;
+      }
+      await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
+      await sql.query(`ALTER SCHEMA ${quoteIdent(this.projection.schema)} RENAME TO ${quoteIdent(retired)}`);
+      await sql.query(`ALTER SCHEMA ${quoteIdent(fresh.schema)} RENAME TO ${quoteIdent(this.projection.schema)}`);
+      await sql.query(
+        `UPDATE projector.checkpoints SET position = $2, generation = generation + 1, version = $3, updated_at = now() WHERE projector = $1`,
+        [this.live.checkpoint, position, this.projection.version],
+      );
+      await sql.query('DELETE FROM projector.checkpoints WHERE projector = $1', [fresh.checkpoint]);
+    });
+    // Readers still on the old tables finish first: DROP waits for their locks.
+    await this.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
+    this.log('info', `projection ${this.name}: rebuilt up to ${position}`);
+  }
+
+  async status(): Promise<ProjectorStatus> {
+    const checkpoint = await this.readCheckpoint(this.live.checkpoint);
+    const [behind, oldest, parked] = await Promise.all([
+      this.store.countEventsAfter(checkpoint.position, 1_000_000),
+      this.store.readAll({ after: checkpoint.position, maxCount: 1 }),
+      this.pool.query<{ n: string }>('SELECT count(*) AS n FROM projector.parked_events WHERE projector = $1 AND replayed_at IS NULL', [this.name]),
+    ]);
+    const pending = oldest.events[0];
+    return {
+      name: this.name,
+      position: checkpoint.position,
+      eventsBehind: behind,
+      secondsBehind: pending ? Math.max(0, (this.clock().getTime() - pending.recordedAt.getTime()) / 1000) : 0,
+      parked: Number(parked.rows[0]?.n ?? 0),
+      running: this.running,
+    };
+  }
+
+  async parked(options: { includeReplayed?: boolean; limit?: number } = {}): Promise<ParkedEvent[]> {
+    const res = await this.pool.query<{
+      id: string;
+      event_id: string;
+      position: string;
+      stream_id: string;
+      event_type: string;
+      error: string;
+      attempts: number;
+      parked_at: Date;
+      replayed_at: Date | null;
+    }>(
+      `SELECT id, event_id, position, stream_id, event_type, error, attempts, parked_at, replayed_at
+       FROM projector.parked_events WHERE projector = $1 AND ($2 OR replayed_at IS NULL) ORDER BY id LIMIT $3`,
+      [this.name, options.includeReplayed ?? false, options.limit ?? 100],
+    );
+    return res.rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      position: r.position,
+      streamId: r.stream_id,
+      eventType: r.event_type,
+      error: r.error,
+      attempts: r.attempts,
+      parkedAt: r.parked_at,
+      replayedAt: r.replayed_at,
+    }));
+  }
+
+  /**
+   * Applies a parked event to the live tables (once its handler is fixed). It lands after
+   * events that came later in the log: handlers are written to tolerate that.
+   * Returns false when there is no such unreplayed event; throws when it fails again.
+   */
+  async replay(id: string): Promise<boolean> {
+    try {
+      return await this.transaction(async (sql) => {
+        const checkpoint = await sql.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1 FOR UPDATE', [
+          this.live.checkpoint,
+        ]);
+        const res = await sql.query<{
+          event_id: string;
+          position: string;
+          stream_id: string;
+          event: { type: string; data: unknown; metadata: unknown; recordedAt: string; revision: number };
+        }>('SELECT event_id, position, stream_id, event FROM projector.parked_events WHERE projector = $1 AND id = $2 AND replayed_at IS NULL FOR UPDATE', [
+          this.name,
+          id,
+        ]);
+        const row = res.rows[0];
+        if (!row) return false;
+        await sql.query(`SET LOCAL search_path TO ${quoteIdent(this.live.schema)}, public`);
+        await this.applyOne(sql, {
+          eventId: row.event_id,
+          streamId: row.stream_id,
+          revision: row.event.revision,
+          position: row.position as Position,
+          type: row.event.type,
+          data: row.event.data,
+          metadata: row.event.metadata,
+          recordedAt: new Date(row.event.recordedAt),
+        }, replayKey(checkpoint.rows[0]?.position ?? START));
+        await sql.query('UPDATE projector.parked_events SET replayed_at = now() WHERE id = $1', [id]);
+        return true;
+      });
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      await this.pool.query('UPDATE projector.parked_events SET error = $2, attempts = attempts + 1 WHERE id = $1', [id, message]);
+      throw err;
+    }
+  }
+
+  private async createFreshSchema(sql: Sql, target: Target): Promise<void> {
+    // Tables without a checkpoint say nothing about the log: start them anew.
+    await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(target.schema)} CASCADE`);
+    await sql.query(`CREATE SCHEMA ${quoteIdent(target.schema)}`);
+    await sql.query(`SET LOCAL search_path TO ${quoteIdent(target.schema)}, public`);
+    await this.projection.createTables(sql);
+    await sql.query(`INSERT INTO projector.checkpoints (projector, position, version) VALUES ($1, $2, $3)`, [
+      target.checkpoint,
+      START,
+      this.projection.version,
+    ]);
+  }
+
+  private async readCheckpoint(name: string): Promise<{ position: Position; generation: number }> {
+    const res = await this.pool.query<{ position: string; generation: number }>(
+      'SELECT position, generation FROM projector.checkpoints WHERE projector = $1',
+      [name],
+    );
+    const row = res.rows[0];
+    if (!row) throw new Error(`projection ${name} has no checkpoint: call prepare() first`);
+    return { position: row.position as Position, generation: row.generation };
+  }
+
+  private async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}

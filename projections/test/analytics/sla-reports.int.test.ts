@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Analytics } from '../../src/analytics/index.ts';
+import {
+  agentLeaderboard,
+  breaches,
+  type ReportFilter,
+  responseTimePercentiles,
+  responseTimesByPeriod,
+  slaCompliance,
+  volumes,
+} from '../../src/analytics/reports.ts';
+import { AnalyticsHarness } from './support/analytics-harness.ts';
+import { appendGenerated, type Generated, generateConversations } from './support/conversation-generator.ts';
+import { exactQuantile, localDate, localHour, referenceFold, type RefConversation, type RefEpisode } from './support/reference-metrics.ts';
+
+/**
+ * Every report figure from ClickHouse against the same events folded in plain
+ * TypeScript (support/reference-metrics.ts): exact figures exactly, the t-digest rollup
+ * within its documented rank error.
+ */
+let harness: AnalyticsHarness;
+let analytics: Analytics;
+let gen: Generated;
+let ref: ReturnType<typeof referenceFold>;
+
+beforeAll(async () => {
+  harness = await AnalyticsHarness.start('sla_reports');
+  gen = generateConversations({ seed: 20261122, conversationsPerTenant: 70 });
+  ref = referenceFold(gen);
+  await appendGenerated(harness.store, gen.events);
+  analytics = await harness.analytics('parley', { batchSize: 400 });
+  await analytics.start();
+  await analytics.projector.waitFor();
+}, 120_000);
+
+afterAll(async () => {
+  await analytics?.close();
+  await harness?.stop();
+});
+
+const zones = ['America/Mexico_City', 'Europe/Madrid', 'Asia/Kolkata'];
+
+function filters(): { name: string; f: ReportFilter; ep: (e: RefEpisode) => boolean; cv: (c: RefConversation) => boolean }[] {
+  const out: ReturnType<typeof filters> = [];
+  for (const [i, tenant] of gen.tenants.entries()) {
+    const base = { tenantId: tenant.tenantId, from: gen.from, to: gen.to, timeZone: zones[i]!, now: gen.now };
+    const inTenant = (x: { tenantId: string }) => x.tenantId === tenant.tenantId;
+    out.push({ name: `tenant ${i}`, f: base, ep: inTenant, cv: inTenant });
+    const team = tenant.teams[1]!.teamId;
+    out.push({ name: `tenant ${i} night team`, f: { ...base, teamId: team }, ep: (e) => inTenant(e) && e.teamId === team, cv: (c) => inTenant(c) && c.teamId === team });
+    const agent = tenant.agents[1]!;
+    out.push({ name: `tenant ${i} agent`, f: { ...base, agentId: agent }, ep: (e) => inTenant(e) && e.agentId === agent, cv: (c) => inTenant(c) && c.handledBy === agent });
+    // A window in the middle: only what started in it counts.
+    const from = new Date(gen.from.getTime() + 4 * 86_400_000);
+    const to = new Date(gen.from.getTime() + 8 * 86_400_000);
+    out.push({
+      name: `tenant ${i} window`,
+      f: { ...base, from, to, timeZone: 'Asia/Kolkata' },
+      ep: (e) => inTenant(e) && e.startedAt >= from.getTime() && e.startedAt < to.getTime(),
+      cv: (c) => inTenant(c) && c.openedAt >= from.getTime() && c.openedAt < to.getTime(),
+    });
+  }
+  return out;
+}
+
+describe('SLA reports match an independent TypeScript fold', () => {
+  it('generates what the checks need: reopenings, transfers, breaches, weekends', () => {
+    expect(ref.episodes.filter((e) => e.kind === 'reopen').length).toBeGreaterThan(3);
+    expect(ref.episodes.filter((e) => e.breached).length).toBeGreaterThan(10);
+    expect(ref.episodes.filter((e) => e.met).length).toBeGreaterThan(10);
+    expect(ref.episodes.filter((e) => e.kind === 'next').length).toBeGreaterThan(20);
+    expect(ref.conversations.filter((c) => !c.closed && c.breached).length).toBeGreaterThan(0);
+  });
+
+  it('compliance per target', async () => {
+    for (const { name, f, ep, cv } of filters()) {
+      const got = await slaCompliance(analytics.client, analytics.database, f);
+      const eps = ref.episodes.filter((e) => ep(e) && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime() && e.target !== null);
+      const count = (xs: RefEpisode[]) => ({ met: xs.filter((e) => e.met).length, breached: xs.filter((e) => e.breached).length });
+      const convs = ref.conversations.filter((c) => cv(c) && c.target !== null);
+      const expected = {
+        first_response: count(eps.filter((e) => e.kind === 'first')),
+        first_response_all: count(eps.filter((e) => e.kind !== 'next')),
+        next_response: count(eps.filter((e) => e.kind === 'next')),
+        resolution: { met: convs.filter((c) => c.met).length, breached: convs.filter((c) => c.breached).length },
+      };
+      for (const row of got) {
+        const e = expected[row.target];
+        expect({ name, target: row.target, met: row.met, breached: row.breached }).toEqual({ name, target: row.target, ...e });
+        expect(row.compliancePct).toBe(e.met + e.breached === 0 ? null : (100 * e.met) / (e.met + e.breached));
+      }
+    }
+  });
+
+  it('p50/p90/p95 of first response and resolution, wall-clock and business hours (exact)', async () => {
+    for (const { name, f, ep, cv } of filters()) {
+      const got = await responseTimePercentiles(analytics.client, analytics.database, f);
+      const answered = ref.episodes.filter((e) => ep(e) && e.responded && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime());
+      const closed = ref.conversations.filter((c) => cv(c) && c.closed);
+      const pct = (values: number[]) => ({
+        count: values.length,
+        p50: exactQuantile(values, 0.5),
+        p90: exactQuantile(values, 0.9),
+        p95: exactQuantile(values, 0.95),
+      });
+      const of = (xs: RefEpisode[]) => ({ wall: pct(xs.map((e) => e.wall!)), business: pct(xs.map((e) => e.business!)) });
+      expect({ name, ...got }).toEqual({
+        name,
+        firstResponse: of(answered.filter((e) => e.kind === 'first')),
+        firstResponseAll: of(answered.filter((e) => e.kind !== 'next')),
+        nextResponse: of(answered.filter((e) => e.kind === 'next')),
+        resolution: { wall: pct(closed.map((c) => c.fullWall!)), business: pct(closed.map((c) => c.fullBusiness!)) },
+        firstResolution: { wall: pct(closed.map((c) => c.firstWall!)), business: pct(closed.map((c) => c.firstBusiness!)) },
+      });
+    }
+  });
+
+  it('breaches by team, agent, priority and day', async () => {
+    for (const { name, f, ep, cv } of filters()) {
+      const eps = ref.episodes.filter((e) => ep(e) && e.breached && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime());
+      const convs = ref.conversations.filter((c) => cv(c) && c.breached);
+      for (const by of ['team', 'agent', 'priority', 'day'] as const) {
+        const keyOfEpisode = (e: RefEpisode) => ({ team: e.teamId ?? '', agent: e.agentId ?? '', priority: e.priority, day: localDate(e.due!, f.timeZone) })[by];
+        const keyOfConv = (c: RefConversation) => ({ team: c.teamId ?? '', agent: c.handledBy ?? '', priority: c.priority, day: localDate(c.due!, f.timeZone) })[by];
+        const expected = new Map<string, number>();
+        const add = (k: string) => expected.set(k, (expected.get(k) ?? 0) + 1);
+        for (const e of eps) {
+          if (e.kind === 'first') add(`${keyOfEpisode(e)}|first_response`);
+          if (e.kind !== 'next') add(`${keyOfEpisode(e)}|first_response_all`);
+          else add(`${keyOfEpisode(e)}|next_response`);
+        }
+        for (const c of convs) add(`${keyOfConv(c)}|resolution`);
+        const got = await breaches(analytics.client, analytics.database, f, by);
+        expect({ name, by, rows: Object.fromEntries(got.map((r) => [`${r.key}|${r.target}`, r.breaches])) }).toEqual({
+          name,
+          by,
+          rows: Object.fromEntries(expected),
+        });
+      }
+    }
+  });
+
+  it('volumes by hour and day, inbound/outbound by message type', async () => {
+    for (const { name, f } of filters().filter((x) => !x.f.teamId && !x.f.agentId)) {
+      for (const granularity of ['hour', 'day'] as const) {
+        const expected = new Map<string, number>();
+        const from = Math.floor(f.from.getTime() / 900_000) * 900_000;
+        const to = Math.floor(f.to.getTime() / 900_000) * 900_000;
+        for (const v of ref.volumes) {
+          if (v.tenantId !== f.tenantId || v.at < from || v.at >= to) continue;
+          const bucket = Math.floor(v.at / 900_000) * 900_000;
+          const period = granularity === 'day' ? localDate(bucket, f.timeZone) : localHour(bucket, f.timeZone);
+          const k = `${period}|${v.direction}|${v.type}`;
+          expected.set(k, (expected.get(k) ?? 0) + 1);
+        }
+        const got = await volumes(analytics.client, analytics.database, f, granularity);
+        expect({ name, granularity, rows: Object.fromEntries(got.map((r) => [`${r.period}|${r.direction}|${r.messageType}`, r.messages])) }).toEqual({
+          name,
+          granularity,
+          rows: Object.fromEntries(expected),
+        });
+      }
+    }
+  });
+
+  it('agent leaderboard', async () => {
+    for (const { name, f, ep, cv } of filters()) {
+      const got = await agentLeaderboard(analytics.client, analytics.database, f);
+      const agents = new Set<string>();
+      const handled = ref.conversations.filter((c) => cv(c) && c.closed && c.handledBy !== null);
+      const firsts = ref.episodes.filter((e) => ep(e) && e.responded && e.kind === 'first' && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime());
+      for (const c of handled) agents.add(c.handledBy!);
+      for (const e of firsts) agents.add(e.agentId!);
+      const expected = [...agents].map((agentId) => {
+        const mine = handled.filter((c) => c.handledBy === agentId);
+        const scores = mine.flatMap((c) => (c.csat === null ? [] : [c.csat]));
+        return {
+          agentId,
+          conversationsHandled: mine.length,
+          medianFirstResponseSeconds: exactQuantile(firsts.filter((e) => e.agentId === agentId).map((e) => e.wall!), 0.5),
+          medianResolutionSeconds: exactQuantile(mine.map((c) => c.fullWall!), 0.5),
+          csatAverage: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
+          csatResponses: scores.length,
+        };
+      });
+      expected.sort((a, b) => b.conversationsHandled - a.conversationsHandled || a.agentId.localeCompare(b.agentId));
+      expect(got.length, name).toBe(expected.length);
+      for (const [i, row] of got.entries()) {
+        const e = expected[i]!;
+        expect({ ...row, csatAverage: null }).toEqual({ ...e, csatAverage: null });
+        if (e.csatAverage === null) expect(row.csatAverage).toBeNull();
+        else expect(row.csatAverage).toBeCloseTo(e.csatAverage, 9);
+      }
+    }
+  });
+
+  it('the t-digest rollup stays within its documented rank error (±5 percentile points)', async () => {
+    for (const { name, f, ep } of filters().filter((x) => !x.f.agentId)) {
+      const [total] = await responseTimesByPeriod(analytics.client, analytics.database, f, 'total');
+      const hourFrom = Math.floor(f.from.getTime() / 3600_000) * 3600_000;
+      const hourTo = Math.floor(f.to.getTime() / 3600_000) * 3600_000;
+      const values = ref.episodes
+        .filter((e) => ep(e) && e.responded && e.kind === 'first' && e.startedAt >= hourFrom && e.startedAt < hourTo)
+        .map((e) => e.wall!);
+      expect(total?.responses ?? 0, name).toBe(values.length);
+      if (!total) continue;
+      for (const [p, got] of [
+        [0.5, total.p50],
+        [0.9, total.p90],
+        [0.95, total.p95],
+      ] as const) {
+        const low = exactQuantile(values, Math.max(0, p - 0.05))!;
+        const high = exactQuantile(values, Math.min(1, p + 0.05))!;
+        expect(got, `${name} p${p * 100}`).toBeGreaterThanOrEqual(low - 1);
+        expect(got, `${name} p${p * 100}`).toBeLessThanOrEqual(high + 1);
+      }
+    }
+  });
+});

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import { type Access, Authenticator, badRequest, notFound, principalOf, registerAuthentication, registerErrorHandler, type Tenancy } from '@parley/command';
+import type { Position } from '@parley/events';
+import type { CheckpointWatcher, PgProjector, ProjectorStatus as ProjectorStatusType } from '@parley/projections';
+import { type InboxQueries, InvalidCursorError } from '@parley/projections/inbox';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AgentWorkload,
+  Consistency,
+  Contact,
+  ConversationDetail,
+  ConversationListQuery,
+  ConversationSummary,
+  errors,
+  IdParams,
+  Message,
+  MessageListQuery,
+  page,
+  ParkedEvent,
+  ProjectorStatus,
+  TeamQueue,
+  WorkloadQuery,
+} from './query-schemas.ts';
+
+export interface QueryApiDeps {
+  tenancy: Tenancy;
+  inbox: InboxQueries;
+  /** The inbox projector's checkpoint, for read-your-writes. */
+  inboxProgress: CheckpointWatcher;
+  /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
+  projectors: readonly PgProjector[];
+  /** Lag of projectors this API does not own (ClickHouse). */
+  moreStatus?: () => Promise<ProjectorStatusType[]>;
+  platformAdminKey: string;
+  platformAnalystKey?: string | null;
+  /** Adds more routes (the analytics endpoints) to the same app. */
+  extend?: (app: FastifyInstance) => void | Promise<void>;
+  logger?: boolean;
+}
+
+const POSITION_HEADER = 'parley-min-position';
+
+export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-correlation-id'];
+      return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Parley query API', version: '1.0.0', description: 'Reads: inbox read models projected from the event log.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey, deps.platformAnalystKey ?? null));
+
+  const access = (a: Access) => ({ access: a });
+  const readers = access({ kind: 'roles', roles: ['admin', 'supervisor', 'agent', 'analyst'] });
+  const supervisors = access({ kind: 'roles', roles: ['admin', 'supervisor'] });
+  const platformAdmin = access({ kind: 'platform-admin' });
+  const open = access({ kind: 'public' });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  /**
+   * Waits (bounded) until the inbox has applied the position the caller wrote at, and
+   * says in Parley-Consistency whether the answer includes it.
+   */
+  const readYourWrites = async (request: FastifyRequest, reply: FastifyReply, q: z.infer<typeof Consistency>) => {
+    const header = request.headers[POSITION_HEADER];
+    const wanted = q.minPosition ?? (typeof header === 'string' ? header : undefined);
+    if (wanted === undefined) return;
+    if (!/^[0-9/]{1,64}$/.test(wanted)) throw badRequest(`${POSITION_HEADER}: not a position returned by the command API`);
+    const reached = await deps.inboxProgress.waitFor(wanted as Position, q.waitMs);
+    reply.header('parley-consistency', reached ? 'fresh' : 'stale');
+  };
+  const cursorErrors = <T>(work: () => Promise<T>): Promise<T> =>
+    work().catch((err: unknown) => {
+      throw err instanceof InvalidCursorError ? badRequest(err.message) : err;
+    });
+
+  const statuses = async (): Promise<ProjectorStatusType[]> => [
+    ...(await Promise.all(deps.projectors.map((p) => p.status()))),
+    ...((await deps.moreStatus?.()) ?? []),
+  ];
+
+  api.get('/health', { config: open, schema: { hide: true } }, async () => {
+    const projectors = await statuses();
+    return { ok: true, projectors };
+  });
+  api.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger());
+
+  api.get(
+    '/v1/conversations',
+    {
+      config: readers,
+      schema: {
+        summary: 'The inbox: conversations filtered, sorted and paged by cursor',
+        tags: ['inbox'],
+        querystring: ConversationListQuery,
+        response: { 200: page(ConversationSummary), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(request, reply, q);
+      const principal = principalOf(request);
+      return cursorErrors(() =>
+        deps.inbox.listConversations(
+          principal.tenantId,
+          {
+            status: q.status,
+            assignee: q.assignee === 'me' ? principal.userId : q.assignee,
+            teamId: q.team,
+            tag: q.tag,
+            priority: q.priority,
+            unread: q.unread,
+            text: q.q,
+          },
+          { sort: q.sort, limit: q.limit, cursor: q.cursor },
+        ),
+      );
+    },
+  );
+
+  api.get(
+    '/v1/conversations/:id',
+    {
+      config: readers,
+      schema: { summary: 'One conversation with its private notes', tags: ['inbox'], params: IdParams, querystring: Consistency, response: { 200: ConversationDetail, ...errors } },
+    },
+    async (request, reply) => {
+      await readYourWrites(request, reply, request.query);
+      const found = await deps.inbox.conversation(principalOf(request).tenantId, request.params.id);
+      if (!found) throw notFound('conversation not found');
+      return found;
+    },
+  );
+
+  api.get(
+    '/v1/conversations/:id/messages',
+    {
+      config: readers,
+      schema: {
+        summary: "A conversation's messages with each one's delivery status timeline",
+        tags: ['inbox'],
+        params: IdParams,
+        querystring: MessageListQuery,
+        response: { 200: page(Message), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      await readYourWrites(request, reply, q);
+      const found = await cursorErrors(() =>
+        deps.inbox.messages(principalOf(request).tenantId, request.params.id, { limit: q.limit, cursor: q.cursor, order: q.order }),
+      );
+      if (!found) throw notFound('conversation not found');
+      return found;
+    },
+  );
+
+  api.get(
+    '/v1/contacts/:id',
+    {
+      config: readers,
+      schema: { summary: 'A contact with its conversation history', tags: ['inbox'], params: IdParams, querystring: Consistency, response: { 200: Contact, ...errors } },
+    },
+    async (request, reply) => {
+      await readYourWrites(request, reply, request.query);
+      const found = await deps.inbox.contact(principalOf(request).tenantId, request.params.id);
+      if (!found) throw notFound('contact not found');
+      return found;
+    },
+  );
+
+  api.get(
+    '/v1/supervisor/queues',
+    {
+      config: supervisors,
+      schema: {
+        summary: 'Live queue per team: waiting conversations, the oldest wait, open conversations by status',
+        tags: ['supervisor'],
+        querystring: Consistency,
+        response: { 200: z.object({ items: z.array(TeamQueue) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await readYourWrites(request, reply, request.query);
+      return { items: await deps.inbox.queues(principalOf(request).tenantId) };
+    },
+  );
+
+  api.get(
+    '/v1/supervisor/workload',
+    {
+      config: supervisors,
+      schema: {
+        summary: 'Open conversations per agent (optionally of one team), most loaded first',
+        tags: ['supervisor'],
+        querystring: WorkloadQuery,
+        response: { 200: z.object({ items: z.array(AgentWorkload) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await readYourWrites(request, reply, request.query);
+      return { items: await deps.inbox.workload(principalOf(request).tenantId, request.query.team) };
+    },
+  );
+
+  // ------------------------------------------------------------ operators (platform admin)
+
+  const projectorNamed = (name: string): PgProjector => {
+    const found = deps.projectors.find((p) => p.name === name);
+    if (!found) throw notFound(`no PostgreSQL projector named ${name}`);
+    return found;
+  };
+  const ProjectorParams = z.object({ name: z.string().min(1).max(100) });
+
+  api.get(
+    '/v1/admin/projections',
+    { config: platformAdmin, schema: { summary: 'Every projector: checkpoint, lag, parked events', tags: ['operations'], response: { 200: z.object({ items: z.array(ProjectorStatus) }), ...errors } } },
+    async () => ({ items: await statuses() }),
+  );
+
+  api.get(
+    '/v1/admin/projections/:name/parked',
+    {
+      config: platformAdmin,
+      schema: {
+        summary: 'Events a projector parked because its handler threw',
+        tags: ['operations'],
+        params: ProjectorParams,
+        querystring: z.object({ includeReplayed: z.enum(['true', 'false']).transform((v) => v === 'true').default(false) }),
+        response: { 200: z.object({ items: z.array(ParkedEvent) }), ...errors },
+      },
+    },
+    async (request) => {
+      const parked = await projectorNamed(request.params.name).parked({ includeReplayed: request.query.includeReplayed, limit: 500 });
+      return { items: parked.map((p) => ({ ...p, parkedAt: p.parkedAt.toISOString(), replayedAt: p.replayedAt?.toISOString() ?? null })) };
+    },
+  );
+
+  api.post(
+    '/v1/admin/projections/:name/parked/:id/replay',
+    {
+      config: platformAdmin,
+      schema: {
+        summary: 'Apply a parked event again (after its handler was fixed)',
+        tags: ['operations'],
+        params: ProjectorParams.extend({ id: z.string().regex(/^[0-9]{1,18}$/) }),
+        response: { 200: z.object({ replayed: z.literal(true) }), 409: errors[400], ...errors },
+      },
+    },
+    async (request, reply) => {
+      const projector = projectorNamed(request.params.name);
+      let replayed: boolean;
+      try {
+        replayed = await projector.replay(request.params.id);
+      } catch (err) {
+        return reply.status(409).send({ error: 'conflict', message: `the handler failed again: ${(err as Error).message.slice(0, 500)}` });
+      }
+      if (!replayed) throw notFound('no parked, unreplayed event with that id');
+      return { replayed: true as const };
+    },
+  );
+
+  api.post(
+    '/v1/admin/projections/:name/rebuild',
+    {
+      config: platformAdmin,
+      schema: {
+        summary: 'Rebuild from zero into fresh tables, swapped in once caught up (readers keep the old ones meanwhile)',
+        tags: ['operations'],
+        params: ProjectorParams,
+        response: { 202: z.object({ started: z.literal(true) }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const projector = projectorNamed(request.params.name);
+      projector.rebuild().catch((err: unknown) => request.log.error({ err }, 'rebuild failed'));
+      return reply.status(202).send({ started: true as const });
+    },
+  );
+
+  await deps.extend?.(app);
+  return app;
+}

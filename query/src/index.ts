@@ -1,0 +1,2 @@
+export { createQueryPlatform, type QueryPlatform, type QueryPlatformOptions } from './query-platform.ts';
+export { startReadSide, type ReadSide } from './read-side.ts';

@@ -1,0 +1,21 @@
+// The query process: query API + analytics endpoints (+ projectors unless PARLEY_RUN_PROJECTORS=false).
+import { loadConfig } from '@parley/command';
+import { createEventStoreDbEventStore, createPostgresEventStore } from '@parley/events';
+import { startReadSide } from './read-side.ts';
+
+const config = loadConfig(process.env);
+const store = config.eventStoreUrl
+  ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
+  : await createPostgresEventStore({ connectionString: config.databaseUrl });
+const readSide = await startReadSide(config, store);
+const base = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
+console.log(`query API     ${base}   (OpenAPI: ${base}/openapi.json, lag: ${base}/health)`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void readSide
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
+  });
+}

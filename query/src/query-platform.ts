@@ -1,0 +1,70 @@
+import { Tenancy } from '@parley/command';
+import { createEventStoreDbEventStore, createPostgresEventStore, type EventStore } from '@parley/events';
+import { CheckpointWatcher, PgProjector, type ProjectorStatus } from '@parley/projections';
+import { InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildQueryApi } from './http/query-api.ts';
+
+export interface QueryPlatformOptions {
+  databaseUrl: string;
+  /** Shared with the command side when both run in one process; else opened here. */
+  store?: EventStore;
+  eventStoreUrl?: string | null;
+  platformAdminKey: string;
+  platformAnalystKey?: string | null;
+  /** Run the inbox projectors in this process (npm start), or only read what another process projects. */
+  runProjectors: boolean;
+  projectorBatchSize?: number;
+  moreStatus?: () => Promise<ProjectorStatus[]>;
+  extend?: (app: FastifyInstance) => void | Promise<void>;
+  logger?: boolean;
+}
+
+export interface QueryPlatform {
+  app: FastifyInstance;
+  store: EventStore;
+  projectors: PgProjector[];
+  close(): Promise<void>;
+}
+
+/** Wires the read side: the composition root shared by `main.ts`, tests and benchmarks. */
+export async function createQueryPlatform(options: QueryPlatformOptions): Promise<QueryPlatform> {
+  const ownStore = !options.store;
+  const store =
+    options.store ??
+    (options.eventStoreUrl
+      ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
+      : await createPostgresEventStore({ connectionString: options.databaseUrl }));
+  const projectorPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  projectorPool.on('error', () => undefined);
+  const readPool = inboxReadPool(options.databaseUrl);
+  const log = options.logger ? (level: string, message: string) => console.log(`[projector] ${level}: ${message}`) : undefined;
+  const inbox = new PgProjector({ pool: projectorPool, store, projection: inboxProjection, batchSize: options.projectorBatchSize, log });
+  if (options.runProjectors) await inbox.start();
+  else await inbox.prepare();
+
+  const app = await buildQueryApi({
+    tenancy: new Tenancy(store),
+    inbox: new InboxQueries(readPool),
+    inboxProgress: new CheckpointWatcher(projectorPool, store, inboxProjection.name),
+    projectors: [inbox],
+    moreStatus: options.moreStatus,
+    platformAdminKey: options.platformAdminKey,
+    platformAnalystKey: options.platformAnalystKey,
+    extend: options.extend,
+    logger: options.logger,
+  });
+  return {
+    app,
+    store,
+    projectors: [inbox],
+    async close() {
+      await app.close();
+      await inbox.stop();
+      await readPool.end();
+      await projectorPool.end();
+      if (ownStore) await store.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import type { Config } from '@parley/command';
+import type { EventStore } from '@parley/events';
+import { type Analytics, createAnalytics } from '@parley/projections/analytics';
+import { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';
+import { createQueryPlatform, type QueryPlatform } from './query-platform.ts';
+
+export interface ReadSide {
+  query: QueryPlatform;
+  analytics: Analytics;
+  close(): Promise<void>;
+}
+
+/**
+ * The query process: the query API, the analytics endpoints, and the projectors that run
+ * here. chDB binds one data directory per process, so with embedded ClickHouse the
+ * ClickHouse projector always runs in this process, next to the endpoints that read it;
+ * with a ClickHouse server it runs wherever `runProjectors` says.
+ */
+export async function startReadSide(config: Config, store: EventStore, clock: () => Date = () => new Date()): Promise<ReadSide> {
+  const log = config.log ? (message: string, error?: unknown) => console.error(`[analytics] ${message}`, error ?? '') : undefined;
+  const analytics = await createAnalytics({
+    store,
+    clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },
+    clock,
+    log,
+  });
+  const runAnalytics = config.runProjectors || config.clickhouse.url === null;
+  if (runAnalytics) await analytics.start();
+  const query = await createQueryPlatform({
+    databaseUrl: config.databaseUrl,
+    store,
+    platformAdminKey: config.platformAdminKey,
+    platformAnalystKey: config.platformAnalystKey,
+    runProjectors: config.runProjectors,
+    moreStatus: () => analytics.status(),
+    extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),
+    logger: config.log,
+  });
+  return {
+    query,
+    analytics,
+    async close() {
+      await query.close();
+      await analytics.close();
+    },
+  };
+}
