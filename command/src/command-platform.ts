@@ -32,6 +32,7 @@ export interface CommandPlatform {
 export async function createCommandPlatform(options: CommandPlatformOptions): Promise<CommandPlatform> {
   const clock = options.clock ?? (() => new Date());
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   const store: EventStore = options.eventStoreUrl
     ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
     : await createPostgresEventStore({ connectionString: options.databaseUrl });

@@ -51,24 +51,8 @@ import encoding from 'k6/encoding';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
-
-function env(name: string): string | undefined {
-  const value = __ENV[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-function required(name: string, hint: string): string {
-  const value = env(name);
-  if (value === undefined) throw new Error(`${name} is required: ${hint} (k6 run -e ${name}=... or export it)`);
-  return value;
-}
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = env(name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return Number(raw);
-}
+import { env, positiveInt, required } from './lib/env.ts';
+import { textWebhook } from './lib/whatsapp.ts';
 
 const PHONE_NUMBER_ID = required('PHONE_NUMBER_ID', 'the phone_number_id connected with POST /v1/whatsapp-numbers');
 if (!/^\d{5,32}$/.test(PHONE_NUMBER_ID)) throw new Error(`PHONE_NUMBER_ID must be 5 to 32 digits, got "${PHONE_NUMBER_ID}"`);
@@ -106,37 +90,6 @@ export const options: Options = {
   discardResponseBodies: true,
 };
 
-/** One inbound text message, exactly in the envelope the WhatsApp Cloud API posts. */
-function textWebhook(wamid: string, sender: string, senderIndex: number, iteration: number, unixSeconds: string): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: WABA_ID,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: DISPLAY_PHONE_NUMBER, phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: `Load Customer ${senderIndex}` }, wa_id: sender }],
-              messages: [
-                {
-                  from: sender,
-                  id: wamid,
-                  timestamp: unixSeconds,
-                  type: 'text',
-                  text: { body: `Hello, I need help with order ${iteration}` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
-
 export default function webhookIngest(): void {
   const iteration = exec.scenario.iterationInTest;
   const vu = exec.vu.idInTest;
@@ -145,7 +98,7 @@ export default function webhookIngest(): void {
   const wamid = `wamid.${encoding.b64encode(`k6:${runId}:${vu}:${iteration}`, 'rawstd')}`;
   const senderIndex = iteration % CONTACTS;
   const sender = String(FIRST_SENDER + senderIndex);
-  const body = textWebhook(wamid, sender, senderIndex, iteration, String(Math.floor(Date.now() / 1000)));
+  const body = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: DISPLAY_PHONE_NUMBER, wabaId: WABA_ID, wamid, sender, senderName: `Load Customer ${senderIndex}`, text: `Hello, I need help with order ${iteration}`, unixSeconds: String(Math.floor(Date.now() / 1000)) });
   const signature = crypto.hmac('sha256', APP_SECRET, body, 'hex');
 
   const res = http.post(WEBHOOK_URL, body, {

@@ -55,6 +55,11 @@ describe('PostgreSQL projector runtime', () => {
         await inboxProjection.apply(sql, event);
         await inboxProjection.apply(sql, event);
       },
+      // A whole batch twice in a row: every event meets rows already past it.
+      async applyBatch(sql, events) {
+        await inboxProjection.applyBatch!(sql, events);
+        await inboxProjection.applyBatch!(sql, events);
+      },
     };
     for (const projection of [once, twice]) {
       const p = new PgProjector({ pool, store, projection, batchSize: 5 });
@@ -110,6 +115,7 @@ describe('PostgreSQL projector runtime', () => {
       ...inboxProjection,
       name: 'inbox_poison',
       schema: 'inbox_poison',
+      applyBatch: undefined,
       async apply(sql, event) {
         if (!fixed && event.event.type === 'ConversationTagged' && event.event.data.conversationId === poisoned) {
           attempts += 1;

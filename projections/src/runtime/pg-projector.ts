@@ -216,9 +216,11 @@ export class PgProjector {
         );
         const current = row.rows[0];
         if (!current || current.position !== expected.position || current.generation !== expected.generation) throw new CheckpointMoved();
-        await sql.query(`SET LOCAL search_path TO ${quoteIdent(target.schema)}, public`);
+        // A commit lost in a database crash loses its checkpoint with it: the events are
+        // applied again from the log. So no batch waits for its WAL flush.
+        await sql.query(`SET LOCAL search_path TO ${quoteIdent(target.schema)}, public; SET LOCAL synchronous_commit TO off`);
         if (isolated) await this.applyIsolated(sql, target, batch, this.attempts - 1);
-        else for (const recorded of batch) await this.applyOne(sql, recorded);
+        else await this.applyAll(sql, batch);
         await this.beforeCheckpoint?.(batch);
         await sql.query('UPDATE projector.checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [target.checkpoint, last]);
       });
@@ -229,6 +231,12 @@ export class PgProjector {
       await attempt(true);
     }
     return last;
+  }
+
+  private async applyAll(sql: Sql, batch: readonly RecordedEvent[]): Promise<void> {
+    const projected = batch.map(toProjected).filter((p) => p !== null);
+    if (this.projection.applyBatch) await this.projection.applyBatch(sql, projected);
+    else for (const p of projected) await this.projection.apply(sql, p);
   }
 
   private async applyOne(sql: Sql, recorded: RecordedEvent, orderKey?: string): Promise<void> {
