@@ -17,6 +17,7 @@ import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+import { runAnalyticsBench } from './analytics-bench.ts';
 import { endToEndLag, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 
 const args = new Map(
@@ -291,6 +292,10 @@ async function main() {
       console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
     }
     printInboxResults(projection, lag);
+    if (!only || only === 'analytics') {
+      // Last: it prints its own tables as it goes (10 million facts take minutes).
+      await runAnalyticsBench({ facts: Number(args.get('facts') ?? 10_000_000), log: (line) => console.log(line) });
+    }
   } finally {
     await db.drop();
   }

@@ -147,6 +147,65 @@ describe('PostgreSQL projector runtime', () => {
     await p.stop();
   });
 
+  it('replays several parked events of one conversation, and a rebuild forgets what it applied', async () => {
+    const { conversationIds } = await appendInboxHistory(store, { conversations: 1 });
+    const poisoned = conversationIds[0]!;
+    let fixed = false;
+    const projection: PgProjection = {
+      ...inboxProjection,
+      name: 'inbox_replays',
+      schema: 'inbox_replays',
+      applyBatch: undefined,
+      async apply(sql, event) {
+        const e = event.event;
+        if (!fixed && 'conversationId' in e.data && e.data.conversationId === poisoned && (e.type === 'ConversationTagged' || e.type === 'ConversationClosed')) {
+          throw new Error('handler bug');
+        }
+        await inboxProjection.apply(sql, event);
+      },
+    };
+    const p = new PgProjector({ pool, store, projection, attempts: 1 });
+    await p.start();
+    await caughtUp(p);
+    await p.stop();
+    const parked = await p.parked();
+    expect(parked.map((x) => x.eventType)).toEqual(['ConversationTagged', 'ConversationClosed']);
+    fixed = true;
+    // Replayed in reverse, at the same checkpoint: each must still land.
+    expect(await p.replay(parked[1]!.id)).toBe(true);
+    expect(await p.replay(parked[0]!.id)).toBe(true);
+    const row = await pool.query<{ tags: string[]; status: string }>('SELECT tags, status FROM inbox_replays.conversations WHERE conversation_id = $1', [poisoned]);
+    expect(row.rows[0]).toEqual({ tags: ['delivery'], status: 'closed' });
+
+    // Parked again (the bug is back), then a rebuild with the fix: the list is empty after it.
+    fixed = false;
+    await p.rebuild();
+    expect((await p.parked()).length).toBe(2);
+    fixed = true;
+    await p.rebuild();
+    expect(await p.parked()).toEqual([]);
+  });
+
+  it('runs one rebuild at a time across instances; a start-up rebuild finds the version current', async () => {
+    await appendInboxHistory(store, { conversations: 2 });
+    const projection = { ...inboxProjection, name: 'inbox_twins', schema: 'inbox_twins' };
+    const a = new PgProjector({ pool, store, projection });
+    const b = new PgProjector({ pool, store, projection });
+    await a.prepare();
+    await Promise.all([a.rebuild(), b.rebuild()]);
+    const once = await dump('inbox_twins');
+    expect(once.conversations!.length).toBeGreaterThan(0);
+    // A version bump seen by two processes at start: both prepare, one rebuilds.
+    const bumped = { ...projection, version: projection.version + 1 };
+    let rebuilds = 0;
+    const log = (_: string, message: string) => {
+      if (message.includes('rebuilt')) rebuilds += 1;
+    };
+    await Promise.all([new PgProjector({ pool, store, projection: bumped, log }).prepare(), new PgProjector({ pool, store, projection: bumped, log }).prepare()]);
+    expect(rebuilds).toBe(1);
+    expect(await dump('inbox_twins')).toEqual(once);
+  });
+
   it('rebuilds into fresh tables while readers keep the old ones, then swaps them in', async () => {
     const { tenantId } = await appendInboxHistory(store, { conversations: 3 });
     const live = new PgProjector({ pool, store, projection: inboxProjection, batchSize: 20 });

@@ -15,7 +15,8 @@ export interface ReadSide {
  * The query process: the query API, the analytics endpoints, and the projectors that run
  * here. chDB binds one data directory per process, so with embedded ClickHouse the
  * ClickHouse projector always runs in this process, next to the endpoints that read it;
- * with a ClickHouse server it runs wherever `runProjectors` says.
+ * with a ClickHouse server it runs here when `runProjectors`, else in the projections
+ * process (projections/src/main.ts).
  */
 export async function startReadSide(config: Config, store: EventStore, clock: () => Date = () => new Date()): Promise<ReadSide> {
   const log = config.log ? (message: string, error?: unknown) => console.error(`[analytics] ${message}`, error ?? '') : undefined;

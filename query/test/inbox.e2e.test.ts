@@ -81,6 +81,10 @@ describe('inbox through the query API', () => {
     const closed = await read(`/v1/conversations/${c.id}`, w.position);
     expect(closed).toMatchObject({ status: 'closed', assigneeId: null, closeReason: 'resolved', outcome: 'information' });
     expect(closed.closedAt).not.toBeNull();
+    expect(closed.lastAssigneeId).toBe(agent.userId);
+    // A closed conversation stays the agent's: their closed work is one filter away.
+    expect((await read('/v1/conversations?assignee=me&status=closed', w.position, agent.key)).items.map((x: { id: string }) => x.id)).toEqual([c.id]);
+    expect((await read('/v1/conversations?assignee=unassigned&status=closed', w.position)).items).toHaveLength(0);
 
     const contact = await read(`/v1/contacts/${c.contactId}`, w.position);
     expect(contact).toMatchObject({ name: 'Carla', waId: '5215500000001', tags: ['delivery'], conversationCount: 1, messages: { inbound: 1, outbound: 1 } });
@@ -171,6 +175,9 @@ describe('inbox through the query API', () => {
     const page = await platform.get('/v1/conversations?sort=priority&limit=1', tenant.adminKey);
     await bad(`/v1/conversations?sort=last_activity&cursor=${page.body.nextCursor}`, /issued for sort "priority"/);
     await bad('/v1/conversations/not-a-uuid', /id/);
+    await bad('/v1/conversations?stauts=open', /stauts/); // a typo is not a silently dropped filter
+    const tagged = await platform.get('/v1/conversations?limit=1', tenant.adminKey);
+    await bad(`/v1/conversations?limit=1&tag=delivery&cursor=${tagged.body.nextCursor}`, /other filters/);
     expect((await platform.get('/v1/conversations', undefined)).status).toBe(401);
     expect((await platform.get(`/v1/conversations/${crypto.randomUUID()}`, tenant.adminKey)).status).toBe(404);
     expect((await platform.get('/v1/supervisor/queues', tenant.agents[0]!.key)).status).toBe(403);

@@ -39,8 +39,31 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const HOUR_MS = 3_600_000;
+/**
+ * Offsets per zone and UTC hour: formatToParts costs microseconds and the projector asks
+ * for the same few hours again and again. An hour whose two ends disagree holds a
+ * transition (DST, or a historical change at an odd minute): it is not cached (NaN) and
+ * every instant in it is computed exactly. Bounded: cleared when it grows past the limit.
+ */
+const offsetCache = new Map<string, number>();
+const OFFSET_CACHE_LIMIT = 200_000;
+
 /** Offset of the zone at an instant, in ms (local = utc + offset). */
 export function zoneOffsetMs(instantMs: number, timeZone: string): number {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  const key = `${timeZone}|${hour}`;
+  let cached = offsetCache.get(key);
+  if (cached === undefined) {
+    const start = exactOffsetMs(hour * HOUR_MS, timeZone);
+    cached = exactOffsetMs(hour * HOUR_MS + HOUR_MS - 1, timeZone) === start ? start : Number.NaN;
+    if (offsetCache.size >= OFFSET_CACHE_LIMIT) offsetCache.clear();
+    offsetCache.set(key, cached);
+  }
+  return Number.isNaN(cached) ? exactOffsetMs(instantMs, timeZone) : cached;
+}
+
+function exactOffsetMs(instantMs: number, timeZone: string): number {
   const parts = formatter(timeZone).formatToParts(new Date(instantMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
@@ -68,8 +91,31 @@ function zonedInstant(dayNumber: number, minutes: number, timeZone: string): num
   return asUtc - zoneOffsetMs(first, timeZone);
 }
 
+/**
+ * Intervals per calendar and local day. Keyed by the calendar object: the projector
+ * replaces a team's calendar with a new object when it changes, so an entry never goes
+ * stale; callers must not mutate the arrays returned (openIntervals copies them).
+ */
+const dayCache = new WeakMap<Calendar, Map<number, readonly (readonly [number, number])[]>>();
+const DAY_CACHE_LIMIT = 10_000;
+
 /** Open intervals [start, end) in UTC ms of the periods that start on one local day. */
-function intervalsOfDay(calendar: Calendar, dayNumber: number): [number, number][] {
+function intervalsOfDay(calendar: Calendar, dayNumber: number): readonly (readonly [number, number])[] {
+  let days = dayCache.get(calendar);
+  if (!days) {
+    days = new Map();
+    dayCache.set(calendar, days);
+  }
+  let intervals = days.get(dayNumber);
+  if (!intervals) {
+    intervals = computeIntervalsOfDay(calendar, dayNumber);
+    if (days.size >= DAY_CACHE_LIMIT) days.clear();
+    days.set(dayNumber, intervals);
+  }
+  return intervals;
+}
+
+function computeIntervalsOfDay(calendar: Calendar, dayNumber: number): [number, number][] {
   if (calendar.holidays.includes(dayString(dayNumber))) return [];
   const weekday = weekdayOf(dayNumber);
   const out: [number, number][] = [];
@@ -87,7 +133,7 @@ function intervalsOfDay(calendar: Calendar, dayNumber: number): [number, number]
 
 /** Merged, sorted open intervals of the periods starting on local days first..last. */
 function openIntervals(calendar: Calendar, firstDay: number, lastDay: number): [number, number][] {
-  const all: [number, number][] = [];
+  const all: (readonly [number, number])[] = [];
   for (let d = firstDay; d <= lastDay; d++) all.push(...intervalsOfDay(calendar, d));
   all.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];

@@ -66,6 +66,13 @@ export interface ConversationFold {
   /** A bot answered before the first hand-off to a human (queue or assignment). */
   withBot: boolean;
   handedOff: boolean;
+  /**
+   * Handle time: ms the conversation was open and held by an agent, over finished
+   * holds; null when unknown (a fold stored before handle time was tracked).
+   */
+  handleMs: number | null;
+  /** Start of the current hold (open and assigned); null when nobody holds it. */
+  handlingSince: number | null;
   /** Ordinal of the last event folded: events at or before it are already in. */
   lastSeq: number;
 }
@@ -123,8 +130,29 @@ export function openFold(event: Extract<ParleyEvent, { type: 'ConversationOpened
     episodes: [],
     withBot: false,
     handedOff: false,
+    handleMs: 0,
+    handlingSince: null,
     lastSeq: seq,
   };
+}
+
+/** A fold read back from its JSON: fields added since it was stored get their "unknown" value. */
+export function restoreFold(stored: ConversationFold): ConversationFold {
+  if (stored.handleMs === undefined) {
+    stored.handleMs = null;
+    stored.handlingSince = null;
+  }
+  return stored;
+}
+
+/** Opens or ends the current hold after an event: held = not closed and an assignee set. */
+function trackHold(fold: ConversationFold, at: number): void {
+  const held = fold.status !== 'closed' && fold.assigneeId !== null;
+  if (held && fold.handlingSince === null) fold.handlingSince = at;
+  else if (!held && fold.handlingSince !== null) {
+    if (fold.handleMs !== null) fold.handleMs += Math.max(0, at - fold.handlingSince);
+    fold.handlingSince = null;
+  }
 }
 
 /**
@@ -132,6 +160,12 @@ export function openFold(event: Extract<ParleyEvent, { type: 'ConversationOpened
  * Team and priority changes re-stamp a running wait, so its target follows them.
  */
 export function foldEvent(fold: ConversationFold, event: ParleyEvent, metadata: EventMetadata, seq: number): number[] {
+  const changed = applyEvent(fold, event, metadata, seq);
+  trackHold(fold, Date.parse(metadata.occurredAt));
+  return changed;
+}
+
+function applyEvent(fold: ConversationFold, event: ParleyEvent, metadata: EventMetadata, seq: number): number[] {
   fold.lastSeq = seq;
   const at = Date.parse(metadata.occurredAt);
   const running = openEpisode(fold);
@@ -300,6 +334,8 @@ export function conversationRow(fold: ConversationFold, levels: ServiceLevelLook
     full_resolution_business_seconds: businessSpan(fullEnd),
     resolution_target_seconds: resolutionTarget,
     resolution_due_at: resolutionTarget === null ? null : chTime(addBusinessMs(fold.openedAt, resolutionTarget * 1000, calendar)),
+    handle_ms: fold.handleMs,
+    handling_since: fold.handleMs === null ? null : chTime(fold.handlingSince),
     version: fold.lastSeq,
     state: JSON.stringify(fold),
   };

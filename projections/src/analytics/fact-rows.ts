@@ -27,6 +27,9 @@ export function messageRow(event: MessageEvent, metadata: EventMetadata, seq: nu
     status: STATUS_OF[event.type],
     contact_id: fold?.contactId ?? null,
     number_id: fold?.numberId ?? null,
+    // Who had the conversation when the message happened: the team and agent filters of the volume report.
+    team_id: fold?.teamId ?? null,
+    assignee_id: fold?.assigneeId ?? null,
     error_code: null as number | null,
     pricing_category: null as string | null,
     billable: null as number | null,

@@ -232,6 +232,63 @@ export const RESPONSE_TIMES_HOURLY: TableSpec = {
   shardKey: 'cityHash64(tenant_id)',
 };
 
+/**
+ * Migration 3: the team and agent dimensions of message volumes and response times.
+ * Message facts get the conversation's team and assignee at the time of the message
+ * (columns added, so rows projected before it keep NULL); two new rollups carry team
+ * and agent so filtered dashboards never read raw facts.
+ */
+const MESSAGE_FACT_DIMENSIONS = ['team_id Nullable(String)', 'assignee_id Nullable(String)'];
+/** Handle time (open and held by an agent): finished holds, and the start of the running one. */
+const CONVERSATION_HANDLE_COLUMNS = ['handle_ms Nullable(Int64)', `handling_since Nullable(${TIME})`];
+
+export const MESSAGE_VOLUME_TEAM_15M: TableSpec = {
+  name: 'message_volume_team_15m',
+  columns: [
+    'tenant_id String',
+    'team_id String',
+    'agent_id String',
+    "bucket DateTime('UTC')",
+    'direction LowCardinality(String)',
+    'message_type LowCardinality(String)',
+    'sender_type LowCardinality(String)',
+    'event_type LowCardinality(String)',
+    'messages UInt64',
+  ].join(', '),
+  engine: 'SummingMergeTree',
+  engineArgs: 'messages',
+  // Team first: the usual filter; an agent-only filter still prunes by the agent column.
+  orderBy: '(tenant_id, team_id, agent_id, bucket, direction, message_type, sender_type, event_type)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+export const RESPONSE_TIMES_AGENT_HOURLY: TableSpec = {
+  name: 'response_times_agent_hourly',
+  columns: [
+    'tenant_id String',
+    'team_id String',
+    'agent_id String',
+    'kind LowCardinality(String)',
+    "hour DateTime('UTC')",
+    'responses AggregateFunction(count)',
+    'wall_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
+    'business_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
+  ].join(', '),
+  engine: 'AggregatingMergeTree',
+  orderBy: '(tenant_id, agent_id, team_id, kind, hour)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/** ADD COLUMN IF NOT EXISTS on the table (on a cluster: the local tables, then the Distributed one). */
+function addColumns(ctx: SchemaContext, table: string, columns: string[]): string[] {
+  const adds = columns.map((c) => `ADD COLUMN IF NOT EXISTS ${c}`).join(', ');
+  if (!ctx.cluster) return [`ALTER TABLE ${ctx.database}.${table} ${adds}`];
+  return [
+    `ALTER TABLE ${ctx.database}.${table}_local ON CLUSTER ${ctx.cluster} ${adds}`,
+    `ALTER TABLE ${ctx.database}.${table} ON CLUSTER ${ctx.cluster} ${adds}`,
+  ];
+}
+
 /** Every table the projector writes and the HWM it resumes from, in insert order. */
 export const FACT_TABLES = ['message_facts', 'agent_activity', 'response_facts', 'conversation_facts', 'service_levels'] as const;
 export type FactTable = (typeof FACT_TABLES)[number];
@@ -272,6 +329,37 @@ export const migrations: readonly Migration[] = [
         'response_times_hourly',
         (src) =>
           `SELECT tenant_id, ifNull(team_id, '') AS team_id, kind, toStartOfHour(started_at) AS hour, countState() AS responses, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS wall_quantiles, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS business_quantiles FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, kind, hour`,
+        'response_facts',
+      ),
+    ],
+  },
+  {
+    version: 3,
+    name: 'team and agent dimensions of volumes and response times; handle time',
+    // No backfill: an INSERT … SELECT re-run after an interruption would count twice.
+    // The new rollups hold what is projected from here on (docs/analytics.md says how
+    // to fill the past).
+    statements: (ctx) => [
+      ...addColumns(ctx, 'message_facts', MESSAGE_FACT_DIMENSIONS),
+      ...addColumns(ctx, 'conversation_facts', CONVERSATION_HANDLE_COLUMNS),
+      ...createTable(ctx, MESSAGE_VOLUME_TEAM_15M),
+      createRollupView(
+        ctx,
+        'message_volume_team_15m_mv',
+        'message_volume_team_15m',
+        // The agent of a message: the agent who sent it, else the conversation's assignee then.
+        (src) =>
+          `SELECT tenant_id, ifNull(team_id, '') AS team_id, ifNull(agent_id, ifNull(assignee_id, '')) AS agent_id, toStartOfFifteenMinutes(occurred_at) AS bucket, direction, message_type, sender_type, event_type, count() AS messages FROM ${src} GROUP BY tenant_id, team_id, agent_id, bucket, direction, message_type, sender_type, event_type`,
+        'message_facts',
+      ),
+      ...createTable(ctx, RESPONSE_TIMES_AGENT_HOURLY),
+      createRollupView(
+        ctx,
+        'response_times_agent_hourly_mv',
+        'response_times_agent_hourly',
+        // Answered waits only, so agent_id (who replied) is always set; written once (see v2).
+        (src) =>
+          `SELECT tenant_id, ifNull(team_id, '') AS team_id, ifNull(agent_id, '') AS agent_id, kind, toStartOfHour(started_at) AS hour, countState() AS responses, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS wall_quantiles, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS business_quantiles FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, agent_id, kind, hour`,
         'response_facts',
       ),
     ],

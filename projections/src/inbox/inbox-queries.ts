@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ConversationStatus, Priority } from '@parley/events';
 import type pg from 'pg';
 import { z } from 'zod';
@@ -15,10 +16,12 @@ export type ConversationSort = 'last_activity' | 'longest_waiting' | 'priority';
  * value, never by offset, so inserts and moves elsewhere in the inbox neither repeat nor
  * skip rows that did not move themselves.
  */
+/** `f`: a fingerprint of the filters the cursor's pages were computed with. */
+const Filters = z.string().max(32);
 const CursorPayload = z.discriminatedUnion('s', [
-  z.object({ s: z.literal('last_activity'), at: z.iso.datetime({ offset: true }), id: z.uuid() }),
-  z.object({ s: z.literal('longest_waiting'), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
-  z.object({ s: z.literal('priority'), r: z.number().int(), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('last_activity'), f: Filters, at: z.iso.datetime({ offset: true }), id: z.uuid() }),
+  z.object({ s: z.literal('longest_waiting'), f: Filters, w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('priority'), f: Filters, r: z.number().int(), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
   z.object({ s: z.literal('messages'), k: z.string().max(64), id: z.uuid(), o: z.enum(['asc', 'desc']) }),
 ]);
 type CursorPayload = z.infer<typeof CursorPayload>;
@@ -28,6 +31,13 @@ export class InvalidCursorError extends Error {
 }
 
 const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** Same filters, same fingerprint: a cursor used with other filters would skip or repeat rows. */
+const fingerprint = (filter: ConversationFilter): string =>
+  createHash('sha256')
+    .update(JSON.stringify(Object.entries(filter).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))))
+    .digest('base64url')
+    .slice(0, 16);
 
 function decodeCursor<S extends CursorPayload['s']>(cursor: string, sort: S): Extract<CursorPayload, { s: S }> {
   let parsed: unknown;
@@ -70,6 +80,7 @@ export interface ConversationSummary {
   priority: Priority;
   teamId: string | null;
   assigneeId: string | null;
+  lastAssigneeId: string | null;
   tags: string[];
   unreadCount: number;
   messageCount: number;
@@ -98,6 +109,7 @@ interface ConversationRow {
   priority_rank: number;
   team_id: string | null;
   assignee_id: string | null;
+  last_assignee_id: string | null;
   tags: string[];
   unread_count: number;
   message_count: number;
@@ -129,6 +141,7 @@ const toSummary = (r: ConversationRow): ConversationSummary => ({
   priority: r.priority,
   teamId: r.team_id,
   assigneeId: r.assignee_id,
+  lastAssigneeId: r.last_assignee_id,
   tags: r.tags,
   unreadCount: r.unread_count,
   messageCount: r.message_count,
@@ -150,7 +163,7 @@ const toSummary = (r: ConversationRow): ConversationSummary => ({
 });
 
 const CONVERSATION_COLUMNS = `c.conversation_id, c.contact_id, k.name AS contact_name, k.wa_id AS contact_wa_id, c.number_id, c.status,
-  c.priority, c.priority_rank, c.team_id, c.assignee_id, c.tags, c.unread_count, c.message_count, c.last_message_preview,
+  c.priority, c.priority_rank, c.team_id, c.assignee_id, c.last_assignee_id, c.tags, c.unread_count, c.message_count, c.last_message_preview,
   c.last_message_direction, c.last_message_at, c.last_activity_at, c.waiting_since, c.opened_at, c.first_inbound_at,
   c.first_response_at, c.closed_at, c.first_closed_at, c.reopened_count, c.close_reason, c.outcome, c.csat_score`;
 
@@ -178,8 +191,10 @@ export class InboxQueries {
     const p = new Params();
     const where = [`c.tenant_id = ${p.add(tenantId)}`];
     if (filter.status?.length) where.push(`c.status = ANY(${p.add(filter.status)}::text[])`);
-    if (filter.assignee === 'unassigned') where.push('c.assignee_id IS NULL');
-    else if (filter.assignee) where.push(`c.assignee_id = ${p.add(filter.assignee)}`);
+    // A closed conversation belongs to whoever had it when it closed.
+    const holder = `(CASE WHEN c.status = 'closed' THEN c.last_assignee_id ELSE c.assignee_id END)`;
+    if (filter.assignee === 'unassigned') where.push(`${holder} IS NULL`);
+    else if (filter.assignee) where.push(`${holder} = ${p.add(filter.assignee)}`);
     if (filter.teamId) where.push(`c.team_id = ${p.add(filter.teamId)}`);
     if (filter.tag) where.push(`c.tags @> ARRAY[${p.add(filter.tag)}]::text[]`);
     if (filter.priority?.length) where.push(`c.priority = ANY(${p.add(filter.priority)}::text[])`);
@@ -191,11 +206,17 @@ export class InboxQueries {
         AND m.search @@ websearch_to_tsquery('simple', ${p.add(filter.text)}))`);
     }
 
+    const f = fingerprint(filter);
+    const cursorFor = <S extends ConversationSort>(sort: S): Extract<CursorPayload, { s: S }> => {
+      const c: Extract<CursorPayload, { s: ConversationSort }> = decodeCursor(options.cursor!, sort);
+      if (c.f !== f) throw new InvalidCursorError('cursor was issued for other filters: keep the filters while paging');
+      return c as Extract<CursorPayload, { s: S }>;
+    };
     let order: string;
     switch (options.sort) {
       case 'last_activity': {
         if (options.cursor) {
-          const c = decodeCursor(options.cursor, 'last_activity');
+          const c = cursorFor('last_activity');
           where.push(`(c.last_activity_at, c.conversation_id) < (${p.add(c.at)}::timestamptz, ${p.add(c.id)}::uuid)`);
         }
         order = 'c.last_activity_at DESC, c.conversation_id DESC';
@@ -203,7 +224,7 @@ export class InboxQueries {
       }
       case 'longest_waiting': {
         if (options.cursor) {
-          const c = decodeCursor(options.cursor, 'longest_waiting');
+          const c = cursorFor('longest_waiting');
           where.push(`(coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id) > (${p.add(c.w ?? INFINITY)}::timestamptz, ${p.add(c.id)}::uuid)`);
         }
         order = `coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id`;
@@ -211,7 +232,7 @@ export class InboxQueries {
       }
       case 'priority': {
         if (options.cursor) {
-          const c = decodeCursor(options.cursor, 'priority');
+          const c = cursorFor('priority');
           where.push(
             `(-c.priority_rank, coalesce(c.waiting_since, '${INFINITY}'), c.conversation_id) > (${p.add(-c.r)}::int, ${p.add(c.w ?? INFINITY)}::timestamptz, ${p.add(c.id)}::uuid)`,
           );
@@ -231,10 +252,10 @@ export class InboxQueries {
       const w = iso(last.waiting_since);
       nextCursor = encodeCursor(
         options.sort === 'last_activity'
-          ? { s: 'last_activity', at: last.last_activity_at.toISOString(), id: last.conversation_id }
+          ? { s: 'last_activity', f, at: last.last_activity_at.toISOString(), id: last.conversation_id }
           : options.sort === 'longest_waiting'
-            ? { s: 'longest_waiting', w, id: last.conversation_id }
-            : { s: 'priority', r: last.priority_rank, w, id: last.conversation_id },
+            ? { s: 'longest_waiting', f, w, id: last.conversation_id }
+            : { s: 'priority', f, r: last.priority_rank, w, id: last.conversation_id },
       );
     }
     return { items: rows.map(toSummary), nextCursor };
@@ -369,7 +390,10 @@ export class InboxQueries {
     return [...byTeam.values()];
   }
 
-  /** Open conversations per agent (every user who can hold one) and per team. */
+  /**
+   * Open conversations per user who can hold one (agents, supervisors, admins). With a
+   * team: that team's members, counting only that team's conversations.
+   */
   async workload(tenantId: string, teamId?: string) {
     const res = await this.pool.query<{
       user_id: string;
@@ -387,9 +411,11 @@ export class InboxQueries {
               count(c.waiting_since) AS awaiting_reply,
               min(c.waiting_since) AS oldest_waiting,
               (SELECT json_object_agg(s.status, s.n) FROM (SELECT status, count(*) AS n FROM conversations x
-                 WHERE x.tenant_id = u.tenant_id AND x.assignee_id = u.user_id AND x.status <> 'closed' GROUP BY status) s) AS by_status
+                 WHERE x.tenant_id = u.tenant_id AND x.assignee_id = u.user_id AND x.status <> 'closed'
+                   AND ($2::uuid IS NULL OR x.team_id = $2) GROUP BY status) s) AS by_status
        FROM users u
        LEFT JOIN conversations c ON c.tenant_id = u.tenant_id AND c.assignee_id = u.user_id AND c.status <> 'closed'
+         AND ($2::uuid IS NULL OR c.team_id = $2)
        WHERE u.tenant_id = $1 AND u.role IN ('agent', 'supervisor', 'admin')
          AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.team_id = $2))
        GROUP BY u.tenant_id, u.user_id, u.name, u.role

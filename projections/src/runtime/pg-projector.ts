@@ -54,6 +54,8 @@ function isTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
+    // 57014 (statement timeout, cancel) is the handler's own slowness: poison, not transient.
+    if (code === '57014') return false;
     if (/^(08|53|57)/.test(code) || code === '40001' || code === '40P01') return true;
     if (/^E[A-Z]+$/.test(code)) return true; // ECONNRESET, ECONNREFUSED, EPIPE, ...
   }
@@ -64,10 +66,11 @@ class CheckpointMoved extends Error {}
 
 /**
  * A replayed event applies on top of the rows' current state: its order key sorts after
- * every event applied so far (the checkpoint's) and before every later one, so row
- * guards let it through once and later events still win.
+ * every event applied so far (the checkpoint's) and every earlier replay at the same
+ * checkpoint, and before every later event, so row guards let it through and later
+ * events still win.
  */
-const replayKey = (checkpoint: string) => `${orderKeyOf(checkpoint as Position)}+replay`;
+const replayKey = (checkpoint: string, micros: string) => `${orderKeyOf(checkpoint as Position)}+replay+${micros.padStart(20, '0')}`;
 
 /**
  * Runs one PostgreSQL projection: follows the log from its checkpoint and applies events
@@ -127,7 +130,7 @@ export class PgProjector {
     });
     if (created !== this.projection.version) {
       this.log('info', `projection ${this.name}: version ${created} → ${this.projection.version}, rebuilding`);
-      await this.rebuild();
+      await this.rebuild({ unlessVersion: this.projection.version });
     }
   }
 
@@ -290,15 +293,37 @@ export class PgProjector {
    * locked, the schemas are renamed, and the checkpoint takes the rebuild's position
    * with a new generation (a live runner then resubscribes from there).
    */
-  rebuild(): Promise<void> {
-    this.rebuilding ??= this.doRebuild().finally(() => {
+  rebuild(options: { unlessVersion?: number } = {}): Promise<void> {
+    this.rebuilding ??= this.exclusiveRebuild(options.unlessVersion).finally(() => {
       this.rebuilding = null;
     });
     return this.rebuilding;
   }
 
+  /**
+   * One rebuild of a projection at a time, across processes: a session advisory lock on
+   * a connection held for the whole rebuild. A start-up rebuild (a version bump) that
+   * waited for another process's finds the version current and has nothing left to do.
+   */
+  private async exclusiveRebuild(unlessVersion: number | undefined): Promise<void> {
+    const lock = await this.pool.connect();
+    const key = `parley:rebuild:${this.name}`;
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      if (unlessVersion !== undefined) {
+        const current = await lock.query<{ version: number }>('SELECT version FROM projector.checkpoints WHERE projector = $1', [this.name]);
+        if (current.rows[0]?.version === unlessVersion) return;
+      }
+      await this.doRebuild();
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      lock.release();
+    }
+  }
+
   private async doRebuild(): Promise<void> {
     const fresh: Target = { schema: `${this.projection.schema}__rebuild`, checkpoint: `${this.name}__rebuild` };
+    const startedAt = (await this.pool.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0]!.now;
     await this.transaction(async (sql) => {
       await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(fresh.schema)} CASCADE`);
       await sql.query('DELETE FROM projector.checkpoints WHERE projector = $1', [fresh.checkpoint]);
@@ -334,6 +359,9 @@ export class PgProjector {
         [this.live.checkpoint, position, this.projection.version],
       );
       await sql.query('DELETE FROM projector.checkpoints WHERE projector = $1', [fresh.checkpoint]);
+      // Parked before the rebuild and not parked again by it: the rebuilt tables hold
+      // those events now, and a replay would apply them twice.
+      await sql.query('DELETE FROM projector.parked_events WHERE projector = $1 AND parked_at < $2 AND replayed_at IS NULL', [this.name, startedAt]);
     });
     // Readers still on the old tables finish first: DROP waits for their locks.
     await this.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
@@ -341,6 +369,10 @@ export class PgProjector {
   }
 
   async status(): Promise<ProjectorStatus> {
+    const rebuild = await this.pool.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1', [`${this.name}__rebuild`]);
+    const rebuilding = rebuild.rows[0]
+      ? { position: rebuild.rows[0].position, eventsBehind: await this.store.countEventsAfter(rebuild.rows[0].position as Position, 1_000_000) }
+      : null;
     const checkpoint = await this.readCheckpoint(this.live.checkpoint);
     const [behind, oldest, parked] = await Promise.all([
       this.store.countEventsAfter(checkpoint.position, 1_000_000),
@@ -355,6 +387,7 @@ export class PgProjector {
       secondsBehind: pending ? Math.max(0, (this.clock().getTime() - pending.recordedAt.getTime()) / 1000) : 0,
       parked: Number(parked.rows[0]?.n ?? 0),
       running: this.running,
+      rebuilding,
     };
   }
 
@@ -395,9 +428,12 @@ export class PgProjector {
   async replay(id: string): Promise<boolean> {
     try {
       return await this.transaction(async (sql) => {
-        const checkpoint = await sql.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1 FOR UPDATE', [
-          this.live.checkpoint,
-        ]);
+        // Replays are serialized by this lock, so the database clock read after it orders them.
+        const checkpoint = await sql.query<{ position: string; micros: string }>(
+          `SELECT position, (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS micros
+           FROM projector.checkpoints WHERE projector = $1 FOR UPDATE`,
+          [this.live.checkpoint],
+        );
         const res = await sql.query<{
           event_id: string;
           position: string;
@@ -419,7 +455,7 @@ export class PgProjector {
           data: row.event.data,
           metadata: row.event.metadata,
           recordedAt: new Date(row.event.recordedAt),
-        }, replayKey(checkpoint.rows[0]?.position ?? START));
+        }, replayKey(checkpoint.rows[0]?.position ?? START, checkpoint.rows[0]?.micros ?? '0'));
         await sql.query('UPDATE projector.parked_events SET replayed_at = now() WHERE id = $1', [id]);
         return true;
       });

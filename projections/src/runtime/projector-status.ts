@@ -10,4 +10,6 @@ export interface ProjectorStatus {
   /** Parked events not replayed yet. */
   parked: number;
   running: boolean;
+  /** A rebuild in progress (in any process): how far its fresh tables are. */
+  rebuilding?: { position: string; eventsBehind: number } | null;
 }

@@ -3,10 +3,16 @@ import type { Analytics } from '../../src/analytics/index.ts';
 import {
   agentLeaderboard,
   breaches,
+  handleTimes,
+  queueWaitTimes,
   type ReportFilter,
   responseTimePercentiles,
   responseTimesByPeriod,
+  SLA_TARGETS,
   slaCompliance,
+  type SlaDrillItem,
+  type SlaDrillQuery,
+  slaConversations,
   volumes,
 } from '../../src/analytics/reports.ts';
 import { AnalyticsHarness } from './support/analytics-harness.ts';
@@ -40,16 +46,43 @@ afterAll(async () => {
 
 const zones = ['America/Mexico_City', 'Europe/Madrid', 'Asia/Kolkata'];
 
-function filters(): { name: string; f: ReportFilter; ep: (e: RefEpisode) => boolean; cv: (c: RefConversation) => boolean }[] {
+type RefVolume = ReturnType<typeof referenceFold>['volumes'][number];
+function filters(): {
+  name: string;
+  f: ReportFilter;
+  ep: (e: RefEpisode) => boolean;
+  cv: (c: RefConversation) => boolean;
+  vol: (v: RefVolume) => boolean;
+}[] {
   const out: ReturnType<typeof filters> = [];
   for (const [i, tenant] of gen.tenants.entries()) {
     const base = { tenantId: tenant.tenantId, from: gen.from, to: gen.to, timeZone: zones[i]!, now: gen.now };
     const inTenant = (x: { tenantId: string }) => x.tenantId === tenant.tenantId;
-    out.push({ name: `tenant ${i}`, f: base, ep: inTenant, cv: inTenant });
+    out.push({ name: `tenant ${i}`, f: base, ep: inTenant, cv: inTenant, vol: inTenant });
     const team = tenant.teams[1]!.teamId;
-    out.push({ name: `tenant ${i} night team`, f: { ...base, teamId: team }, ep: (e) => inTenant(e) && e.teamId === team, cv: (c) => inTenant(c) && c.teamId === team });
+    out.push({
+      name: `tenant ${i} night team`,
+      f: { ...base, teamId: team },
+      ep: (e) => inTenant(e) && e.teamId === team,
+      cv: (c) => inTenant(c) && c.teamId === team,
+      vol: (v) => inTenant(v) && v.team === team,
+    });
     const agent = tenant.agents[1]!;
-    out.push({ name: `tenant ${i} agent`, f: { ...base, agentId: agent }, ep: (e) => inTenant(e) && e.agentId === agent, cv: (c) => inTenant(c) && c.handledBy === agent });
+    out.push({
+      name: `tenant ${i} agent`,
+      f: { ...base, agentId: agent },
+      ep: (e) => inTenant(e) && e.agentId === agent,
+      cv: (c) => inTenant(c) && c.handledBy === agent,
+      vol: (v) => inTenant(v) && v.agent === agent,
+    });
+    const both = tenant.teams[0]!.teamId;
+    out.push({
+      name: `tenant ${i} office team and agent`,
+      f: { ...base, teamId: both, agentId: agent },
+      ep: (e) => inTenant(e) && e.teamId === both && e.agentId === agent,
+      cv: (c) => inTenant(c) && c.teamId === both && c.handledBy === agent,
+      vol: (v) => inTenant(v) && v.team === both && v.agent === agent,
+    });
     // A window in the middle: only what started in it counts.
     const from = new Date(gen.from.getTime() + 4 * 86_400_000);
     const to = new Date(gen.from.getTime() + 8 * 86_400_000);
@@ -58,6 +91,7 @@ function filters(): { name: string; f: ReportFilter; ep: (e: RefEpisode) => bool
       f: { ...base, from, to, timeZone: 'Asia/Kolkata' },
       ep: (e) => inTenant(e) && e.startedAt >= from.getTime() && e.startedAt < to.getTime(),
       cv: (c) => inTenant(c) && c.openedAt >= from.getTime() && c.openedAt < to.getTime(),
+      vol: inTenant,
     });
   }
   return out;
@@ -141,18 +175,20 @@ describe('SLA reports match an independent TypeScript fold', () => {
   });
 
   it('volumes by hour and day, inbound/outbound by message type', async () => {
-    for (const { name, f } of filters().filter((x) => !x.f.teamId && !x.f.agentId)) {
+    for (const { name, f, vol } of filters()) {
       for (const granularity of ['hour', 'day'] as const) {
         const expected = new Map<string, number>();
         const from = Math.floor(f.from.getTime() / 900_000) * 900_000;
         const to = Math.floor(f.to.getTime() / 900_000) * 900_000;
         for (const v of ref.volumes) {
-          if (v.tenantId !== f.tenantId || v.at < from || v.at >= to) continue;
+          if (!vol(v) || v.at < from || v.at >= to) continue;
           const bucket = Math.floor(v.at / 900_000) * 900_000;
           const period = granularity === 'day' ? localDate(bucket, f.timeZone) : localHour(bucket, f.timeZone);
           const k = `${period}|${v.direction}|${v.type}`;
           expected.set(k, (expected.get(k) ?? 0) + 1);
         }
+        // A filter that matched nothing would pass vacuously.
+        if (f.teamId || f.agentId) expect(expected.size, name).toBeGreaterThan(0);
         const got = await volumes(analytics.client, analytics.database, f, granularity);
         expect({ name, granularity, rows: Object.fromEntries(got.map((r) => [`${r.period}|${r.direction}|${r.messageType}`, r.messages])) }).toEqual({
           name,
@@ -195,7 +231,7 @@ describe('SLA reports match an independent TypeScript fold', () => {
   });
 
   it('the t-digest rollup stays within its documented rank error (±5 percentile points)', async () => {
-    for (const { name, f, ep } of filters().filter((x) => !x.f.agentId)) {
+    for (const { name, f, ep } of filters()) {
       const [total] = await responseTimesByPeriod(analytics.client, analytics.database, f, 'total');
       const hourFrom = Math.floor(f.from.getTime() / 3600_000) * 3600_000;
       const hourTo = Math.floor(f.to.getTime() / 3600_000) * 3600_000;
@@ -215,5 +251,129 @@ describe('SLA reports match an independent TypeScript fold', () => {
         expect(got, `${name} p${p * 100}`).toBeLessThanOrEqual(high + 1);
       }
     }
+  });
+
+  it('drill-down lists exactly the waits and conversations behind each figure, page by page', async () => {
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    const verdict = (x: { met: boolean; breached: boolean }) => (x.met ? 'met' : x.breached ? 'breached' : 'none');
+    const byKey = (a: SlaDrillItem, b: SlaDrillItem) =>
+      a.startedAt !== b.startedAt ? (a.startedAt < b.startedAt ? -1 : 1) : a.conversationId !== b.conversationId ? (a.conversationId < b.conversationId ? -1 : 1) : (a.episode ?? 0) - (b.episode ?? 0);
+    const all = async (f: ReportFilter, q: SlaDrillQuery) => {
+      const items: SlaDrillItem[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await slaConversations(analytics.client, analytics.database, f, q, { limit: 7, cursor });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor);
+      return { items, pages };
+    };
+    let multiPage = 0;
+    for (const { name, f, ep, cv } of filters()) {
+      for (const target of SLA_TARGETS) {
+        for (const outcome of ['met', 'breached', 'any'] as const) {
+          let expected: SlaDrillItem[];
+          if (target === 'resolution') {
+            expected = ref.conversations
+              .filter((c) => cv(c) && (outcome === 'any' || (c.target !== null && c[outcome])))
+              .map((c) => ({
+                conversationId: c.conversationId,
+                episode: null,
+                kind: 'resolution',
+                startedAt: iso(c.openedAt)!,
+                endedAt: iso(c.closedAt),
+                teamId: c.teamId,
+                agentId: c.handledBy,
+                priority: c.priority,
+                wallSeconds: c.fullWall,
+                businessSeconds: c.fullBusiness,
+                targetSeconds: c.target,
+                dueAt: iso(c.due),
+                outcome: verdict(c),
+              }));
+          } else {
+            const kinds = { first_response: ['first'], first_response_all: ['first', 'reopen'], next_response: ['next'] }[target];
+            expected = ref.episodes
+              .filter((e) => ep(e) && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime() && kinds.includes(e.kind))
+              .filter((e) => outcome === 'any' || (e.target !== null && e[outcome]))
+              .map((e) => ({
+                conversationId: e.conversationId,
+                episode: e.no,
+                kind: e.kind,
+                startedAt: iso(e.startedAt)!,
+                endedAt: iso(e.endedAt),
+                teamId: e.teamId,
+                agentId: e.agentId,
+                priority: e.priority,
+                wallSeconds: e.wall,
+                businessSeconds: e.business,
+                targetSeconds: e.target,
+                dueAt: iso(e.due),
+                outcome: verdict(e),
+              }));
+          }
+          expected.sort(byKey);
+          const got = await all(f, { target, outcome });
+          if (got.pages > 1) multiPage += 1;
+          expect({ name, target, outcome, items: got.items }).toEqual({ name, target, outcome, items: expected });
+        }
+      }
+    }
+    expect(multiPage).toBeGreaterThan(10);
+  });
+
+  it('drill-down by day and priority gives the rows of the breaches report', async () => {
+    for (const { name, f } of filters()) {
+      for (const by of ['day', 'priority'] as const) {
+        for (const row of await breaches(analytics.client, analytics.database, f, by)) {
+          const q: SlaDrillQuery = { target: row.target, outcome: 'breached', ...(by === 'day' ? { day: row.key } : { priority: row.key }) };
+          const { items, nextCursor } = await slaConversations(analytics.client, analytics.database, f, q, { limit: 1000 });
+          expect({ name, by, row, n: items.length, nextCursor }).toEqual({ name, by, row, n: row.breaches, nextCursor: null });
+        }
+      }
+    }
+  });
+
+  it('a cursor judges every page at the first page’s now, and belongs to one target', async () => {
+    const f = filters()[0]!.f;
+    const first = await slaConversations(analytics.client, analytics.database, f, { target: 'first_response', outcome: 'any' }, { limit: 3 });
+    expect(first.nextCursor).not.toBeNull();
+    await expect(slaConversations(analytics.client, analytics.database, f, { target: 'resolution', outcome: 'any' }, { limit: 3, cursor: first.nextCursor! })).rejects.toThrow(
+      /issued for target "first_response"/,
+    );
+    await expect(slaConversations(analytics.client, analytics.database, f, { target: 'first_response', outcome: 'any' }, { limit: 3, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(
+      /not one this API issued/,
+    );
+  });
+
+  it('wait time (first queued → first assigned) and handle time (open and assigned)', async () => {
+    let waited = 0;
+    for (const { name, f, cv } of filters()) {
+      const convs = ref.conversations.filter((c) => cv(c) && c.openedAt >= f.from.getTime() && c.openedAt < f.to.getTime());
+      const pct = (values: number[]) => ({ count: values.length, p50: exactQuantile(values, 0.5), p90: exactQuantile(values, 0.9), p95: exactQuantile(values, 0.95) });
+      if (!f.agentId) {
+        // Wait time has no agent (the route refuses the filter): team only.
+        const waits = convs.filter((c) => c.firstQueuedAt !== null && c.firstAssignedAt !== null && c.firstAssignedAt >= c.firstQueuedAt);
+        waited += waits.length;
+        const unassigned = convs.filter((c) => c.firstQueuedAt !== null && c.firstAssignedAt === null);
+        expect({ name, ...(await queueWaitTimes(analytics.client, analytics.database, f)) }).toEqual({
+          name,
+          wait: pct(waits.map((c) => Math.floor((c.firstAssignedAt! - c.firstQueuedAt!) / 1000))),
+          stillQueued: unassigned.filter((c) => !c.closed).length,
+          closedUnassigned: unassigned.filter((c) => c.closed).length,
+        });
+      }
+      const closed = convs.filter((c) => c.closed);
+      expect({ name, ...(await handleTimes(analytics.client, analytics.database, f)) }).toEqual({
+        name,
+        handle: pct(closed.map((c) => Math.floor(c.handleMs / 1000))),
+        handlingNow: convs.filter((c) => !c.closed && c.holdingSince !== null).length,
+        unknown: 0,
+      });
+    }
+    expect(waited).toBeGreaterThan(50);
+    expect(ref.conversations.some((c) => c.firstQueuedAt !== null && c.firstAssignedAt === null && c.closed)).toBe(true);
   });
 });

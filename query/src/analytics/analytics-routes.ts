@@ -1,19 +1,28 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Access, badRequest, principalOf } from '@parley/command';
+import { Priority } from '@parley/events';
 import {
   agentLeaderboard,
   BREACH_GROUPS,
   breaches,
+  type DurationPercentiles,
+  InvalidCursorError,
+  handleTimes,
+  queueWaitTimes,
   type ReportFilter,
   responseTimePercentiles,
   responseTimesByPeriod,
+  SLA_OUTCOMES,
+  type SlaDrillItem,
   SLA_TARGETS,
   slaCompliance,
+  slaConversations,
   volumes,
 } from '@parley/projections/analytics';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type CsvColumn, columnsOf, toCsv, wantsCsv } from './csv.ts';
 
 export interface AnalystLimits {
   /** max_execution_time, seconds. */
@@ -63,6 +72,16 @@ const Range = z
   });
 type Range = z.infer<typeof Range>;
 
+/** Every report: JSON (default) or CSV, chosen by `format` or the Accept header. */
+const Format = z.object({
+  format: z.enum(['json', 'csv']).optional().describe('csv: the same figures as text/csv (also chosen by Accept: text/csv)'),
+});
+const Report = Range.and(Format);
+/** A report's 200 answer: its JSON body, or the CSV text when asked for. */
+const orCsv = <T extends z.ZodType>(json: T) => z.union([json, z.string().describe('text/csv export')]);
+/** The most rows one CSV export of the drill-down returns: a larger one must be narrowed. */
+const MAX_EXPORT_ROWS = 100_000;
+
 const Percentiles = z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable() });
 const Durations = z.object({ wall: Percentiles, business: Percentiles });
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
@@ -91,6 +110,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     agentId: q.agentId ?? null,
     now: deps.clock(),
   });
+  /** Sends rows as a CSV attachment: the serializer is skipped for text with a non-JSON type. */
+  const csv = <T>(reply: FastifyReply, name: string, rows: readonly T[], columns: readonly CsvColumn<T>[]): string => {
+    reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
+    return toCsv(rows, columns);
+  };
+  /** Answers items as JSON `{ items }` or as CSV. */
+  const itemsOr = <T extends object>(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined, name: string, items: T[], keys: readonly (keyof T & string)[]) =>
+    wantsCsv(request, format) ? csv(reply, name, items, columnsOf<T>(keys)) : { items };
 
   api.get(
     '/v1/analytics/sla/compliance',
@@ -99,14 +126,17 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'SLA compliance per target: met / (met + breached); running waits count as breached once past due',
         tags: ['analytics'],
-        querystring: Range,
+        querystring: Report,
         response: {
-          200: z.object({ items: z.array(z.object({ target: z.enum(SLA_TARGETS), met: z.number(), breached: z.number(), compliancePct: z.number().nullable() })) }),
+          200: orCsv(z.object({ items: z.array(z.object({ target: z.enum(SLA_TARGETS), met: z.number(), breached: z.number(), compliancePct: z.number().nullable() })) })),
           ...errors,
         },
       },
     },
-    async (request) => ({ items: await slaCompliance(client, db, filter(principalOf(request).tenantId, request.query)) }),
+    async (request, reply) => {
+      const items = await slaCompliance(client, db, filter(principalOf(request).tenantId, request.query));
+      return itemsOr(request, reply, request.query.format, 'sla-compliance', items, ['target', 'met', 'breached', 'compliancePct']);
+    },
   );
 
   api.get(
@@ -116,14 +146,19 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'p50/p90/p95 of first response, next response and resolution times (exact), wall-clock and business hours',
         tags: ['analytics'],
-        querystring: Range,
+        querystring: Report,
         response: {
-          200: z.object({ firstResponse: Durations, firstResponseAll: Durations, nextResponse: Durations, resolution: Durations, firstResolution: Durations }),
+          200: orCsv(z.object({ firstResponse: Durations, firstResponseAll: Durations, nextResponse: Durations, resolution: Durations, firstResolution: Durations })),
           ...errors,
         },
       },
     },
-    async (request) => responseTimePercentiles(client, db, filter(principalOf(request).tenantId, request.query)),
+    async (request, reply) => {
+      const report = await responseTimePercentiles(client, db, filter(principalOf(request).tenantId, request.query));
+      if (!wantsCsv(request, request.query.format)) return report;
+      // One line per measure and clock: the nested JSON flattened.
+      return csv(reply, 'sla-percentiles', durationRows(report), PERCENTILE_COLUMNS);
+    },
   );
 
   api.get(
@@ -133,11 +168,15 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'SLA breaches grouped by team, agent, priority or day (the day the target was missed, in timeZone)',
         tags: ['analytics'],
-        querystring: Range.and(z.object({ by: z.enum(BREACH_GROUPS) })),
-        response: { 200: z.object({ items: z.array(z.object({ key: z.string(), target: z.enum(SLA_TARGETS), breaches: z.number() })) }), ...errors },
+        querystring: Report.and(z.object({ by: z.enum(BREACH_GROUPS) })),
+        response: { 200: orCsv(z.object({ items: z.array(z.object({ key: z.string(), target: z.enum(SLA_TARGETS), breaches: z.number() })) })), ...errors },
       },
     },
-    async (request) => ({ items: await breaches(client, db, filter(principalOf(request).tenantId, request.query), request.query.by) }),
+    async (request, reply) => {
+      const q = request.query;
+      const items = await breaches(client, db, filter(principalOf(request).tenantId, q), q.by);
+      return itemsOr(request, reply, q.format, `sla-breaches-by-${q.by}`, items, ['key', 'target', 'breaches']);
+    },
   );
 
   api.get(
@@ -145,16 +184,21 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     {
       config: supervisors,
       schema: {
-        summary: 'Messages by hour or day, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes)',
+        summary:
+          'Messages by hour or day, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes); team and agent: who had the conversation then',
         tags: ['analytics'],
-        querystring: Range.and(z.object({ granularity: z.enum(['hour', 'day']).default('day') })),
+        querystring: Report.and(z.object({ granularity: z.enum(['hour', 'day']).default('day') })),
         response: {
-          200: z.object({ items: z.array(z.object({ period: z.string(), direction: z.string(), messageType: z.string(), messages: z.number() })) }),
+          200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), direction: z.string(), messageType: z.string(), messages: z.number() })) })),
           ...errors,
         },
       },
     },
-    async (request) => ({ items: await volumes(client, db, filter(principalOf(request).tenantId, request.query), request.query.granularity) }),
+    async (request, reply) => {
+      const q = request.query;
+      const items = await volumes(client, db, filter(principalOf(request).tenantId, q), q.granularity);
+      return itemsOr(request, reply, q.format, `volumes-by-${q.granularity}`, items, ['period', 'direction', 'messageType', 'messages']);
+    },
   );
 
   api.get(
@@ -164,18 +208,19 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'Answered waits per hour or day with approximate p50/p90/p95 (t-digest rollup, for dashboards)',
         tags: ['analytics'],
-        querystring: Range.and(
+        querystring: Report.and(
           z.object({ granularity: z.enum(['hour', 'day', 'total']).default('hour'), kind: z.enum(['first', 'reopen', 'next']).default('first') }),
         ),
         response: {
-          200: z.object({ items: z.array(z.object({ period: z.string(), responses: z.number(), p50: z.number(), p90: z.number(), p95: z.number() })) }),
+          200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), responses: z.number(), p50: z.number(), p90: z.number(), p95: z.number() })) })),
           ...errors,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      return { items: await responseTimesByPeriod(client, db, filter(principalOf(request).tenantId, q), q.granularity, q.kind) };
+      const items = await responseTimesByPeriod(client, db, filter(principalOf(request).tenantId, q), q.granularity, q.kind);
+      return itemsOr(request, reply, q.format, `response-times-${q.kind}-by-${q.granularity}`, items, ['period', 'responses', 'p50', 'p90', 'p95']);
     },
   );
 
@@ -186,9 +231,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'Per agent: conversations handled, median first response, median resolution, CSAT',
         tags: ['analytics'],
-        querystring: Range,
+        querystring: Report,
         response: {
-          200: z.object({
+          200: orCsv(z.object({
             items: z.array(
               z.object({
                 agentId: z.string(),
@@ -199,12 +244,132 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
                 csatResponses: z.number(),
               }),
             ),
-          }),
+          })),
           ...errors,
         },
       },
     },
-    async (request) => ({ items: await agentLeaderboard(client, db, filter(principalOf(request).tenantId, request.query)) }),
+    async (request, reply) => {
+      const items = await agentLeaderboard(client, db, filter(principalOf(request).tenantId, request.query));
+      return itemsOr(request, reply, request.query.format, 'agent-leaderboard', items, [
+        'agentId',
+        'conversationsHandled',
+        'medianFirstResponseSeconds',
+        'medianResolutionSeconds',
+        'csatAverage',
+        'csatResponses',
+      ]);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/sla/conversations',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'Drill-down: the waits (or, for resolution, conversations) behind an SLA figure, with the reports’ population, filters and verdicts; pages by cursor; CSV exports every row',
+        tags: ['analytics'],
+        querystring: Report.and(
+          z.object({
+            target: z.enum(SLA_TARGETS).describe('Which figure: first_response, first_response_all, next_response (waits) or resolution (conversations)'),
+            outcome: z.enum(SLA_OUTCOMES).default('any').describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
+            priority: Priority.optional().describe('A row of the breaches-by-priority report'),
+            day: z.iso.date().optional().describe('A row of the breaches-by-day report: local date (timeZone) of the due instant'),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
+          }),
+        ),
+        response: {
+          200: orCsv(
+            z.object({
+              items: z.array(
+                z.object({
+                  conversationId: z.string(),
+                  episode: z.number().nullable(),
+                  kind: z.string(),
+                  startedAt: z.string(),
+                  endedAt: z.string().nullable(),
+                  teamId: z.string().nullable(),
+                  agentId: z.string().nullable(),
+                  priority: z.string(),
+                  wallSeconds: z.number().nullable(),
+                  businessSeconds: z.number().nullable(),
+                  targetSeconds: z.number().nullable(),
+                  dueAt: z.string().nullable(),
+                  outcome: z.enum(['met', 'breached', 'none']),
+                }),
+              ),
+              nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page'),
+            }),
+          ),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const f = filter(principalOf(request).tenantId, q);
+      const drill = { target: q.target, outcome: q.outcome, priority: q.priority ?? null, day: q.day ?? null };
+      const exporting = wantsCsv(request, q.format);
+      if (exporting && q.cursor) throw badRequest('cursor pages the JSON answer; a CSV export has every row');
+      let page;
+      try {
+        page = await slaConversations(client, db, f, drill, exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor });
+      } catch (error) {
+        throw error instanceof InvalidCursorError ? badRequest(error.message) : error;
+      }
+      if (!exporting) return page;
+      if (page.nextCursor !== null) throw badRequest(`more than ${MAX_EXPORT_ROWS} rows: narrow the range or the filters`);
+      return csv(reply, `sla-${q.target}-${q.outcome}`, page.items, DRILL_COLUMNS);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/queue-wait',
+    {
+      config: supervisors,
+      schema: {
+        summary: 'Wait time: first queued → first assigned (exact p50/p90/p95, wall-clock), still queued and closed unassigned, of conversations opened in the range',
+        tags: ['analytics'],
+        querystring: Report,
+        response: {
+          200: orCsv(z.object({ wait: Percentiles, stillQueued: z.number(), closedUnassigned: z.number() })),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      // Refused rather than ignored: a filter that cannot narrow the figure would mislead.
+      if (q.agentId) throw badRequest('agentId does not apply to wait time: it is the time before any agent holds the conversation; filter by teamId');
+      const report = await queueWaitTimes(client, db, filter(principalOf(request).tenantId, q));
+      if (!wantsCsv(request, q.format)) return report;
+      return csv(reply, 'queue-wait', [{ ...report.wait, stillQueued: report.stillQueued, closedUnassigned: report.closedUnassigned }], [
+        ...columnsOf<Percentiles & { stillQueued: number; closedUnassigned: number }>(['count', 'p50', 'p90', 'p95', 'stillQueued', 'closedUnassigned']),
+      ]);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/handle-time',
+    {
+      config: supervisors,
+      schema: {
+        summary: 'Handle time: how long conversations opened in the range were open and held by an agent (exact p50/p90/p95 of closed ones, wall-clock)',
+        tags: ['analytics'],
+        querystring: Report,
+        response: { 200: orCsv(z.object({ handle: Percentiles, handlingNow: z.number(), unknown: z.number() })), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const report = await handleTimes(client, db, filter(principalOf(request).tenantId, q));
+      if (!wantsCsv(request, q.format)) return report;
+      return csv(reply, 'handle-time', [{ ...report.handle, handlingNow: report.handlingNow, unknown: report.unknown }], [
+        ...columnsOf<Percentiles & { handlingNow: number; unknown: number }>(['count', 'p50', 'p90', 'p95', 'handlingNow', 'unknown']),
+      ]);
+    },
   );
 
   api.post(
@@ -255,5 +420,37 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     },
   );
 }
+
+interface Percentiles {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+}
+interface DurationRow extends Percentiles {
+  measure: string;
+  clock: 'wall' | 'business';
+}
+const durationRows = (report: Record<string, DurationPercentiles>): DurationRow[] =>
+  Object.entries(report).flatMap(([measure, d]) => [
+    { measure, clock: 'wall' as const, ...d.wall },
+    { measure, clock: 'business' as const, ...d.business },
+  ]);
+const PERCENTILE_COLUMNS = columnsOf<DurationRow>(['measure', 'clock', 'count', 'p50', 'p90', 'p95']);
+const DRILL_COLUMNS = columnsOf<SlaDrillItem>([
+  'conversationId',
+  'episode',
+  'kind',
+  'startedAt',
+  'endedAt',
+  'teamId',
+  'agentId',
+  'priority',
+  'wallSeconds',
+  'businessSeconds',
+  'targetSeconds',
+  'dueAt',
+  'outcome',
+]);
 
 const clickhouseMessage = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);

@@ -10,7 +10,7 @@ const Instant = z.string().describe('ISO 8601 instant');
 const Id = z.uuid();
 
 /** Read-your-writes: every read takes the position a command returned. */
-export const Consistency = z.object({
+export const Consistency = z.strictObject({
   minPosition: z
     .string()
     .regex(/^[0-9/]{1,64}$/, 'a position returned by the command API')
@@ -60,9 +60,10 @@ export const ConversationSummary = z.object({
   teamId: Id.nullable(),
   assigneeId: Id.nullable(),
   tags: z.array(z.string()),
-  unreadCount: z.number().int().describe('Customer messages since the last reply'),
+  unreadCount: z.number().int().describe('Customer messages since the last agent (human) reply'),
   messageCount: z.number().int(),
   lastMessage: z.object({ preview: z.string(), direction: z.enum(['inbound', 'outbound']), at: Instant }).nullable(),
+  lastAssigneeId: Id.nullable().describe('Who had it last: the assignee of an open conversation, the agent who had it when it closed'),
   lastActivityAt: Instant,
   waitingSince: Instant.nullable().describe('Since when the customer waits for a human reply; null: not waiting'),
   openedAt: Instant,
@@ -143,6 +144,11 @@ export const ProjectorStatus = z.object({
   secondsBehind: z.number(),
   parked: z.number().int(),
   running: z.boolean().describe('Running in this process (projectors may run in their own)'),
+  rebuilding: z
+    .object({ position: z.string(), eventsBehind: z.number().int() })
+    .nullable()
+    .optional()
+    .describe('A rebuild in progress, in any process: how far its fresh tables are'),
 });
 
 export const ParkedEvent = z.object({

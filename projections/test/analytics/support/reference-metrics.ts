@@ -69,6 +69,8 @@ export function dueAt(cal: Calendar | null, from: number, targetSeconds: number)
 export interface RefEpisode {
   tenantId: string;
   conversationId: string;
+  /** 1, 2, … in the order the waits started. */
+  no: number;
   kind: 'first' | 'reopen' | 'next';
   startedAt: number;
   endedAt: number | null;
@@ -90,6 +92,8 @@ export interface RefConversation {
   priority: string;
   openedAt: number;
   closed: boolean;
+  /** The last close; null while open. */
+  closedAt: number | null;
   handledBy: string | null;
   csat: number | null;
   fullWall: number | null;
@@ -100,6 +104,11 @@ export interface RefConversation {
   due: number | null;
   met: boolean;
   breached: boolean;
+  firstQueuedAt: number | null;
+  firstAssignedAt: number | null;
+  /** ms open with an assignee, over finished holds; the running hold starts at holdingSince. */
+  handleMs: number;
+  holdingSince: number | null;
 }
 
 export function referenceFold(gen: Generated) {
@@ -120,24 +129,42 @@ export function referenceFold(gen: Generated) {
     csat: number | null;
     bot: boolean;
     handed: boolean;
+    firstQueued: number | null;
+    firstAssigned: number | null;
+    handleMs: number;
+    holdSince: number | null;
     waits: { kind: RefEpisode['kind']; start: number; end: number | null; responded: boolean; agent: string | null; team: string | null; priority: string }[];
   }
   const convs = new Map<string, Conv>();
-  const volumes: { tenantId: string; at: number; direction: string; type: string }[] = [];
+  /** team and agent: who had the conversation then (the sender, for an agent's message). */
+  const volumes: { tenantId: string; at: number; direction: string; type: string; team: string | null; agent: string | null }[] = [];
   for (const { event, metadata } of gen.events) {
     const at = Date.parse(metadata.occurredAt);
     if (event.type === 'ConversationOpened') {
       convs.set(event.data.conversationId, {
         tenantId: metadata.tenantId, id: event.data.conversationId, team: null, priority: 'normal', assignee: null, assigneeAtClose: null,
         opened: at, firstClose: null, lastClose: null, closed: false, csat: null, bot: false, handed: false, waits: [],
+        firstQueued: null, firstAssigned: null, handleMs: 0, holdSince: null,
       });
       continue;
     }
     const id = (event.data as { conversationId?: string | null }).conversationId;
     const c = id ? convs.get(id) : undefined;
-    if (event.type === 'MessageReceived') volumes.push({ tenantId: metadata.tenantId, at, direction: 'inbound', type: event.data.content.type });
-    if (event.type === 'MessageQueued') volumes.push({ tenantId: metadata.tenantId, at, direction: 'outbound', type: event.data.content.type });
+    if (event.type === 'MessageReceived') {
+      volumes.push({ tenantId: metadata.tenantId, at, direction: 'inbound', type: event.data.content.type, team: c?.team ?? null, agent: c?.assignee ?? null });
+    }
+    if (event.type === 'MessageQueued') {
+      const sender = event.data.senderType === 'agent' ? metadata.actor.id : null;
+      volumes.push({ tenantId: metadata.tenantId, at, direction: 'outbound', type: event.data.content.type, team: c?.team ?? null, agent: sender ?? c?.assignee ?? null });
+    }
     if (!c) continue;
+    const startHold = () => {
+      if (!c.closed && c.assignee !== null) c.holdSince ??= at;
+    };
+    const endHold = () => {
+      if (c.holdSince !== null) c.handleMs += at - c.holdSince;
+      c.holdSince = null;
+    };
     const open = c.waits.find((w) => w.end === null);
     switch (event.type) {
       case 'MessageReceived':
@@ -152,9 +179,12 @@ export function referenceFold(gen: Generated) {
         if (event.type === 'ConversationQueued') {
           c.team = event.data.teamId;
           c.priority = event.data.priority;
+          c.firstQueued ??= at;
         } else {
           c.assignee = event.data.agentId;
           if (event.data.teamId) c.team = event.data.teamId;
+          c.firstAssigned ??= at;
+          startHold();
         }
         if (!c.handed) {
           c.handed = true;
@@ -165,6 +195,11 @@ export function referenceFold(gen: Generated) {
       case 'ConversationTransferred':
         c.assignee = event.data.toAgentId;
         if (event.data.toTeamId) c.team = event.data.toTeamId;
+        if (c.assignee === null) endHold();
+        else {
+          c.firstAssigned ??= at;
+          startHold();
+        }
         if (open) Object.assign(open, { team: c.team, priority: c.priority });
         break;
       case 'ConversationPriorityChanged':
@@ -177,11 +212,13 @@ export function referenceFold(gen: Generated) {
         c.lastClose = at;
         c.assigneeAtClose = c.assignee;
         c.assignee = null;
+        endHold();
         if (open) open.end = at;
         break;
       case 'ConversationReopened':
         c.closed = false;
         c.assignee = c.assigneeAtClose;
+        startHold();
         c.waits.push({ kind: 'reopen', start: at, end: null, responded: false, agent: null, team: c.team, priority: c.priority });
         break;
       case 'CsatRecorded':
@@ -195,7 +232,7 @@ export function referenceFold(gen: Generated) {
   const episodes: RefEpisode[] = [];
   const conversations: RefConversation[] = [];
   for (const c of convs.values()) {
-    for (const w of c.waits) {
+    for (const [i, w] of c.waits.entries()) {
       const team = w.team ? teams.get(w.team) : undefined;
       const cal = team?.calendar ?? null;
       const policy = team?.policies[w.priority as 'normal'];
@@ -206,7 +243,7 @@ export function referenceFold(gen: Generated) {
       const met = target !== null && measured && business! <= target;
       const breached = target !== null && ((measured && business! > target) || (!w.responded && due !== null && (w.end ?? nowMs) > due));
       episodes.push({
-        tenantId: c.tenantId, conversationId: c.id, kind: w.kind, startedAt: w.start, endedAt: w.end, responded: w.responded, agentId: w.agent,
+        tenantId: c.tenantId, conversationId: c.id, no: i + 1, kind: w.kind, startedAt: w.start, endedAt: w.end, responded: w.responded, agentId: w.agent,
         teamId: w.team, priority: w.priority, wall: measured ? Math.floor((w.end! - w.start) / 1000) : null, business, target, due, met, breached,
       });
     }
@@ -217,12 +254,13 @@ export function referenceFold(gen: Generated) {
     const fullBusiness = fullEnd === null ? null : businessSeconds(cal, c.opened, fullEnd);
     const due = target === null ? null : dueAt(cal, c.opened, target);
     conversations.push({
-      tenantId: c.tenantId, conversationId: c.id, teamId: c.team, priority: c.priority, openedAt: c.opened, closed: c.closed,
+      tenantId: c.tenantId, conversationId: c.id, teamId: c.team, priority: c.priority, openedAt: c.opened, closed: c.closed, closedAt: fullEnd,
       handledBy: c.closed ? c.assigneeAtClose : c.assignee, csat: c.csat,
       fullWall: fullEnd === null ? null : Math.floor((fullEnd - c.opened) / 1000), fullBusiness,
       firstWall: c.firstClose === null ? null : Math.floor((c.firstClose - c.opened) / 1000),
       firstBusiness: c.firstClose === null ? null : businessSeconds(cal, c.opened, c.firstClose),
       target, due,
+      firstQueuedAt: c.firstQueued, firstAssignedAt: c.firstAssigned, handleMs: c.handleMs, holdingSince: c.holdSince,
       met: target !== null && c.closed && fullBusiness! <= target,
       breached: target !== null && ((c.closed && fullBusiness! > target) || (!c.closed && due !== null && nowMs > due)),
     });
