@@ -60,7 +60,8 @@ const VERSION_COLUMN: Record<FactTable, string> = {
   service_levels: 'version',
 };
 
-type Row = Record<string, unknown> & { __seq: number };
+/** A row and the ordinal of the event that produced it (kept beside it: the row is inserted as is). */
+type Row = { row: Record<string, unknown>; seq: number };
 const CACHE_LIMIT = 100_000;
 
 /**
@@ -251,10 +252,16 @@ export class AnalyticsProjector {
       return [{ ...decodeEvent(recorded), seq: positionSeq(recorded.position) }];
     });
     const touched = new Set<string>();
-    for (const { event } of decoded) {
+    // A conversation opened after conversation_facts' mark has no stored row (a row's
+    // version is at least its open's ordinal): no need to look for its fold.
+    const conversationMark = this.marks.get('conversation_facts') ?? 0;
+    const openedHere = new Set<string>();
+    for (const { event, seq } of decoded) {
       const id = (event.data as { conversationId?: unknown }).conversationId;
       if (typeof id === 'string') touched.add(id);
+      if (event.type === 'ConversationOpened' && seq > conversationMark) openedHere.add(event.data.conversationId);
     }
+    for (const id of openedHere) touched.delete(id);
     await this.loadFolds(touched);
 
     const rows: Record<FactTable, Row[]> = {
@@ -280,10 +287,10 @@ export class AnalyticsProjector {
       for (const [key, { fold, no, seq }] of pendingEpisodes) {
         const episode = fold.episodes[no - 1];
         // version = the ordinal of the change (its exactly-once mark), as when computed then.
-        if (episode) episodes.set(key, { ...episodeRow(fold, episode, this.lookup), version: seq, __seq: seq });
+        if (episode) episodes.set(key, { row: { ...episodeRow(fold, episode, this.lookup), version: seq }, seq });
       }
       // A conversation row changes with every event folded, so its last change is fold.lastSeq.
-      for (const fold of pendingConversations.values()) conversations.set(fold.conversationId, { ...conversationRow(fold, this.lookup), __seq: fold.lastSeq });
+      for (const fold of pendingConversations.values()) conversations.set(fold.conversationId, { row: conversationRow(fold, this.lookup), seq: fold.lastSeq });
       pendingEpisodes.clear();
       pendingConversations.clear();
     };
@@ -304,20 +311,15 @@ export class AnalyticsProjector {
         const setting = event.type === 'SlaPolicySet' ? 'sla_policy' : 'business_hours';
         const stored = event.type === 'SlaPolicySet' ? team.policies.get(priority) : team.calendar;
         settings.set(`${metadata.tenantId}|${teamId}|${setting}|${priority}`, {
-          tenant_id: metadata.tenantId,
-          team_id: teamId,
-          setting,
-          priority,
-          body: JSON.stringify(stored),
-          version: seq,
-          __seq: seq,
+          row: { tenant_id: metadata.tenantId, team_id: teamId, setting, priority, body: JSON.stringify(stored), version: seq },
+          seq,
         });
         continue;
       }
       const conversationId = (event.data as { conversationId?: unknown }).conversationId;
       let fold = typeof conversationId === 'string' ? this.folds.get(conversationId) : undefined;
-      if (isMessageEvent(event)) rows.message_facts.push({ ...messageRow(event, metadata, seq, fold), __seq: seq });
-      for (const r of agentActivityRows(event, metadata, seq, fold)) rows.agent_activity.push({ ...r, __seq: seq });
+      if (isMessageEvent(event)) rows.message_facts.push({ row: messageRow(event, metadata, seq, fold), seq });
+      for (const row of agentActivityRows(event, metadata, seq, fold)) rows.agent_activity.push({ row, seq });
 
       if (event.type === 'ConversationOpened') {
         if (fold) continue; // already stored: a replay after a crash
@@ -337,14 +339,14 @@ export class AnalyticsProjector {
 
     for (const table of FACT_TABLES) {
       const mark = this.marks.get(table) ?? 0;
-      const fresh = rows[table].filter((r) => r.__seq > mark);
+      const fresh = rows[table].filter((r) => r.seq > mark);
       if (fresh.length === 0) continue;
       await this.options.client.insert({
         table: `${this.db}.${table}`,
-        values: fresh.map(({ __seq, ...row }) => row),
+        values: fresh.map((r) => r.row),
         format: 'JSONEachRow',
       });
-      this.marks.set(table, fresh.reduce((max, r) => Math.max(max, r.__seq), mark));
+      this.marks.set(table, fresh.reduce((max, r) => Math.max(max, r.seq), mark));
     }
 
     const first = batch[0]!.position;

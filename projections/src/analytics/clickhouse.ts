@@ -42,7 +42,10 @@ export function createClickHouseClient(options: ClickHouseOptions): ClickHouseCl
 export function chTime(ms: number): string;
 export function chTime(ms: number | null): string | null;
 export function chTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  if (ms === null) return null;
+  // Slices instead of two replace() calls: this runs several times per fact row.
+  const iso = new Date(ms).toISOString();
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso.replace('T', ' ').replace('Z', '');
 }
 
 /** Parses a DateTime64 read back as text (UTC). */

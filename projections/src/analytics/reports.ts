@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { chTime, queryRows } from './clickhouse.ts';
+import { z } from 'zod';
+import { chTime, fromChTime, queryRows } from './clickhouse.ts';
 
 /**
  * The supervisor reports, computed in ClickHouse. Definitions: docs/metrics.md. Every
@@ -372,13 +373,15 @@ export class InvalidCursorError extends Error {
  * Keyset cursor: the sort key of the last row served, the target it was issued for and
  * the *now* of the first page, so every page judges running waits at the same instant.
  */
-interface DrillCursor {
-  target: SlaTarget;
-  now: number;
-  at: string;
-  conversationId: string;
-  episode: number;
-}
+const DrillCursor = z.strictObject({
+  target: z.enum(SLA_TARGETS),
+  now: z.number().int(),
+  /** DateTime64 text of the last row's start, passed back as a {name:DateTime64} parameter. */
+  at: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/),
+  conversationId: z.string().max(100),
+  episode: z.number().int().min(0).max(65_535),
+});
+type DrillCursor = z.infer<typeof DrillCursor>;
 
 const encodeCursor = (c: DrillCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
@@ -389,28 +392,15 @@ function decodeCursor(cursor: string, target: SlaTarget): DrillCursor {
   } catch {
     throw new InvalidCursorError('cursor is not one this API issued');
   }
-  const c = parsed as Partial<DrillCursor> | null;
-  if (
-    c === null ||
-    typeof c !== 'object' ||
-    !SLA_TARGETS.includes(c.target as SlaTarget) ||
-    typeof c.now !== 'number' ||
-    typeof c.at !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(c.at) ||
-    typeof c.conversationId !== 'string' ||
-    typeof c.episode !== 'number' ||
-    !Number.isSafeInteger(c.episode)
-  ) {
-    throw new InvalidCursorError('cursor is not one this API issued');
-  }
-  if (c.target !== target) throw new InvalidCursorError(`cursor was issued for target "${c.target}", not "${target}"`);
-  return c as DrillCursor;
+  const result = DrillCursor.safeParse(parsed);
+  if (!result.success) throw new InvalidCursorError('cursor is not one this API issued');
+  if (result.data.target !== target) throw new InvalidCursorError(`cursor was issued for target "${result.data.target}", not "${target}"`);
+  return result.data;
 }
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 /** DateTime64 text (UTC) as an ISO instant. */
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(fromChTimeText(String(v))).toISOString());
-const fromChTimeText = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(fromChTime(String(v))).toISOString());
 
 /**
  * The waits (first_response, first_response_all, next_response) or conversations

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessMs, businessMsBetween, type Calendar } from '../../src/analytics/business-hours.ts';
+import { addBusinessMs, businessMsBetween, type Calendar, zoneOffsetMs } from '../../src/analytics/business-hours.ts';
 
 const H = 3600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -29,5 +29,27 @@ describe('business hours', () => {
     expect(businessMsBetween(0, 5000, null)).toBe(5000);
     expect(addBusinessMs(0, 5000, null)).toBe(5000);
     expect(addBusinessMs(0, 5000, { timeZone: 'UTC', periods: [], holidays: [] })).toBeNull();
+  });
+
+  it('cached zone offsets equal Intl at every minute, also across transitions inside an hour', () => {
+    // Independent of the cache: Intl's own offset name for the instant.
+    const intlOffset = (t: number, timeZone: string) => {
+      const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(t)).find((p) => p.type === 'timeZoneName')!.value;
+      const m = /GMT(?:([+-])(\d{2}):(\d{2}))?/.exec(name)!;
+      return m[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+    };
+    const cases: [string, string][] = [
+      ['Australia/Lord_Howe', '2026-10-03T14:00:00Z'], // +10:30 → +11:00 at 15:30Z: half past the hour
+      ['Europe/Madrid', '2026-03-29T00:00:00Z'],
+      ['America/Mexico_City', '2026-03-02T00:00:00Z'],
+      ['Asia/Kolkata', '2026-03-02T00:00:00Z'],
+    ];
+    for (const [zone, start] of cases) {
+      // Hour by hour first (fills the cache), then every minute read back through it.
+      for (let t = at(start); t < at(start) + 3 * H; t += 60_000) zoneOffsetMs(t, zone);
+      for (let t = at(start); t < at(start) + 3 * H; t += 60_000) expect({ zone, t, offset: zoneOffsetMs(t, zone) }).toEqual({ zone, t, offset: intlOffset(t, zone) });
+    }
+    expect(zoneOffsetMs(at('2026-10-03T15:29:59Z'), 'Australia/Lord_Howe')).toBe(10.5 * H);
+    expect(zoneOffsetMs(at('2026-10-03T15:30:00Z'), 'Australia/Lord_Howe')).toBe(11 * H);
   });
 });

@@ -8,6 +8,8 @@ import {
   agentLeaderboard,
   BREACH_GROUPS,
   breaches,
+  handleTimes,
+  queueWaitTimes,
   type ReportFilter,
   responseTimePercentiles,
   responseTimesByPeriod,
@@ -48,6 +50,12 @@ async function figures(a: Analytics) {
       volumes: await volumes(client, db, f, 'hour'),
       leaderboard: await agentLeaderboard(client, db, f),
       hourlyCounts: (await responseTimesByPeriod(client, db, f, 'hour')).map((r) => [r.period, r.responses]),
+      // The team/agent rollups (migration 3) and their facts' new columns, through the filters.
+      teamVolumes: await volumes(client, db, { ...f, teamId: tenant.teams[1]!.teamId }, 'hour'),
+      agentVolumes: await volumes(client, db, { ...f, agentId: tenant.agents[1]! }, 'hour'),
+      agentHourlyCounts: (await responseTimesByPeriod(client, db, { ...f, agentId: tenant.agents[1]! }, 'hour')).map((r) => [r.period, r.responses]),
+      queueWait: await queueWaitTimes(client, db, f),
+      handle: await handleTimes(client, db, f),
     };
   }
   const one = async (sql: string) => (await queryRows(client, sql))[0];
@@ -56,6 +64,8 @@ async function figures(a: Analytics) {
     activity: await one(`SELECT count() AS n, uniqExact(event_id, agent_id) AS ids FROM ${db}.agent_activity`),
     rollup: await one(`SELECT sum(messages) AS n FROM ${db}.message_volume_15m`),
     rollupResponses: await one(`SELECT countMerge(responses) AS n FROM ${db}.response_times_hourly`),
+    teamRollup: await one(`SELECT sum(messages) AS n FROM ${db}.message_volume_team_15m`),
+    agentRollupResponses: await one(`SELECT countMerge(responses) AS n FROM ${db}.response_times_agent_hourly`),
     conversations: await one(`SELECT count() AS n FROM ${db}.conversation_facts FINAL`),
   };
   return out;
@@ -87,7 +97,9 @@ describe('exactly-once effect across a crash between insert and checkpoint', () 
     const fullReplay = await figures(replay);
 
     const messageEvents = gen.events.filter((e) => e.event.type.startsWith('Message')).length;
-    expect(afterCrash.raw).toMatchObject({ messages: { n: messageEvents, ids: messageEvents }, rollup: { n: messageEvents } });
+    expect(afterCrash.raw).toMatchObject({ messages: { n: messageEvents, ids: messageEvents }, rollup: { n: messageEvents }, teamRollup: { n: messageEvents } });
+    const raw = afterCrash.raw as Record<string, { n: unknown }>;
+    expect(Number(raw.agentRollupResponses!.n)).toBe(Number(raw.rollupResponses!.n));
     expect(afterCrash).toEqual(fullReplay);
     await replay.close();
     await recovered.close();

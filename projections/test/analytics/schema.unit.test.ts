@@ -25,6 +25,19 @@ describe('ClickHouse DDL', () => {
     expect(ddl).toContainEqual(expect.stringMatching(/message_volume_15m_mv ON CLUSTER analytics TO parley\.message_volume_15m_local AS .* FROM parley\.message_facts_local /));
   });
 
+  it('migration 3 adds the dimension columns to the local and the Distributed tables, and team/agent rollups', () => {
+    const one = migrationStatements({ database: 'parley', cluster: null });
+    expect(one).toContain(
+      'ALTER TABLE parley.message_facts ADD COLUMN IF NOT EXISTS team_id Nullable(String), ADD COLUMN IF NOT EXISTS assignee_id Nullable(String)',
+    );
+    expect(one).toContainEqual(expect.stringMatching(/^CREATE MATERIALIZED VIEW IF NOT EXISTS parley\.message_volume_team_15m_mv TO parley\.message_volume_team_15m AS .* FROM parley\.message_facts /));
+    expect(one).toContainEqual(expect.stringMatching(/^CREATE MATERIALIZED VIEW IF NOT EXISTS parley\.response_times_agent_hourly_mv TO parley\.response_times_agent_hourly AS .* FROM parley\.response_facts WHERE responded = 1/));
+    const cluster = migrationStatements({ database: 'parley', cluster: 'analytics' });
+    for (const table of ['message_facts_local', 'message_facts', 'conversation_facts_local', 'conversation_facts']) {
+      expect(cluster).toContainEqual(expect.stringMatching(new RegExp(`^ALTER TABLE parley\\.${table} ON CLUSTER analytics ADD COLUMN IF NOT EXISTS`)));
+    }
+  });
+
   it('takes only plain identifiers from configuration', () => {
     expect(() => identifier('parley; DROP DATABASE x', 'database')).toThrow(/plain identifier/);
     expect(identifier('parley_2', 'database')).toBe('parley_2');

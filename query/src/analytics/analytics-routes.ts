@@ -57,26 +57,27 @@ const TimeZone = z
   .default('UTC')
   .describe('Groups days and hours in this zone');
 
-const Range = z
-  .object({
-    from: z.iso.datetime({ offset: true }).describe('Start (inclusive): conversations opened / waits started from here'),
-    to: z.iso.datetime({ offset: true }).describe('End (exclusive)'),
-    timeZone: TimeZone,
-    teamId: z.uuid().optional(),
-    agentId: z.uuid().optional(),
-  })
-  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from', path: ['to'] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_DAYS * 86_400_000, {
-    message: `a range of at most ${MAX_RANGE_DAYS} days`,
-    path: ['to'],
-  });
-type Range = z.infer<typeof Range>;
-
-/** Every report: JSON (default) or CSV, chosen by `format` or the Accept header. */
-const Format = z.object({
+/** What every report takes: the range, zone, filters and the answer's format. */
+const REPORT_SHAPE = {
+  from: z.iso.datetime({ offset: true }).describe('Start (inclusive): conversations opened / waits started from here'),
+  to: z.iso.datetime({ offset: true }).describe('End (exclusive)'),
+  timeZone: TimeZone,
+  teamId: z.uuid().optional(),
+  agentId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).optional().describe('csv: the same figures as text/csv (also chosen by Accept: text/csv)'),
-});
-const Report = Range.and(Format);
+};
+type Range = { from: string; to: string; timeZone: string; teamId?: string | undefined; agentId?: string | undefined };
+
+/**
+ * A report's query string: strict, so a misspelt filter (`team=` for `teamId=`) is a
+ * 400 naming the key instead of an unfiltered answer that looks filtered.
+ */
+function reportQuery<S extends z.ZodType<{ from: string; to: string }>>(schema: S): S {
+  return schema
+    .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from', path: ['to'] })
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_DAYS * 86_400_000, { message: `a range of at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
+}
+const Report = reportQuery(z.strictObject(REPORT_SHAPE));
 /** A report's 200 answer: its JSON body, or the CSV text when asked for. */
 const orCsv = <T extends z.ZodType>(json: T) => z.union([json, z.string().describe('text/csv export')]);
 /** The most rows one CSV export of the drill-down returns: a larger one must be narrowed. */
@@ -168,7 +169,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'SLA breaches grouped by team, agent, priority or day (the day the target was missed, in timeZone)',
         tags: ['analytics'],
-        querystring: Report.and(z.object({ by: z.enum(BREACH_GROUPS) })),
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, by: z.enum(BREACH_GROUPS) })),
         response: { 200: orCsv(z.object({ items: z.array(z.object({ key: z.string(), target: z.enum(SLA_TARGETS), breaches: z.number() })) })), ...errors },
       },
     },
@@ -187,7 +188,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary:
           'Messages by hour or day, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes); team and agent: who had the conversation then',
         tags: ['analytics'],
-        querystring: Report.and(z.object({ granularity: z.enum(['hour', 'day']).default('day') })),
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day']).default('day') })),
         response: {
           200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), direction: z.string(), messageType: z.string(), messages: z.number() })) })),
           ...errors,
@@ -208,8 +209,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'Answered waits per hour or day with approximate p50/p90/p95 (t-digest rollup, for dashboards)',
         tags: ['analytics'],
-        querystring: Report.and(
-          z.object({ granularity: z.enum(['hour', 'day', 'total']).default('hour'), kind: z.enum(['first', 'reopen', 'next']).default('first') }),
+        querystring: reportQuery(
+          z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day', 'total']).default('hour'), kind: z.enum(['first', 'reopen', 'next']).default('first') }),
         ),
         response: {
           200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), responses: z.number(), p50: z.number(), p90: z.number(), p95: z.number() })) })),
@@ -270,8 +271,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary:
           'Drill-down: the waits (or, for resolution, conversations) behind an SLA figure, with the reports’ population, filters and verdicts; pages by cursor; CSV exports every row',
         tags: ['analytics'],
-        querystring: Report.and(
-          z.object({
+        querystring: reportQuery(
+          z.strictObject({
+            ...REPORT_SHAPE,
             target: z.enum(SLA_TARGETS).describe('Which figure: first_response, first_response_all, next_response (waits) or resolution (conversations)'),
             outcome: z.enum(SLA_OUTCOMES).default('any').describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
             priority: Priority.optional().describe('A row of the breaches-by-priority report'),

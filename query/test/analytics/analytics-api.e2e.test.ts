@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
 import { Authenticator, type CommandPlatform, createCommandPlatform, registerAuthentication, registerErrorHandler, Tenancy } from '@parley/command';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { type Analytics, createAnalytics, slaCompliance } from '@parley/projections/analytics';
+import { type Analytics, createAnalytics, slaCompliance, volumes } from '@parley/projections/analytics';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendGenerated, generateConversations } from '../../../projections/test/analytics/support/conversation-generator.ts';
 import { registerAnalyticsRoutes } from '../../src/analytics/analytics-routes.ts';
@@ -27,8 +28,13 @@ let baseUrl: string;
 let dataDir: string;
 const keys: Record<string, string> = {};
 let tenantId: string;
+let otherTenantId: string;
 let now: Date;
 let range: string;
+/** Conversation ids of each tenant, and a team and an agent of Acme's generated data. */
+const conversationsOf: Record<string, Set<string>> = {};
+let acmeTeam: string;
+let acmeAgent: string;
 
 async function call(method: string, url: string, key?: string, body?: unknown) {
   const headers: Record<string, string> = {};
@@ -36,6 +42,14 @@ async function call(method: string, url: string, key?: string, body?: unknown) {
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
+}
+
+/** A GET whose answer is read as text (CSV), with its content type. */
+async function text(url: string, key: string, accept?: string) {
+  const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+  if (accept) headers.accept = accept;
+  const res = await fetch(url, { headers });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', disposition: res.headers.get('content-disposition') ?? '', body: await res.text() };
 }
 
 beforeAll(async () => {
@@ -51,13 +65,21 @@ beforeAll(async () => {
   }
   const other = await call('POST', `${commandUrl}/v1/tenants`, ADMIN_KEY, { name: 'Other', admin: { name: 'Olga', email: 'olga@other.test' } });
   keys.otherAdmin = String(other.body.apiKey);
+  otherTenantId = String(other.body.tenantId);
 
-  // Generated conversations of the first generated tenant land in Acme.
+  // Generated conversations of the first generated tenant land in Acme, the second's in Other.
   const gen = generateConversations({ seed: 99, conversationsPerTenant: 25 });
-  const generatedTenant = gen.tenants[0]!.tenantId;
-  const events = gen.events
-    .filter((e) => e.metadata.tenantId === generatedTenant)
-    .map((e) => ({ ...e, metadata: { ...e.metadata, tenantId } }));
+  const into = new Map([
+    [gen.tenants[0]!.tenantId, tenantId],
+    [gen.tenants[1]!.tenantId, otherTenantId],
+  ]);
+  const events = gen.events.map((e) => ({ ...e, metadata: { ...e.metadata, tenantId: into.get(e.metadata.tenantId)! } }));
+  for (const e of events) {
+    if (e.event.type !== 'ConversationOpened') continue;
+    (conversationsOf[e.metadata.tenantId] ??= new Set()).add(e.event.data.conversationId);
+  }
+  acmeTeam = gen.tenants[0]!.teams[1]!.teamId;
+  acmeAgent = gen.tenants[0]!.agents[1]!;
   await appendGenerated(platform.store, events);
   now = gen.now;
   range = `from=${encodeURIComponent(gen.from.toISOString())}&to=${encodeURIComponent(gen.to.toISOString())}`;
@@ -71,6 +93,8 @@ beforeAll(async () => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // As the query API mounts them: the OpenAPI document is built from the same schemas.
+  await app.register(fastifySwagger, { openapi: { info: { title: 'analytics e2e', version: '1' } }, transform: jsonSchemaTransform });
   registerAuthentication(app, new Authenticator(new Tenancy(platform.store), ADMIN_KEY, ANALYST_KEY));
   registerAnalyticsRoutes(app, { analytics, clock: () => now, analystLimits: { maxRows: 500 } });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -111,8 +135,41 @@ describe('supervisor reports', () => {
   });
 
   it('are scoped to the key’s tenant', async () => {
-    const res = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}`, keys.otherAdmin);
+    // Other has conversations of its own, but none of Acme's team.
+    const res = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}&teamId=${acmeTeam}`, keys.otherAdmin);
     expect(res).toEqual({ status: 200, body: { items: [] } });
+    const own = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}`, keys.otherAdmin);
+    expect((own.body.items ?? []).length).toBeGreaterThan(0);
+  });
+
+  it('every report takes team and agent filters; volumes filtered equal the report function', async () => {
+    const filters = `teamId=${acmeTeam}&agentId=${acmeAgent}`;
+    for (const path of ['sla/compliance', 'sla/percentiles', 'sla/breaches?by=team', 'volumes?granularity=day', 'response-times?granularity=total', 'agents/leaderboard', 'handle-time', 'sla/conversations?target=resolution']) {
+      const res = await call('GET', `${baseUrl}/v1/analytics/${path}${path.includes('?') ? '&' : '?'}${range}&${filters}`, keys.supervisor);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    }
+    const res = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}&agentId=${acmeAgent}&granularity=day`, keys.supervisor);
+    const [from, to] = range.split('&').map((p) => new Date(decodeURIComponent(p.split('=')[1]!)));
+    const direct = await volumes(analytics.client, analytics.database, { tenantId, from: from!, to: to!, timeZone: 'UTC', agentId: acmeAgent, now }, 'day');
+    expect(direct.length).toBeGreaterThan(0);
+    expect(res.body.items).toEqual(direct);
+    const all = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}&granularity=day`, keys.supervisor);
+    const total = (items: Record<string, unknown>[] | undefined) => (items ?? []).reduce((n, r) => n + Number(r.messages), 0);
+    expect(total(res.body.items)).toBeLessThan(total(all.body.items));
+  });
+
+  it('refuse a filter that cannot apply, with the reason, instead of ignoring it', async () => {
+    const res = await call('GET', `${baseUrl}/v1/analytics/queue-wait?${range}&agentId=${acmeAgent}`, keys.supervisor);
+    expect(res.status).toBe(400);
+    expect(String(res.body.message)).toMatch(/agentId does not apply to wait time/);
+    // A misspelt filter is refused by name, not ignored into an unfiltered answer.
+    const misspelt = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}&team=${acmeTeam}`, keys.supervisor);
+    expect(misspelt.status).toBe(400);
+    expect(String(misspelt.body.message)).toMatch(/team/);
+    expect(String(misspelt.body.message)).toMatch(/[Uu]nrecognized/);
+    const team = await call('GET', `${baseUrl}/v1/analytics/queue-wait?${range}&teamId=${acmeTeam}`, keys.supervisor);
+    expect(team.status).toBe(200);
+    expect((team.body.wait as { count: number }).count).toBeGreaterThan(0);
   });
 
   it('refuse agents, missing keys and bad input with the reason', async () => {
@@ -125,6 +182,102 @@ describe('supervisor reports', () => {
     expect(backwards.status).toBe(400);
     expect(String(backwards.body.message)).toMatch(/after from/);
     expect((await call('GET', `${baseUrl}/v1/analytics/sla/breaches?${range}&by=weather`, keys.supervisor)).status).toBe(400);
+  });
+});
+
+describe('drill-down and CSV', () => {
+  const drill = (key: string, query: string) => call('GET', `${baseUrl}/v1/analytics/sla/conversations?${range}&${query}`, key);
+
+  it('lists only the key tenant’s conversations, for two tenants with data, page by page', async () => {
+    const seen: Record<string, Set<string>> = {};
+    for (const [who, key, tenant] of [
+      ['acme', keys.supervisor!, tenantId],
+      ['other', keys.otherAdmin!, otherTenantId],
+    ] as const) {
+      const ids = new Set<string>();
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await drill(key, `target=first_response_all&limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect({ who, status: res.status }).toEqual({ who, status: 200 });
+        for (const item of res.body.items ?? []) ids.add(String(item.conversationId));
+        cursor = (res.body.nextCursor as string | null) ?? null;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBeGreaterThan(2);
+      expect([...ids].every((id) => conversationsOf[tenant]!.has(id)), who).toBe(true);
+      seen[who] = ids;
+    }
+    expect([...seen.acme!].some((id) => seen.other!.has(id))).toBe(false);
+  });
+
+  it('breached items of a team match the compliance figure; bad input answers 400 with the reason', async () => {
+    const compliance = await call('GET', `${baseUrl}/v1/analytics/sla/compliance?${range}&teamId=${acmeTeam}`, keys.supervisor);
+    const breached = (compliance.body.items ?? []).find((r) => r.target === 'first_response')!.breached;
+    const res = await drill(keys.supervisor!, `target=first_response&outcome=breached&teamId=${acmeTeam}&limit=1000`);
+    expect(res.body.items?.length).toBe(breached);
+    expect(res.body.items?.every((i) => i.outcome === 'breached' && i.teamId === acmeTeam)).toBe(true);
+
+    const wrongTarget = await drill(keys.supervisor!, `target=first_response&limit=2`);
+    const reuse = await drill(keys.supervisor!, `target=resolution&cursor=${encodeURIComponent(String(wrongTarget.body.nextCursor))}`);
+    expect(reuse.status).toBe(400);
+    expect(String(reuse.body.message)).toMatch(/issued for target "first_response"/);
+    expect((await drill(keys.supervisor!, 'target=weather')).status).toBe(400);
+    expect((await drill(keys.supervisor!, 'target=resolution&day=2026-13-40')).status).toBe(400);
+    expect((await drill(keys.agent!, 'target=resolution')).status).toBe(403);
+  });
+
+  it('exports the drill-down as CSV with every row, and refuses a cursor with CSV', async () => {
+    const json = await drill(keys.supervisor!, 'target=next_response&limit=1000');
+    const csv = await text(`${baseUrl}/v1/analytics/sla/conversations?${range}&target=next_response&format=csv`, keys.supervisor!);
+    expect(csv.status).toBe(200);
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.disposition).toBe('attachment; filename="sla-next_response-any.csv"');
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('conversationId,episode,kind,startedAt,endedAt,teamId,agentId,priority,wallSeconds,businessSeconds,targetSeconds,dueAt,outcome');
+    expect(lines.length - 1).toBe(json.body.items!.length);
+    const first = json.body.items![0]!;
+    expect(lines[1]).toBe(
+      [first.conversationId, first.episode, first.kind, first.startedAt, first.endedAt, first.teamId, first.agentId, first.priority, first.wallSeconds, first.businessSeconds, first.targetSeconds, first.dueAt, first.outcome]
+        .map((v) => (v === null ? '' : String(v)))
+        .join(','),
+    );
+    const withCursor = await call('GET', `${baseUrl}/v1/analytics/sla/conversations?${range}&target=next_response&format=csv&cursor=abc`, keys.supervisor);
+    expect(withCursor.status).toBe(400);
+  });
+
+  it('exports every report as CSV through Accept: text/csv or format=csv, same figures as the JSON', async () => {
+    const compliance = await call('GET', `${baseUrl}/v1/analytics/sla/compliance?${range}`, keys.supervisor);
+    const csv = await text(`${baseUrl}/v1/analytics/sla/compliance?${range}`, keys.supervisor!, 'text/csv');
+    expect(csv.type).toMatch(/^text\/csv/);
+    expect(csv.body).toBe(
+      ['target,met,breached,compliancePct', ...(compliance.body.items ?? []).map((r) => [r.target, r.met, r.breached, r.compliancePct ?? ''].join(','))].join('\r\n') + '\r\n',
+    );
+    const percentiles = await text(`${baseUrl}/v1/analytics/sla/percentiles?${range}&format=csv`, keys.supervisor!);
+    expect(percentiles.body.split('\r\n')[0]).toBe('measure,clock,count,p50,p90,p95');
+    expect(percentiles.body.trimEnd().split('\r\n')).toHaveLength(1 + 5 * 2);
+    for (const path of ['sla/breaches?by=day', 'volumes?granularity=hour', 'response-times?granularity=day', 'agents/leaderboard', 'queue-wait', 'handle-time']) {
+      const res = await text(`${baseUrl}/v1/analytics/${path}${path.includes('?') ? '&' : '?'}${range}&format=csv`, keys.analyst!);
+      expect({ path, status: res.status, csv: /^text\/csv/.test(res.type), lines: res.body.trimEnd().split('\r\n').length > 1 }).toEqual({ path, status: 200, csv: true, lines: true });
+    }
+    // format=json wins over the Accept header.
+    const explicit = await text(`${baseUrl}/v1/analytics/volumes?${range}&format=json`, keys.supervisor!, 'text/csv');
+    expect(explicit.type).toMatch(/^application\/json/);
+    expect(Array.isArray((JSON.parse(explicit.body) as { items: unknown }).items)).toBe(true);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('describes the new routes from their zod schemas: filters, drill-down parameters, JSON or CSV answers', async () => {
+    await app.ready();
+    const doc = app.swagger() as { paths: Record<string, { get?: { parameters?: { name: string }[]; responses: Record<string, unknown> } }> };
+    for (const path of ['/v1/analytics/sla/conversations', '/v1/analytics/queue-wait', '/v1/analytics/handle-time', '/v1/analytics/volumes']) {
+      const names = (doc.paths[path]?.get?.parameters ?? []).map((p) => p.name);
+      expect({ path, names }).toEqual({ path, names: expect.arrayContaining(['from', 'to', 'timeZone', 'teamId', 'agentId', 'format']) });
+    }
+    const drill = doc.paths['/v1/analytics/sla/conversations']!.get!;
+    expect(drill.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['target', 'outcome', 'priority', 'day', 'limit', 'cursor']));
+    expect(JSON.stringify(drill.responses['200'])).toContain('nextCursor');
   });
 });
 
