@@ -1,10 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CommandPlatform, createCommandPlatform } from '@parley/command';
 import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { type Analytics, createAnalytics } from '@parley/projections/analytics';
+import { registerAnalyticsRoutes } from '../../src/analytics/analytics-routes.ts';
 import { createQueryPlatform, type QueryPlatform } from '../../src/query-platform.ts';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
+export const ANALYST_KEY = 'test-platform-analyst-key-0123456789';
 
 export interface Answer<T = any> {
   status: number;
@@ -31,9 +37,12 @@ export class RunningPlatform {
     readonly query: QueryPlatform,
     readonly commandUrl: string,
     readonly queryUrl: string,
+    /** With `analytics: true`: the ClickHouse side (embedded chDB) as the query process runs it. */
+    readonly analytics: Analytics | null,
+    private readonly chdbDir: string | null,
   ) {}
 
-  static async start(label: string, options: { runProjectors?: boolean; batchSize?: number } = {}): Promise<RunningPlatform> {
+  static async start(label: string, options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean } = {}): Promise<RunningPlatform> {
     const db = await createTestDatabase(label);
     const command = await createCommandPlatform({
       databaseUrl: db.connectionString,
@@ -41,22 +50,43 @@ export class RunningPlatform {
       platformAdminKey: ADMIN_KEY,
       secretKey: randomBytes(32).toString('base64'),
     });
+    let analytics: Analytics | null = null;
+    let chdbDir: string | null = null;
+    if (options.analytics) {
+      chdbDir = mkdtempSync(join(tmpdir(), 'parley-query-chdb-'));
+      analytics = await createAnalytics({ store: command.store, clickhouse: { url: null, dataDir: chdbDir, database: 'parley', cluster: null } });
+      await analytics.start();
+    }
+    const withAnalytics = analytics;
     const query = await createQueryPlatform({
       databaseUrl: db.connectionString,
       store: command.store,
       platformAdminKey: ADMIN_KEY,
+      platformAnalystKey: ANALYST_KEY,
       runProjectors: options.runProjectors ?? true,
       projectorBatchSize: options.batchSize,
+      ...(withAnalytics && {
+        moreStatus: () => withAnalytics.status(),
+        extend: (app) => registerAnalyticsRoutes(app, { analytics: withAnalytics, clock: () => new Date() }),
+      }),
     });
     const commandUrl = await command.app.listen({ host: '127.0.0.1', port: 0 });
     const queryUrl = await query.app.listen({ host: '127.0.0.1', port: 0 });
-    return new RunningPlatform(db, command, query, commandUrl, queryUrl);
+    return new RunningPlatform(db, command, query, commandUrl, queryUrl, analytics, chdbDir);
   }
 
   async stop(): Promise<void> {
     await this.query.close();
+    await this.analytics?.close();
     await this.command.close();
     await this.db.drop();
+    if (this.chdbDir) rmSync(this.chdbDir, { recursive: true, force: true });
+  }
+
+  async put<T = any>(path: string, body: unknown, key: string): Promise<T> {
+    const res = await this.call<T>(this.commandUrl, 'PUT', path, key, body);
+    if (res.status >= 300) throw new Error(`PUT ${path} → ${res.status}: ${res.text}`);
+    return res.body;
   }
 
   private async call<T>(base: string, method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
