@@ -215,9 +215,9 @@ export async function endToEndLag(rates: readonly number[], seconds: number): Pr
     const phoneNumberId = '555000111333';
     await post('/v1/whatsapp-numbers', { phoneNumberId, displayPhoneNumber: '+1 555 0001', appSecret, verifyToken: 'bench-verify' }, key);
 
-    // The projector's own part of the lag: its checkpoint, watched from here every 2 ms.
+    // The projector's own part of the lag: its checkpoint, watched from here (polled every 2 ms, not notified).
     const watchPool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
-    const checkpoint = new CheckpointWatcher(watchPool, { comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0) }, 'inbox', 2);
+    const checkpoint = new CheckpointWatcher(watchPool, { comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0) }, 'inbox', { pollMs: 2, listen: false });
     let n = 0;
     const one = async (): Promise<{ lag: number; fresh: boolean; checkpointLag: number }> => {
       const from = String(5215600000000 + (n % 500));
@@ -279,6 +279,7 @@ export async function endToEndLag(rates: readonly number[], seconds: number): Pr
         );
       }
     }
+    await checkpoint.close();
     await watchPool.end();
     return results;
   } finally {

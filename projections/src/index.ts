@@ -2,4 +2,4 @@ export { PgProjector, type PgProjectorOptions, type ParkedEvent } from './runtim
 export type { PgProjection, Sql } from './runtime/pg-projection.ts';
 export type { ProjectorStatus } from './runtime/projector-status.ts';
 export { type Projected, orderKeyOf, toProjected } from './runtime/projected-event.ts';
-export { CheckpointWatcher } from './runtime/checkpoint-watcher.ts';
+export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';

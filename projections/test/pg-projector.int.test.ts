@@ -2,7 +2,7 @@ import { createPostgresEventStore, type PostgresEventStore, START } from '@parle
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PgProjection, PgProjector, toProjected } from '../src/index.ts';
+import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
 import { InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { appendInboxHistory } from './support/events.ts';
 
@@ -247,6 +247,25 @@ describe('PostgreSQL projector runtime', () => {
     await caughtUp(live);
     await live.stop();
     expect(await dump('inbox_copy')).toEqual(await dump('inbox'));
+  });
+
+  it('wakes a read-your-writes waiter by the projector\'s notification, not by polling', async () => {
+    const projection = { ...inboxProjection, name: 'inbox_notify', schema: 'inbox_notify' };
+    const p = new PgProjector({ pool, store, projection });
+    await p.start();
+    await caughtUp(p);
+    // A poll this slow never fires within the wait below: only the NOTIFY can answer it.
+    const watcher = new CheckpointWatcher(pool, store, projection.name, { pollMs: 600_000 });
+    try {
+      await watcher.waitFor(await store.headPosition(), 0); // listening from here on
+      await appendInboxHistory(store, { conversations: 1 });
+      expect(await watcher.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      // And a position nobody will reach times out with false.
+      expect(await watcher.waitFor(String(BigInt(await store.headPosition()) + 1000n) as never, 50)).toBe(false);
+    } finally {
+      await watcher.close();
+      await p.stop();
+    }
   });
 
   it('reports lag in events and seconds', async () => {

@@ -44,10 +44,11 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   if (options.runProjectors) await inbox.start();
   else await inbox.prepare();
 
+  const inboxProgress = new CheckpointWatcher(projectorPool, store, inboxProjection.name);
   const app = await buildQueryApi({
     tenancy: new Tenancy(store),
     inbox: new InboxQueries(readPool),
-    inboxProgress: new CheckpointWatcher(projectorPool, store, inboxProjection.name),
+    inboxProgress,
     projectors: [inbox],
     moreStatus: options.moreStatus,
     platformAdminKey: options.platformAdminKey,
@@ -61,6 +62,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     projectors: [inbox],
     async close() {
       await app.close();
+      await inboxProgress.close();
       await inbox.stop();
       await readPool.end();
       await projectorPool.end();

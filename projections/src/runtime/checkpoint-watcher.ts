@@ -1,39 +1,60 @@
 import type { EventStore, Position } from '@parley/events';
-import type pg from 'pg';
+import pg from 'pg';
 
 interface Waiter {
   position: Position;
   resolve: (reached: boolean) => void;
 }
 
+/** Projectors announce every committed checkpoint on this channel: `<projector>\t<position>`. */
+export const CHECKPOINT_CHANNEL = 'parley_projector_checkpoint';
+
+export interface CheckpointWatcherOptions {
+  /** Fallback poll while someone waits: covers a lost notification or LISTEN connection. */
+  pollMs?: number;
+  /** Listen for the projectors' notifications (default true); off, the watcher only polls. */
+  listen?: boolean;
+}
+
 /**
  * Read-your-writes for the query side: waits until a projection's checkpoint has reached
- * a position a command returned. The checkpoint is read from the database, so it works
- * whether the projector runs in this process or another; one poll serves all waiters.
+ * a position a command returned. Projectors NOTIFY each checkpoint as it commits, so a
+ * waiter wakes at once whether the projector runs in this process or another; a slow
+ * poll of the checkpoint row backs that up. One listener and one poll serve all waiters.
  */
 export class CheckpointWatcher {
   private readonly waiters = new Set<Waiter>();
+  private readonly pollMs: number;
+  private readonly listen: boolean;
   private polling = false;
   private latest: Position | null = null;
+  private listener: pg.Client | null = null;
+  private connecting: Promise<void> | null = null;
+  private closed = false;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: Pick<EventStore, 'comparePositions'>,
     private readonly projector: string,
-    private readonly pollMs = 5,
-  ) {}
+    options: CheckpointWatcherOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 50;
+    this.listen = options.listen ?? true;
+  }
 
   async current(): Promise<Position | null> {
     const res = await this.pool.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1', [this.projector]);
     const position = res.rows[0]?.position;
-    this.latest = position === undefined ? null : (position as Position);
+    this.advance(position === undefined ? null : (position as Position));
     return this.latest;
   }
 
   /** True once the checkpoint is at or past `position`; false when `timeoutMs` passed first. */
   async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
-    const reached = (p: Position | null) => p !== null && this.store.comparePositions(p, position) >= 0;
-    if (reached(this.latest) || reached(await this.current())) return true;
+    if (this.reached(position)) return true;
+    // Listen before reading, so a checkpoint committed in between is not missed.
+    await this.ensureListening();
+    if (this.reached(position) || this.reached(position, await this.current())) return true;
     if (timeoutMs <= 0) return false;
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
@@ -50,20 +71,62 @@ export class CheckpointWatcher {
     });
   }
 
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of [...this.waiters]) w.resolve(false);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  private reached(position: Position, at: Position | null = this.latest): boolean {
+    return at !== null && this.store.comparePositions(at, position) >= 0;
+  }
+
+  private advance(at: Position | null): void {
+    if (at === null || (this.latest !== null && this.store.comparePositions(at, this.latest) <= 0)) return;
+    this.latest = at;
+    for (const w of [...this.waiters]) if (this.reached(w.position)) w.resolve(true);
+  }
+
+  private async ensureListening(): Promise<void> {
+    if (!this.listen || this.listener || this.closed) return;
+    this.connecting ??= (async () => {
+      const client = new pg.Client(this.pool.options);
+      client.on('error', () => {
+        // The poll keeps waiters going; the next wait listens again.
+        if (this.listener === client) this.listener = null;
+        void client.end().catch(() => undefined);
+      });
+      client.on('notification', (n) => {
+        if (n.channel !== CHECKPOINT_CHANNEL || !n.payload) return;
+        const [name, position] = n.payload.split('\t');
+        if (name === this.projector && position !== undefined) this.advance(position as Position);
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+        if (this.closed) await client.end();
+        else this.listener = client;
+      } catch {
+        await client.end().catch(() => undefined); // polling alone, until the next try
+      }
+    })().finally(() => {
+      this.connecting = null;
+    });
+    await this.connecting;
+  }
+
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
-      while (this.waiters.size > 0) {
-        await new Promise((r) => setTimeout(r, this.pollMs));
-        let at: Position | null;
+      while (this.waiters.size > 0 && !this.closed) {
+        await new Promise((r) => setTimeout(r, this.listener ? this.pollMs : Math.min(this.pollMs, 5)));
         try {
-          at = await this.current();
+          await this.current();
         } catch {
-          continue; // the database blinked: the waiters' own timeouts bound the wait
-        }
-        for (const w of [...this.waiters]) {
-          if (at !== null && this.store.comparePositions(at, w.position) >= 0) w.resolve(true);
+          // the database blinked: the waiters' own timeouts bound the wait
         }
       }
     } finally {

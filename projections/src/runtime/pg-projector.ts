@@ -1,6 +1,7 @@
 import { type EventStore, type Position, type RecordedEvent, START } from '@parley/events';
 import type pg from 'pg';
 import type { PgProjection, Sql } from './pg-projection.ts';
+import { CHECKPOINT_CHANNEL } from './checkpoint-watcher.ts';
 import { orderKeyOf, toProjected } from './projected-event.ts';
 import type { ProjectorStatus } from './projector-status.ts';
 import { migrateRuntime } from './runtime-schema.ts';
@@ -226,6 +227,8 @@ export class PgProjector {
         else await this.applyAll(sql, batch);
         await this.beforeCheckpoint?.(batch);
         await sql.query('UPDATE projector.checkpoints SET position = $2, updated_at = now() WHERE projector = $1', [target.checkpoint, last]);
+        // Delivered at commit: readers waiting for this position wake without polling.
+        await sql.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, `${target.checkpoint}\t${last}`]);
       });
     try {
       await attempt(false);
