@@ -24,6 +24,8 @@ const Env = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('parley'),
   /** Set: ClickHouse DDL runs ON CLUSTER with Replicated engines and Distributed tables. */
   CLICKHOUSE_CLUSTER: z.string().min(1).optional(),
+  /** `off`: no ClickHouse at all (no analytics projector, no /v1/analytics endpoints). */
+  PARLEY_ANALYTICS: z.enum(['on', 'off']).default('on'),
   /** Whether the query process runs the projectors itself (false: they run in `projections`). */
   PARLEY_RUN_PROJECTORS: z.enum(['true', 'false']).default('true'),
   PARLEY_LOG: z.enum(['true', 'false']).default('false'),
@@ -42,6 +44,7 @@ export interface Config {
   ports: { command: number; query: number; dashboard: number; projections: number };
   dataDir: string;
   clickhouse: { url: string | null; database: string; cluster: string | null };
+  analytics: boolean;
   runProjectors: boolean;
   log: boolean;
   demoFile: string | null;
@@ -65,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.PARLEY_DATA_DIR,
     clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },
     runProjectors: e.PARLEY_RUN_PROJECTORS === 'true',
+    analytics: e.PARLEY_ANALYTICS === 'on',
     log: e.PARLEY_LOG === 'true',
     demoFile: e.PARLEY_DEMO_FILE ?? null,
   };

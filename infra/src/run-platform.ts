@@ -37,7 +37,7 @@ if (config.demoFile) {
 console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
 console.log(`event store   ${config.eventStoreUrl ? `EventStoreDB ${config.eventStoreUrl}` : `PostgreSQL ${config.databaseUrl}`}`);
-console.log(`analytics     ${config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`);
+console.log(`analytics     ${!config.analytics ? 'off (PARLEY_ANALYTICS=off)' : config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`);
 if (config.demoFile) {
   console.log(`platform admin key (demo): ${config.platformAdminKey}`);
   if (config.platformAnalystKey) console.log(`platform analyst key (demo): ${config.platformAnalystKey}`);

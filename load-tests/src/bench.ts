@@ -269,7 +269,10 @@ async function main() {
     let lag: Awaited<ReturnType<typeof endToEndLag>> | undefined;
     if (!only || only === 'inbox') {
       projection = await projectionThroughput(Number(args.get('inbox-conversations') ?? 5000));
-      lag = await endToEndLag((args.get('lag-rates') ?? '100,400').split(',').map(Number), Number(args.get('lag-seconds') ?? 15));
+      const rates = (args.get('lag-rates') ?? '100,400').split(',').map(Number);
+      const lagSeconds = Number(args.get('lag-seconds') ?? 15);
+      // npm start's layout, then the same without the in-process ClickHouse projector: its share.
+      lag = [...(await endToEndLag(rates, lagSeconds, true)), ...(await endToEndLag(rates, lagSeconds, false))];
     }
 
     console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`);

@@ -159,6 +159,8 @@ export async function projectionThroughput(conversations: number): Promise<Proje
 }
 
 export interface LagResult {
+  /** The platform process ran the embedded ClickHouse projector too (npm start's default). */
+  analytics: boolean;
   rate: number;
   seconds: number;
   sent: number;
@@ -171,7 +173,7 @@ export interface LagResult {
   checkpointP99: number;
 }
 
-async function startPlatform(url: string, adminKey: string, dataDir: string, ports: { command: number; query: number }): Promise<ChildProcess> {
+async function startPlatform(url: string, adminKey: string, dataDir: string, ports: { command: number; query: number }, analytics: boolean): Promise<ChildProcess> {
   const { PARLEY_DEMO_FILE: _noDemo, ...env } = process.env;
   const child = spawn('npx', ['tsx', 'infra/src/run-platform.ts'], {
     env: {
@@ -182,6 +184,7 @@ async function startPlatform(url: string, adminKey: string, dataDir: string, por
       PARLEY_DATA_DIR: dataDir,
       COMMAND_PORT: String(ports.command),
       QUERY_PORT: String(ports.query),
+      PARLEY_ANALYTICS: analytics ? 'on' : 'off',
       NODE_OPTIONS: '--max-semi-space-size=64',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -195,12 +198,12 @@ async function startPlatform(url: string, adminKey: string, dataDir: string, por
 }
 
 /** Webhook 200 → query API fresh at that position, at steady rates (open loop: sends do not wait for answers). */
-export async function endToEndLag(rates: readonly number[], seconds: number): Promise<LagResult[]> {
+export async function endToEndLag(rates: readonly number[], seconds: number, analytics = true): Promise<LagResult[]> {
   const db = await createTestDatabase('bench_lag');
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const adminKey = randomBytes(16).toString('hex');
   const ports = { command: 3911, query: 3912 };
-  const platform = await startPlatform(db.connectionString, adminKey, dataDir, ports);
+  const platform = await startPlatform(db.connectionString, adminKey, dataDir, ports, analytics);
   const commandUrl = `http://127.0.0.1:${ports.command}`;
   const queryUrl = `http://127.0.0.1:${ports.query}`;
   try {
@@ -263,6 +266,7 @@ export async function endToEndLag(rates: readonly number[], seconds: number): Pr
         lags.sort((a, b) => a - b);
         checkpointLags.sort((a, b) => a - b);
         const result = {
+          analytics,
           rate,
           seconds,
           sent: total,
@@ -275,7 +279,7 @@ export async function endToEndLag(rates: readonly number[], seconds: number): Pr
         };
         results.push(result);
         console.error(
-          `lag at ${rate}/s: p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms max ${result.max.toFixed(1)} ms stale ${stale}; checkpoint p50 ${result.checkpointP50.toFixed(1)} p99 ${result.checkpointP99.toFixed(1)}`,
+          `lag at ${rate}/s${analytics ? '' : ' (analytics off)'}: p50 ${result.p50.toFixed(1)} ms p99 ${result.p99.toFixed(1)} ms max ${result.max.toFixed(1)} ms stale ${stale}; checkpoint p50 ${result.checkpointP50.toFixed(1)} p99 ${result.checkpointP99.toFixed(1)}`,
         );
       }
     }
@@ -301,12 +305,12 @@ export function printInboxResults(projection: ProjectionResult | undefined, lag:
   }
   if (lag?.length) {
     console.log(
-      '\n| end-to-end lag: webhook 200 → query API fresh at its position (npm start layout, one process) | p50 | p99 | max | stale answers | of which: 200 → inbox checkpoint p50 / p99 |',
+      '\n| end-to-end lag: webhook 200 → query API fresh at its position (npm start layout: one process) | p50 | p99 | max | stale answers | of which: 200 → inbox checkpoint p50 / p99 |',
     );
     console.log('|---|---|---|---|---|---|');
     for (const l of lag) {
       console.log(
-        `| ${l.rate} webhooks/s for ${l.seconds} s (${fmt(l.sent)} webhooks) | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms | ${l.stale} | ${l.checkpointP50.toFixed(1)} ms / ${l.checkpointP99.toFixed(1)} ms |`,
+        `| ${l.rate} webhooks/s for ${l.seconds} s (${fmt(l.sent)} webhooks), ${l.analytics ? 'with the chDB analytics projector (default)' : 'PARLEY_ANALYTICS=off'} | ${l.p50.toFixed(1)} ms | ${l.p99.toFixed(1)} ms | ${l.max.toFixed(1)} ms | ${l.stale} | ${l.checkpointP50.toFixed(1)} ms / ${l.checkpointP99.toFixed(1)} ms |`,
       );
     }
   }

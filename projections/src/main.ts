@@ -20,7 +20,7 @@ pool.on('error', () => undefined);
 const projectors = [new PgProjector({ pool, store, projection: inboxProjection, log: (level, message) => console.log(`[${level}] ${message}`) })];
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;
-if (config.clickhouse.url) {
+if (config.analytics && config.clickhouse.url) {
   analytics = await createAnalytics({
     store,
     clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },

@@ -7,7 +7,8 @@ import { createQueryPlatform, type QueryPlatform } from './query-platform.ts';
 
 export interface ReadSide {
   query: QueryPlatform;
-  analytics: Analytics;
+  /** null with PARLEY_ANALYTICS=off. */
+  analytics: Analytics | null;
   close(): Promise<void>;
 }
 
@@ -20,22 +21,26 @@ export interface ReadSide {
  */
 export async function startReadSide(config: Config, store: EventStore, clock: () => Date = () => new Date()): Promise<ReadSide> {
   const log = config.log ? (message: string, error?: unknown) => console.error(`[analytics] ${message}`, error ?? '') : undefined;
-  const analytics = await createAnalytics({
-    store,
-    clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },
-    clock,
-    log,
-  });
+  const analytics = config.analytics
+    ? await createAnalytics({
+        store,
+        clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },
+        clock,
+        log,
+      })
+    : null;
   const runAnalytics = config.runProjectors || config.clickhouse.url === null;
-  if (runAnalytics) await analytics.start();
+  if (analytics && runAnalytics) await analytics.start();
   const query = await createQueryPlatform({
     databaseUrl: config.databaseUrl,
     store,
     platformAdminKey: config.platformAdminKey,
     platformAnalystKey: config.platformAnalystKey,
     runProjectors: config.runProjectors,
-    moreStatus: () => analytics.status(),
-    extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),
+    ...(analytics && {
+      moreStatus: () => analytics.status(),
+      extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),
+    }),
     logger: config.log,
   });
   return {
@@ -43,7 +48,7 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
     analytics,
     async close() {
       await query.close();
-      await analytics.close();
+      await analytics?.close();
     },
   };
 }
