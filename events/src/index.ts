@@ -3,4 +3,4 @@ export { createPostgresEventStore, type PostgresEventStore, type PostgresEventSt
 export { createEventStoreDbEventStore, type EventStoreDbOptions } from './store/eventstoredb-event-store.ts';
 export * from './catalog/envelope.ts';
 export * from './catalog/events.ts';
-export * from './catalog/decode.ts';
+export * from './catalog/event-codec.ts';

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPostgresEventStore, eventCatalog, type EventStore, type NewEvent, type ParleyEvent, type Position, START } from '@parley/events';
+import { createPostgresEventStore, encodeEvent, type EventStore, type NewEvent, type ParleyEvent, type Position, START } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import { CheckpointWatcher, PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
@@ -23,16 +23,8 @@ import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsa
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 
-function envelope(event: ParleyEvent, tenantId: string, at: Date): NewEvent {
-  const [version, schema] = eventCatalog[event.type];
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type: event.type,
-    data: schema.parse(event.data),
-    metadata: { eventId, tenantId, schemaVersion: version, occurredAt: at.toISOString(), correlationId: 'bench', causationId: null, actor: { type: 'system', id: 'bench' } },
-  };
-}
+const envelope = (event: ParleyEvent, tenantId: string, now: Date): NewEvent =>
+  encodeEvent(event, randomUUID(), { tenantId, actor: { type: 'system', id: 'bench' }, correlationId: 'bench', causationId: null, now });
 
 /** A realistic inbox log: per conversation ~14 events (messages, statuses, routing, tags, close). */
 async function generateLog(store: EventStore, conversations: number): Promise<number> {

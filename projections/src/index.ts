@@ -1,5 +1,5 @@
 export { PgProjector, type PgProjectorOptions, type ParkedEvent } from './runtime/pg-projector.ts';
 export type { PgProjection, Sql } from './runtime/pg-projection.ts';
 export type { ProjectorStatus } from './runtime/projector-status.ts';
-export { type Projected, orderKeyOf, toProjected } from './runtime/projected-event.ts';
+export { type Projected, toProjected } from './runtime/projected-event.ts';
 export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';

@@ -1,4 +1,4 @@
-import type { EventStore, Position } from '@parley/events';
+import { decodeEvent, type EventStore, type Position } from '@parley/events';
 import { sha256Hex, constantTimeEquals } from '../auth/api-keys.ts';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { numberIdFor, streams } from '../domain/ids.ts';
@@ -8,7 +8,7 @@ import {
   type WhatsAppNumberState,
   whatsappNumberDecider,
 } from '../domain/whatsapp-number.ts';
-import { type CommandContext, CommandHandler, decodeEvent } from '../handling/command-handler.ts';
+import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 const VERIFY_TOKEN_REREAD_MS = 5_000;
 

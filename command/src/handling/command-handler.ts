@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type Actor,
   decodeEvent,
-  type EventStore,
+  encodeEvent,
+  type EventContext,
   type EventMetadata,
-  eventCatalog,
-  type NewEvent,
+  type EventStore,
   PartialDuplicateAppendError,
   type ParleyEvent,
   type Position,
@@ -16,15 +15,8 @@ import {
 import { conflict, notFound } from '../errors.ts';
 import type { Decider } from '../domain/decider.ts';
 
-export { decodeEvent, EventDecodeError } from '@parley/events';
-
 /** Who caused a command, and when: the envelope of every event it produces. */
-export interface CommandContext {
-  tenantId: string;
-  actor: Actor;
-  correlationId: string;
-  causationId: string | null;
-  now: Date;
+export interface CommandContext extends EventContext {
   /** Event ids for the decided events; random unless the caller must be idempotent. */
   eventId?: (event: ParleyEvent, index: number) => string;
 }
@@ -44,21 +36,6 @@ interface Loaded<S> {
   position: Position;
   /** Tenant of the stream's first event: a key of another tenant never sees the stream. */
   tenantId: string | null;
-}
-
-export function encodeEvent(event: ParleyEvent, eventId: string, context: CommandContext): NewEvent {
-  const [version, schema] = eventCatalog[event.type];
-  const metadata: EventMetadata = {
-    eventId,
-    tenantId: context.tenantId,
-    schemaVersion: version,
-    occurredAt: context.now.toISOString(),
-    correlationId: context.correlationId,
-    causationId: context.causationId,
-    actor: context.actor,
-  };
-  // The domain's output is checked like any other input: a bug here must not reach the log.
-  return { eventId, type: event.type, data: schema.parse(event.data), metadata };
 }
 
 export interface CommandHandlerOptions {

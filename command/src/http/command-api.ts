@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import { ClockTime, CloseReason, OutboundContent, Priority, UserRole, Weekday } from '@parley/events';
+import { ClockTime, CloseReason, OutboundContent, Priority, TimeZone, UserRole, Weekday } from '@parley/events';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -41,18 +41,6 @@ const ConversationParams = z.object({ id: z.string().describe('Conversation id')
 const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z.string().min(8).max(200).optional().describe('Retries with the same key store nothing twice'),
 });
-const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Europe/Madrid');
 const Seconds = z.number().int().min(1).max(366 * 24 * 3600);
 const SlaPolicyBody = z.strictObject({
   firstResponseSeconds: Seconds.describe('Target from the start of a wait to the first human reply'),

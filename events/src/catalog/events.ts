@@ -227,6 +227,20 @@ const CsatRecorded = z.object({ conversationId: Id, score: z.number().int().min(
 // ---------------------------------------------------------------- service levels
 
 /** 0 = Monday … 6 = Sunday (seed 002's convention). */
+/** An IANA time zone this runtime knows (business hours, report grouping). */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Europe/Madrid');
+
 export const Weekday = z.number().int().min(0).max(6);
 /** Wall-clock time of day in the team's time zone; 24:00 closes at midnight. */
 export const ClockTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'HH:MM, 00:00 to 24:00');

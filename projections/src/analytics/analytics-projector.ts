@@ -14,16 +14,8 @@ import {
 } from './conversation-fold.ts';
 import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
 import { FACT_TABLES, type FactTable } from './schema.ts';
+import type { ProjectorStatus } from '../runtime/projector-status.ts';
 
-/** How far a projector is behind the log. */
-export interface ProjectorStatus {
-  name: string;
-  position: string;
-  eventsBehind: number | null;
-  secondsBehind: number;
-  parked: number;
-  running: boolean;
-}
 
 export interface AnalyticsProjectorOptions {
   store: EventStore;

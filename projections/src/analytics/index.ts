@@ -1,10 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore } from '@parley/events';
-import { AnalyticsProjector, type ProjectorStatus } from './analytics-projector.ts';
+import type { ProjectorStatus } from '../runtime/projector-status.ts';
+import { AnalyticsProjector } from './analytics-projector.ts';
 import { createClickHouseClient } from './clickhouse.ts';
 import { migrate } from './schema.ts';
 
-export { AnalyticsProjector, ANALYTICS_PROJECTOR, positionSeq, type ProjectorStatus } from './analytics-projector.ts';
+export { AnalyticsProjector, ANALYTICS_PROJECTOR, positionSeq } from './analytics-projector.ts';
+export type { ProjectorStatus } from '../runtime/projector-status.ts';
 export { createClickHouseClient, identifier, type ClickHouseOptions } from './clickhouse.ts';
 export { migrate, migrationStatements, type SchemaContext } from './schema.ts';
 export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { INBOX_SCHEMA } from './inbox-projection.ts';
 
-export { inboxProjection, INBOX_SCHEMA } from './inbox-projection.ts';
+export { inboxProjection } from './inbox-projection.ts';
 export {
   InboxQueries,
   InvalidCursorError,

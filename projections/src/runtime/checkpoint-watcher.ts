@@ -31,6 +31,8 @@ export class CheckpointWatcher {
   private listener: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
   private closed = false;
+  /** `latest` was read after the current LISTEN began: notifications alone keep it fresh. */
+  private synced = false;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -52,9 +54,14 @@ export class CheckpointWatcher {
   /** True once the checkpoint is at or past `position`; false when `timeoutMs` passed first. */
   async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
     if (this.reached(position)) return true;
-    // Listen before reading, so a checkpoint committed in between is not missed.
+    // Listen before reading, so a checkpoint committed in between is not missed. Once a
+    // read has followed the LISTEN, notifications keep `latest` current: no read per request.
     await this.ensureListening();
-    if (this.reached(position) || this.reached(position, await this.current())) return true;
+    if (!this.synced) {
+      await this.current();
+      this.synced = this.listener !== null;
+    }
+    if (this.reached(position)) return true;
     if (timeoutMs <= 0) return false;
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
@@ -95,7 +102,10 @@ export class CheckpointWatcher {
       const client = new pg.Client(this.pool.options);
       client.on('error', () => {
         // The poll keeps waiters going; the next wait listens again.
-        if (this.listener === client) this.listener = null;
+        if (this.listener === client) {
+          this.listener = null;
+          this.synced = false;
+        }
         void client.end().catch(() => undefined);
       });
       client.on('notification', (n) => {

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eventCatalog, type EventStore, type NewEvent, type ParleyEvent } from '@parley/events';
+import { type Actor, encodeEvent, type EventStore, type NewEvent, type ParleyEvent } from '@parley/events';
 
 /** Catalog events with valid envelopes, appended straight to a store: the projections' input. */
-export function envelope(event: ParleyEvent, tenantId: string, occurredAt: Date, actor = { type: 'system' as const, id: 'test' }): NewEvent {
-  const [version, schema] = eventCatalog[event.type];
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type: event.type,
-    data: schema.parse(event.data),
-    metadata: { eventId, tenantId, schemaVersion: version, occurredAt: occurredAt.toISOString(), correlationId: 'test', causationId: null, actor },
-  };
-}
+export const envelope = (event: ParleyEvent, tenantId: string, now: Date, actor: Actor = { type: 'system', id: 'test' }): NewEvent =>
+  encodeEvent(event, randomUUID(), { tenantId, actor, correlationId: 'test', causationId: null, now });
 
 /** One tenant's small inbox history: a conversation with messages, statuses, assignment, tags and a close. */
 export async function appendInboxHistory(store: EventStore, options: { tenantId?: string; conversations?: number; start?: Date } = {}) {
@@ -74,7 +66,7 @@ export async function appendInboxHistory(store: EventStore, options: { tenantId?
         { type: 'MessageQueued', data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'on it', previewUrl: false }, senderType: 'agent' } },
         tenantId,
         at(),
-        { type: 'agent', id: agentId } as never,
+        { type: 'agent', id: agentId },
       ),
     ]);
     if (i % 2 === 0) {

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { type Access, badRequest, principalOf } from '@parley/command';
-import { Priority } from '@parley/events';
+import { Priority, TimeZone } from '@parley/events';
 import {
   agentLeaderboard,
   BREACH_GROUPS,
@@ -42,26 +42,11 @@ export interface AnalyticsRouteDeps {
 const DEFAULT_LIMITS: AnalystLimits = { maxExecutionSeconds: 30, maxRows: 10_000, maxMemoryBytes: 1_000_000_000 };
 const MAX_RANGE_DAYS = 400;
 
-const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Europe/Madrid')
-  .default('UTC')
-  .describe('Groups days and hours in this zone');
-
 /** What every report takes: the range, zone, filters and the answer's format. */
 const REPORT_SHAPE = {
   from: z.iso.datetime({ offset: true }).describe('Start (inclusive): conversations opened / waits started from here'),
   to: z.iso.datetime({ offset: true }).describe('End (exclusive)'),
-  timeZone: TimeZone,
+  timeZone: TimeZone.default('UTC').describe('Groups days and hours in this zone'),
   teamId: z.uuid().optional(),
   agentId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).optional().describe('csv: the same figures as text/csv (also chosen by Accept: text/csv)'),

@@ -16,6 +16,7 @@ import {
   ConversationSummary,
   errors,
   IdParams,
+  LogPosition,
   Message,
   MessageListQuery,
   page,
@@ -79,7 +80,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
     const header = request.headers[POSITION_HEADER];
     const wanted = q.minPosition ?? (typeof header === 'string' ? header : undefined);
     if (wanted === undefined) return;
-    if (!/^[0-9/]{1,64}$/.test(wanted)) throw badRequest(`${POSITION_HEADER}: not a position returned by the command API`);
+    if (!LogPosition.safeParse(wanted).success) throw badRequest(`${POSITION_HEADER}: not a position returned by the command API`);
     const reached = await deps.inboxProgress.waitFor(wanted as Position, q.waitMs);
     reply.header('parley-consistency', reached ? 'fresh' : 'stale');
   };

@@ -10,11 +10,11 @@ const Instant = z.string().describe('ISO 8601 instant');
 const Id = z.uuid();
 
 /** Read-your-writes: every read takes the position a command returned. */
+/** A log position as the command API returns it (PostgreSQL: digits; EventStoreDB: commit/prepare). */
+export const LogPosition = z.string().regex(/^[0-9/]{1,64}$/, 'a position returned by the command API');
+
 export const Consistency = z.strictObject({
-  minPosition: z
-    .string()
-    .regex(/^[0-9/]{1,64}$/, 'a position returned by the command API')
-    .optional()
+  minPosition: LogPosition.optional()
     .describe('Wait until the read model includes this position (from a command answer); also accepted as the Parley-Min-Position header'),
   waitMs: z.coerce.number().int().min(0).max(10_000).default(3_000).describe('Longest wait for minPosition; then the answer says Parley-Consistency: stale'),
 });
