@@ -8,15 +8,19 @@ import { SecretBox } from './auth/secret-box.ts';
 import { contactDecider } from './domain/contact.ts';
 import { threadDecider } from './domain/conversation-thread.ts';
 import { CommandHandler } from './handling/command-handler.ts';
+import type { PlatformKeys } from './http/authentication.ts';
 import { buildCommandApi } from './http/command-api.ts';
-import { DeadLetters } from './whatsapp/dead-letters.ts';
+import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, DeadLetters } from './whatsapp/dead-letters.ts';
 import { WebhookIngest } from './whatsapp/webhook-ingest.ts';
 
 export interface CommandPlatformOptions {
   databaseUrl: string;
   eventStoreUrl: string | null;
-  platformAdminKey: string;
+  /** The current key, or during a rotation the current and the previous one. */
+  platformAdminKey: PlatformKeys;
   secretKey: string;
+  /** Bounds on unsigned webhook dead letters; defaults to DEFAULT_DEAD_LETTER_LIMITS. */
+  deadLetterLimits?: DeadLetterLimits;
   clock?: () => Date;
   logger?: boolean;
 }
@@ -36,7 +40,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
   const store: EventStore = options.eventStoreUrl
     ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
     : await createPostgresEventStore({ connectionString: options.databaseUrl });
-  const deadLetters = new DeadLetters(pool);
+  const deadLetters = new DeadLetters(pool, options.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS, clock);
   await deadLetters.migrate();
 
   const tenancy = new Tenancy(store);
@@ -59,6 +63,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
     pool,
     async close() {
       await app.close();
+      await tenancy.close();
       await store.close();
       await pool.end();
     },

@@ -1,14 +1,20 @@
 import { z } from 'zod';
+import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits } from './whatsapp/dead-letters.ts';
 
 const Port = z.coerce.number().int().min(1).max(65535);
+const Count = z.coerce.number().int().min(0);
+const D = DEFAULT_DEAD_LETTER_LIMITS;
 
 /** Everything the platform reads from the environment, read once at start-up. */
 const Env = z.object({
   PARLEY_DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/parley'),
   EVENTSTORE_URL: z.string().min(1).optional(),
   PARLEY_ADMIN_KEY: z.string().min(16, 'PARLEY_ADMIN_KEY must be at least 16 characters'),
+  /** During a rotation: the replaced admin key, still accepted until it is removed. */
+  PARLEY_ADMIN_KEY_PREVIOUS: z.string().min(16, 'PARLEY_ADMIN_KEY_PREVIOUS must be at least 16 characters').optional(),
   /** Platform-level analyst key: read-only SQL over ClickHouse. Unset: nobody holds it. */
   PARLEY_ANALYST_KEY: z.string().min(16, 'PARLEY_ANALYST_KEY must be at least 16 characters').optional(),
+  PARLEY_ANALYST_KEY_PREVIOUS: z.string().min(16, 'PARLEY_ANALYST_KEY_PREVIOUS must be at least 16 characters').optional(),
   PARLEY_SECRET_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'PARLEY_SECRET_KEY must be 32 random bytes, base64-encoded'),
@@ -31,6 +37,11 @@ const Env = z.object({
   PARLEY_LOG: z.enum(['true', 'false']).default('false'),
   /** Where `npm start` keeps the demo's keys; set, the demo is seeded on first start. */
   PARLEY_DEMO_FILE: z.string().min(1).optional(),
+  /** Bounds on unsigned webhook dead letters (numbers nobody connected: anyone can post them). */
+  PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB: Count.default(D.unsignedMaxPayloadBytes / 1024),
+  PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE: Count.default(D.unsignedPerMinute),
+  PARLEY_DEAD_LETTER_UNSIGNED_PER_NUMBER_PER_MINUTE: Count.default(D.unsignedPerNumberPerMinute),
+  PARLEY_DEAD_LETTER_UNSIGNED_MAX_ROWS: Count.default(D.unsignedMaxRows),
 });
 
 export interface Config {
@@ -39,6 +50,10 @@ export interface Config {
   eventStoreUrl: string | null;
   platformAdminKey: string;
   platformAnalystKey: string | null;
+  /** Every key accepted as the platform admin's: the current one, then the previous one while it is set. */
+  platformAdminKeys: readonly string[];
+  /** Likewise for the analyst; empty: nobody holds it. */
+  platformAnalystKeys: readonly string[];
   secretKey: string;
   host: string;
   ports: { command: number; query: number; dashboard: number; projections: number };
@@ -48,6 +63,7 @@ export interface Config {
   runProjectors: boolean;
   log: boolean;
   demoFile: string | null;
+  deadLetterLimits: DeadLetterLimits;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -57,11 +73,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`invalid configuration:\n  ${reasons}`);
   }
   const e = parsed.data;
+  // A previous key alone is a rotation to nothing: more likely a mistyped variable name.
+  if (e.PARLEY_ANALYST_KEY_PREVIOUS && !e.PARLEY_ANALYST_KEY) {
+    throw new Error('invalid configuration:\n  PARLEY_ANALYST_KEY_PREVIOUS is set without PARLEY_ANALYST_KEY');
+  }
+  const keys = (...given: (string | undefined)[]) => given.filter((k): k is string => k !== undefined);
   return {
     databaseUrl: e.PARLEY_DATABASE_URL,
     eventStoreUrl: e.EVENTSTORE_URL ?? null,
     platformAdminKey: e.PARLEY_ADMIN_KEY,
     platformAnalystKey: e.PARLEY_ANALYST_KEY ?? null,
+    platformAdminKeys: keys(e.PARLEY_ADMIN_KEY, e.PARLEY_ADMIN_KEY_PREVIOUS),
+    platformAnalystKeys: keys(e.PARLEY_ANALYST_KEY, e.PARLEY_ANALYST_KEY_PREVIOUS),
     secretKey: e.PARLEY_SECRET_KEY,
     host: e.PARLEY_HOST,
     ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT, projections: e.PROJECTIONS_PORT },
@@ -71,5 +94,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     analytics: e.PARLEY_ANALYTICS === 'on',
     log: e.PARLEY_LOG === 'true',
     demoFile: e.PARLEY_DEMO_FILE ?? null,
+    deadLetterLimits: {
+      unsignedMaxPayloadBytes: e.PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB * 1024,
+      unsignedPerMinute: e.PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE,
+      unsignedPerNumberPerMinute: e.PARLEY_DEAD_LETTER_UNSIGNED_PER_NUMBER_PER_MINUTE,
+      unsignedMaxRows: e.PARLEY_DEAD_LETTER_UNSIGNED_MAX_ROWS,
+    },
   };
 }

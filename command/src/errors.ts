@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'too_many_requests';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -17,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  too_many_requests: 429,
 };
 
 export class AppError extends Error {
@@ -37,3 +39,4 @@ export const forbidden = (m: string) => new AppError('forbidden', m);
 export const notFound = (m: string) => new AppError('not_found', m);
 export const conflict = (m: string) => new AppError('conflict', m);
 export const unprocessable = (m: string) => new AppError('unprocessable', m);
+export const tooManyRequests = (m: string) => new AppError('too_many_requests', m);

@@ -6,8 +6,9 @@ const config = loadConfig(process.env);
 const platform = await createCommandPlatform({
   databaseUrl: config.databaseUrl,
   eventStoreUrl: config.eventStoreUrl,
-  platformAdminKey: config.platformAdminKey,
+  platformAdminKey: config.platformAdminKeys,
   secretKey: config.secretKey,
+  deadLetterLimits: config.deadLetterLimits,
   logger: config.log,
 });
 const base = await platform.app.listen({ host: config.host, port: config.ports.command });

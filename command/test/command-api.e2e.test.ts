@@ -349,6 +349,22 @@ describe('conversation commands', () => {
     expect((await api.allEvents()).length).toBe(before + 1);
   });
 
+  it('lets an agent give a conversation nobody holds to no one but themselves, by assign or by transfer', async () => {
+    const second = (await api.allEvents()).findLast((e) => e.type === 'ConversationOpened')!.data as { conversationId: string };
+    const at = (path: string) => `/v1/conversations/${second.conversationId}/${path}`;
+    const before = (await api.allEvents()).length;
+    expect((await api.post(at('assign'), { agentId: ids.agent2 }, keys.agent1)).status).toBe(403);
+    const transfer = await api.post(at('transfer'), { toAgentId: ids.agent2 }, keys.agent1);
+    expect(transfer.status).toBe(403);
+    expect(transfer.body.message).toMatch(/only when it is theirs/);
+    expect((await api.post(at('transfer'), { toAgentId: ids.agent2, toTeamId: ids.team }, keys.agent1)).status).toBe(403);
+    expect((await api.allEvents()).length).toBe(before);
+    // Once it is theirs, handing it over is what transfer is for.
+    expect((await api.post(at('transfer'), { toAgentId: ids.agent1 }, keys.agent1)).status).toBe(200);
+    expect((await api.post(at('transfer'), { toAgentId: ids.agent2 }, keys.agent1)).status).toBe(200);
+    expect((await api.post(at('unassign'), {}, keys.agent1)).status).toBe(403);
+  });
+
   it('serves its OpenAPI description', async () => {
     const spec = await api.request<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(spec.status).toBe(200);

@@ -20,7 +20,15 @@ import {
   videoMessage,
   webhookEnvelope,
 } from '../src/whatsapp/webhook-fixtures.ts';
-import { contactProfileFor, referral, replyContext, toInboundContent, toStatusFacts, toUnixInstant } from '../src/whatsapp/webhook-mapping.ts';
+import {
+  boundedInstant,
+  contactProfileFor,
+  referral,
+  replyContext,
+  toInboundContent,
+  toStatusFacts,
+  toUnixInstant,
+} from '../src/whatsapp/webhook-mapping.ts';
 import {
   type WebhookChangeValue,
   type WebhookMessage,
@@ -34,6 +42,8 @@ const PHONE_NUMBER_ID = '106540352242922';
 const CUSTOMER = '16315551234';
 const TS = '1717171717';
 const AT = '2024-05-31T16:08:37.000Z';
+/** When the statuses below reach us: right as WhatsApp stamped them. */
+const RECEIVED = new Date(AT);
 
 /** The one messages value a single-change envelope carries, after validation. */
 function validatedValue(payload: unknown): WebhookChangeValue {
@@ -320,7 +330,7 @@ describe('status updates', () => {
       conversationId: 'c0ffee',
       pricing: { billable: true, category: 'utility' },
     });
-    expect(toStatusFacts(validatedStatus(update))).toEqual({
+    expect(toStatusFacts(validatedStatus(update), RECEIVED)).toEqual({
       kind: status,
       wamid,
       recipientId,
@@ -337,7 +347,7 @@ describe('status updates', () => {
 
   it('maps a status without pricing or conversation to nulls', () => {
     const update = validatedStatus({ id: wamid, status: 'read', timestamp: TS, recipient_id: recipientId });
-    expect(toStatusFacts(update)).toMatchObject({ kind: 'read', pricing: null, whatsappConversation: null, error: null });
+    expect(toStatusFacts(update, RECEIVED)).toMatchObject({ kind: 'read', pricing: null, whatsappConversation: null, error: null });
   });
 
   it('maps failed with its first error', () => {
@@ -348,7 +358,7 @@ describe('status updates', () => {
       timestamp: TS,
       error: { code: 131047, title: 'Re-engagement message', details: 'More than 24 hours have passed' },
     });
-    expect(toStatusFacts(validatedStatus(update))).toEqual({
+    expect(toStatusFacts(validatedStatus(update), RECEIVED)).toEqual({
       kind: 'failed',
       wamid,
       recipientId,
@@ -361,19 +371,53 @@ describe('status updates', () => {
 
   it('falls back to the error message, then to an unknown error', () => {
     const withMessage = statusUpdate({ id: wamid, status: 'failed', recipientId, error: { code: 131026, title: 'Message undeliverable' } });
-    expect(toStatusFacts(validatedStatus(withMessage))?.error).toEqual({
+    expect(toStatusFacts(validatedStatus(withMessage), RECEIVED)?.error).toEqual({
       code: 131026,
       title: 'Message undeliverable',
       details: 'Message undeliverable',
     });
     const bare = statusUpdate({ id: wamid, status: 'failed', recipientId });
-    expect(toStatusFacts(validatedStatus(bare))?.error).toEqual({ code: 0, title: 'unknown error', details: null });
+    expect(toStatusFacts(validatedStatus(bare), RECEIVED)?.error).toEqual({ code: 0, title: 'unknown error', details: null });
   });
 
   it('accepts but does not handle other kinds', () => {
     for (const status of ['deleted', 'warning']) {
-      expect(toStatusFacts(validatedStatus(statusUpdate({ id: wamid, status, recipientId })))).toBeNull();
+      expect(toStatusFacts(validatedStatus(statusUpdate({ id: wamid, status, recipientId })), RECEIVED)).toBeNull();
     }
+  });
+});
+
+describe('timestamps', () => {
+  const unixOf = (iso: string) => String(Date.parse(iso) / 1000);
+  const received = new Date('2026-03-01T12:00:00.000Z');
+
+  it('keeps a timestamp within 30 days before and 5 minutes after receipt as it is', () => {
+    for (const at of ['2026-03-01T12:05:00.000Z', '2026-03-01T11:59:59.000Z', '2026-02-22T12:00:00.000Z', '2026-01-30T12:00:00.000Z']) {
+      expect(boundedInstant(unixOf(at), received)).toEqual({ at, reported: null });
+    }
+  });
+
+  it('moves a timestamp from the future to receipt + 5 minutes, keeping the one sent', () => {
+    // 2076: as sent, this held the 24 h window open for fifty years.
+    expect(boundedInstant(unixOf('2076-03-01T12:00:00.000Z'), received)).toEqual({
+      at: '2026-03-01T12:05:00.000Z',
+      reported: '2076-03-01T12:00:00.000Z',
+    });
+    expect(boundedInstant(unixOf('2026-03-01T12:05:01.000Z'), received).at).toBe('2026-03-01T12:05:00.000Z');
+  });
+
+  it('moves a timestamp older than 30 days to receipt - 30 days, keeping the one sent', () => {
+    expect(boundedInstant('0', received)).toEqual({ at: '2026-01-30T12:00:00.000Z', reported: '1970-01-01T00:00:00.000Z' });
+    expect(boundedInstant(unixOf('2026-01-30T11:59:59.000Z'), received).at).toBe('2026-01-30T12:00:00.000Z');
+  });
+
+  it('bounds statuses by the same rule', () => {
+    const future = validatedStatus(statusUpdate({ id: 'wamid.F', status: 'delivered', recipientId: CUSTOMER, timestamp: unixOf('2076-01-01T00:00:00.000Z') }));
+    expect(toStatusFacts(future, received)).toMatchObject({ at: '2026-03-01T12:05:00.000Z', reportedAt: '2076-01-01T00:00:00.000Z' });
+    const onTime = validatedStatus(statusUpdate({ id: 'wamid.T', status: 'read', recipientId: CUSTOMER, timestamp: unixOf('2026-03-01T11:00:00.000Z') }));
+    const facts = toStatusFacts(onTime, received);
+    expect(facts?.at).toBe('2026-03-01T11:00:00.000Z');
+    expect(facts).not.toHaveProperty('reportedAt');
   });
 });
 

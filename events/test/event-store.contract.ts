@@ -190,6 +190,17 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(store.comparePositions(START, res.position)).toBe(-1);
     });
 
+    it('tells its own positions from other strings, which a client may send as one', async () => {
+      const res = await store.appendToStream(`${prefix()}pos`, [ev(), ev()]);
+      for (const own of [res.position, await store.headPosition(), START]) expect(store.isPosition(own)).toBe(true);
+      // Shapes of both backends, so each refuses the other's as well as garbage.
+      const other = res.position.includes('/') ? '1287' : '00000000000000001287/00000000000000001287';
+      for (const garbage of [other, '1/2/3', '////', '-1', ' 1', '1e3', '0x10', '99999999999999999999999', 'abc']) {
+        expect({ garbage, ok: store.isPosition(garbage) }).toEqual({ garbage, ok: false });
+      }
+      expect(store.comparePositions(START, res.position)).toBe(-1);
+    });
+
     it('counts the events after a position, up to a cap', async () => {
       const first = await store.appendToStream(`${prefix()}count`, [ev()]);
       await store.appendToStream(`${prefix()}count`, [ev(), ev(), ev()]);

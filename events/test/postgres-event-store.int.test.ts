@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../src/store/event-store.ts';
-import { createPostgresEventStore } from '../src/store/postgres-event-store.ts';
+import { createPostgresEventStore, type PostgresEventStore } from '../src/store/postgres-event-store.ts';
 import { createTestDatabase } from '../src/testing/database.ts';
 import { eventStoreContract } from './event-store.contract.ts';
 
@@ -78,4 +78,70 @@ describe('PostgreSQL store: the LISTEN connection', () => {
       await db.drop();
     }
   }, 30_000);
+});
+
+describe('PostgreSQL store: a request the database refuses, in a group commit', () => {
+  const event = (data: unknown) => ({ eventId: randomUUID(), type: 'Member', data, metadata: {} });
+
+  /** Appends all at once, so that all but the first share a batch; settles each on its own. */
+  const appendTogether = (store: PostgresEventStore, datas: unknown[]) =>
+    Promise.allSettled(datas.map((data, i) => store.appendToStream(`member-${i}`, [event(data)])));
+
+  it('fails only that request: every other request of the batch commits, as if alone', async () => {
+    const db = await createTestDatabase('event_store_isolation');
+    const store = await createPostgresEventStore({ connectionString: db.connectionString });
+    try {
+      // Any failure inside the database will do: a trigger refuses marked events.
+      await store.pool.query(`
+        CREATE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.data ? 'refuse' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_marked BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_marked();`);
+      const bad = new Set([7, 20, 21, 38]);
+      const datas = Array.from({ length: 40 }, (_, i) => (bad.has(i) ? { i, refuse: true } : { i }));
+      const before = store.stats.batches;
+      const settled = await appendTogether(store, datas);
+
+      expect(store.stats.batches - before).toBeLessThan(datas.length); // they did share commits
+      settled.forEach((s, i) => {
+        if (bad.has(i)) expect(s).toMatchObject({ status: 'rejected', reason: { message: 'refused by the test trigger', code: 'P0001' } });
+        else expect(s).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0, idempotent: false } });
+      });
+      const { events } = await store.readAll({ maxCount: 100 });
+      expect(events.map((e) => (e.data as { i: number }).i)).toEqual(datas.flatMap((_, i) => (bad.has(i) ? [] : [i])));
+      // Positions stay gap-free, and each caller got the position of its own event.
+      expect(events.map((e) => Number(e.position))).toEqual(events.map((_, i) => i + 1));
+      for (const e of events) {
+        const s = settled[(e.data as { i: number }).i];
+        expect(s?.status === 'fulfilled' && s.value.position).toBe(e.position);
+      }
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it('fails only requests jsonb cannot hold (U+0000, lone surrogates) or JSON cannot carry', async () => {
+    const db = await createTestDatabase('event_store_poison');
+    const store = await createPostgresEventStore({ connectionString: db.connectionString });
+    try {
+      const poison = new Map<number, unknown>([
+        [3, { body: 'poison\u0000' }],
+        [11, { body: 'lone \ud800 surrogate' }],
+        [17, { n: 1n }],
+      ]);
+      const datas = Array.from({ length: 30 }, (_, i) => poison.get(i) ?? { i });
+      const settled = await appendTogether(store, datas);
+      settled.forEach((s, i) => expect(s.status, `append ${i}`).toBe(poison.has(i) ? 'rejected' : 'fulfilled'));
+      const { events } = await store.readAll({ maxCount: 100 });
+      expect(events).toHaveLength(datas.length - poison.size);
+      // A lone good writer after the poison is unaffected too.
+      await expect(store.appendToStream('after', [event({ ok: true })])).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
 });

@@ -9,8 +9,9 @@ mkdirSync(config.dataDir, { recursive: true });
 const command = await createCommandPlatform({
   databaseUrl: config.databaseUrl,
   eventStoreUrl: config.eventStoreUrl,
-  platformAdminKey: config.platformAdminKey,
+  platformAdminKey: config.platformAdminKeys,
   secretKey: config.secretKey,
+  deadLetterLimits: config.deadLetterLimits,
   logger: config.log,
 });
 const readSide = await startReadSide(config, command.store);
@@ -32,6 +33,11 @@ if (config.demoFile) {
   }
   const someKey = demo[0]?.keys['supervisor:Sofia'];
   if (someKey) console.log(`\n  try: curl -H 'Authorization: Bearer ${someKey}' ${queryUrl}/v1/conversations`);
+  const analystKey = demo[0]?.keys['analyst:Rosa'];
+  if (analystKey && config.analytics) {
+    const body = JSON.stringify({ sql: 'SELECT direction, count() AS messages FROM message_facts GROUP BY direction' });
+    console.log(`  analyst SQL (their tenant's rows): curl -H 'Authorization: Bearer ${analystKey}' -H 'content-type: application/json' -d '${body}' ${queryUrl}/v1/analytics/sql`);
+  }
 }
 
 console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);

@@ -6,7 +6,9 @@
  *   2. bulk load of N message facts (and N/10 conversations with one first-response
  *      wait each) into chDB and into PostgreSQL, from the same deterministic expressions;
  *   3. latency of the SLA report (compliance + exact percentiles) and the volume report
- *      over them, ClickHouse vs PostgreSQL, same run; the ratio is the figure.
+ *      over them, ClickHouse vs PostgreSQL, same run; the ratio is the figure;
+ *   4. the volume report's latency while an analyst query runs, on the platform's engine
+ *      session (before analyst SQL had its own) and on AnalystSql's, same run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ export interface AnalyticsBenchOptions {
 const BASE_S = 1_767_225_600; // 2026-01-01T00:00:00Z
 const SPAN_S = 90 * 86_400;
 const RUNS = 5;
+const ANALYST_SECONDS = 5;
 
 /** The same columns from the same integer in both engines: `number` in ClickHouse, `n` in PostgreSQL. */
 /** Array literal and index in either dialect (ClickHouse has no ARRAY[...]). */
@@ -73,7 +76,11 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-chdb-bench-'));
   const store = await createPostgresEventStore({ connectionString: db.connectionString });
   const pool = new pg.Pool({ connectionString: db.connectionString, max: 2 });
-  const analytics = await createAnalytics({ store, clickhouse: { url: null, dataDir, database: 'parley', cluster: null } });
+  const analytics = await createAnalytics({
+    store,
+    clickhouse: { url: null, dataDir, database: 'parley', cluster: null },
+    analystLimits: { maxExecutionSeconds: ANALYST_SECONDS },
+  });
   try {
     // 1. Projector ingest.
     const gen = generateConversations({ seed: 1, conversationsPerTenant: options.ingestConversations ?? 2_500 });
@@ -219,6 +226,34 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
     line('SLA: compliance per target + exact p50/p90/p95 (one tenant, 90 days)', `${fmt(conversations / 20)} conversations and waits`, chSla, pgSla);
     line('volumes by day, direction, type (one tenant, 90 days)', `${fmt(facts / 20)} message facts`, chVolume, pgVolume);
     line('volumes by day, all tenants', `${fmt(facts)} message facts`, chVolumeAll, pgVolumeAll);
+
+    // 4. A tenant's report while an analyst query runs: on the platform's own engine
+    // session (what analyst SQL did before it had sessions of its own) and through
+    // AnalystSql (its own session, one core), the same query, same run.
+    const heavy = `SELECT sum(cityHash64(a, b)) AS s FROM (SELECT arrayJoin(range(1000000)) AS a) AS x CROSS JOIN (SELECT arrayJoin(range(1000000)) AS b) AS y`;
+    const idle = await median(() => volumes(analytics.client, 'parley', f, 'day'));
+    const during = async (runAnalyst: () => Promise<unknown>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const analyst = runAnalyst().catch(() => undefined); // it ends on its time limit
+        await new Promise((r) => setTimeout(r, 300));
+        const t0 = performance.now();
+        await volumes(analytics.client, 'parley', f, 'day');
+        times.push(performance.now() - t0);
+        await analyst;
+      }
+      return times.sort((x, y) => x - y)[1]!;
+    };
+    const shared = await during(() =>
+      analytics.client.query({ query: `SELECT * FROM (${heavy}) SETTINGS max_execution_time = ${ANALYST_SECONDS}, readonly = 1`, format: 'JSONEachRow' }).then((r) => r.json()),
+    );
+    const apart = await during(() => analytics.analyst.run({ kind: 'platform' }, heavy));
+    log('');
+    log(`| volumes report, one tenant (median of 3; analyst query stopped by its ${ANALYST_SECONDS} s limit) | ms |`);
+    log('|---|---|');
+    log(`| no analyst query | ${idle.toFixed(1)} |`);
+    log(`| analyst query on the platform's engine session (before) | ${shared.toFixed(1)} |`);
+    log(`| analyst query on its own session, max_threads 1 (AnalystSql, after) | ${apart.toFixed(1)} |`);
   } finally {
     await analytics.close();
     await pool.end();

@@ -212,7 +212,7 @@ export async function endToEndLag(rates: readonly number[], seconds: number, ana
 
     // The projector's own part of the lag: its checkpoint, watched from here (polled every 2 ms, not notified).
     const watchPool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
-    const checkpoint = new CheckpointWatcher(watchPool, { comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0) }, 'inbox', { pollMs: 2, listen: false });
+    const checkpoint = new CheckpointWatcher(watchPool, { comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0), isPosition: (v): v is Position => /^[0-9]*$/.test(v) }, 'inbox', { pollMs: 2, listen: false });
     let n = 0;
     const one = async (): Promise<{ lag: number; fresh: boolean; checkpointLag: number }> => {
       const from = String(5215600000000 + (n % 500));

@@ -1,4 +1,4 @@
-import { Tenancy } from '@parley/command';
+import { type PlatformKeys, Tenancy } from '@parley/command';
 import { createEventStoreDbEventStore, createPostgresEventStore, type EventStore } from '@parley/events';
 import { CheckpointWatcher, PgProjector, type ProjectorStatus } from '@parley/projections';
 import { InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
@@ -11,8 +11,9 @@ export interface QueryPlatformOptions {
   /** Shared with the command side when both run in one process; else opened here. */
   store?: EventStore;
   eventStoreUrl?: string | null;
-  platformAdminKey: string;
-  platformAnalystKey?: string | null;
+  /** The current key, or during a rotation the current and the previous one. */
+  platformAdminKey: PlatformKeys;
+  platformAnalystKey?: PlatformKeys | null;
   /** Run the inbox projectors in this process (npm start), or only read what another process projects. */
   runProjectors: boolean;
   projectorBatchSize?: number;
@@ -45,8 +46,9 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   else await inbox.prepare();
 
   const inboxProgress = new CheckpointWatcher(projectorPool, store, inboxProjection.name);
+  const tenancy = new Tenancy(store);
   const app = await buildQueryApi({
-    tenancy: new Tenancy(store),
+    tenancy,
     inbox: new InboxQueries(readPool),
     inboxProgress,
     projectors: [inbox],
@@ -62,6 +64,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     projectors: [inbox],
     async close() {
       await app.close();
+      await tenancy.close();
       await inboxProgress.close();
       await inbox.stop();
       await readPool.end();

@@ -34,8 +34,8 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
   const query = await createQueryPlatform({
     databaseUrl: config.databaseUrl,
     store,
-    platformAdminKey: config.platformAdminKey,
-    platformAnalystKey: config.platformAnalystKey,
+    platformAdminKey: config.platformAdminKeys,
+    platformAnalystKey: config.platformAnalystKeys,
     runProjectors: config.runProjectors,
     ...(analytics && {
       moreStatus: () => analytics.status(),

@@ -91,6 +91,9 @@ export class Conversations {
           toTeamExists: input.toTeamId === null ? false : await directory.teamExists(input.toTeamId),
         };
         break;
+      case 'Reopen':
+        command = { ...base, ...input, inactiveUserIds: directory.inactiveUserIds() };
+        break;
       default:
         command = { ...base, ...input };
     }

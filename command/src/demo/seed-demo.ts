@@ -46,6 +46,7 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
     };
     const supervisor = await user('Sofia', 'supervisor');
     const agents = [await user('Ana', 'agent'), await user('Luis', 'agent')];
+    await user('Rosa', 'analyst'); // read-only SQL over this tenant's analytics rows
     const team = await call<{ teamId: string }>('/v1/teams', { name: 'Support' }, tenant.apiKey);
     for (const id of [supervisor, ...agents]) await call(`/v1/teams/${team.teamId}/agents`, { userId: id }, tenant.apiKey);
     const appSecret = randomBytes(24).toString('hex');

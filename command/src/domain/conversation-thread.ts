@@ -80,12 +80,17 @@ export interface TargetUser {
   userId: string;
   role: UserRole;
   teams: readonly string[];
+  /** false: deactivated, so no longer given conversations. */
+  active: boolean;
 }
 
 export interface InboundItem {
   wamid: string;
   messageId: string;
+  /** WhatsApp's timestamp, bounded around receipt (see webhook-mapping.ts boundedInstant). */
   sentAt: string;
+  /** WhatsApp's timestamp as sent, when it had to be bounded. */
+  reportedSentAt?: string;
   profileName: string | null;
   content: InboundContent;
   replyTo: { wamid: string; from: string | null } | null;
@@ -99,6 +104,8 @@ export interface StatusItem {
   wamid: string;
   recipientId: string;
   at: string;
+  /** WhatsApp's timestamp as sent, when it had to be bounded. */
+  reportedAt?: string;
   pricing: EventData<'MessageSent'>['pricing'];
   whatsappConversation: EventData<'MessageSent'>['whatsappConversation'];
   error: { code: number; title: string; details: string | null } | null;
@@ -134,7 +141,7 @@ export type ThreadCommand =
   | OnConversation<{ type: 'Untag'; tag: string }>
   | OnConversation<{ type: 'AddNote'; noteId: string; body: string }>
   | OnConversation<{ type: 'Close'; reason: CloseReason; outcome: string | null }>
-  | OnConversation<{ type: 'Reopen' }>
+  | OnConversation<{ type: 'Reopen'; inactiveUserIds: ReadonlySet<string> }>
   | OnConversation<{ type: 'RecordCsat'; score: number; comment: string | null }>;
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -189,6 +196,7 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
         contactId: command.contactId,
         profileName: m.profileName,
         sentAt: m.sentAt,
+        ...(m.reportedSentAt !== undefined && { reportedSentAt: m.reportedSentAt }),
         content: m.content,
         replyTo: m.replyTo,
         referral: m.referral,
@@ -212,6 +220,7 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
       conversationId: null,
       recipientId: s.recipientId,
       at: s.at,
+      ...(s.reportedAt !== undefined && { reportedAt: s.reportedAt }),
       pricing: s.pricing,
       whatsappConversation: s.whatsappConversation,
     };
@@ -246,10 +255,21 @@ function ensureMayAct(by: ActingUser, conversation: Conversation, closed: boolea
   if (owner !== null && owner !== by.userId) throw forbidden('this conversation is assigned to another agent');
 }
 
-function ensureAssignable(target: TargetUser | null, id: string): TargetUser {
-  if (!target) throw unprocessable(`user ${id} not found in this tenant`);
-  if (target.role !== 'agent' && target.role !== 'supervisor' && target.role !== 'admin') {
-    throw unprocessable(`user ${id} is ${target.role}: conversations go to agents, supervisors or admins`);
+/**
+ * The one rule for giving a conversation to a user, shared by assign and transfer. The
+ * target must be an active user who works conversations. Supervisors and admins route to
+ * anyone; an agent may take a conversation nobody holds only for themselves, and give
+ * someone else only a conversation they hold: otherwise an agent could route work that
+ * is not theirs to a colleague through whichever command checks less.
+ */
+function ensureMayHandTo(by: ActingUser, conversation: Conversation, target: TargetUser | null, targetId: string): TargetUser {
+  if (!target) throw unprocessable(`user ${targetId} not found in this tenant`);
+  if (!CONVERSATION_ROLES.includes(target.role)) {
+    throw unprocessable(`user ${targetId} is ${target.role}: conversations go to agents, supervisors or admins`);
+  }
+  if (!target.active) throw unprocessable(`user ${targetId} is deactivated: conversations go to active users`);
+  if (by.role === 'agent' && target.userId !== by.userId && conversation.assigneeId !== by.userId) {
+    throw forbidden('agents can give a conversation to someone else only when it is theirs: take an unassigned one for yourself');
   }
   return target;
 }
@@ -280,7 +300,10 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
 
   if (command.type === 'Reopen') {
     if (state.status !== 'closed') throw conflict(`conversation is ${state.status}, not closed`);
-    const to: OpenStatus = c.lastAssigneeId ? 'assigned' : c.teamId ? 'queued' : 'new';
+    // Reopening gives it back to its last agent: an assignment, so a deactivated agent
+    // does not get it; it waits in its team's queue instead.
+    const backToAgent = c.lastAssigneeId !== null && !command.inactiveUserIds.has(c.lastAssigneeId);
+    const to: OpenStatus = backToAgent ? 'assigned' : c.teamId ? 'queued' : 'new';
     return [{ type: 'ConversationReopened', data: { conversationId, to } }];
   }
   if (!isOpen(state)) throw conflict('conversation is closed: reopen it first');
@@ -313,16 +336,15 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
       return [{ type: 'ConversationQueued', data: { conversationId, teamId: command.teamId, priority: c.priority } }];
     }
     case 'Assign': {
-      const agent = ensureAssignable(command.agent, command.agentId);
-      if (by.role === 'agent' && agent.userId !== by.userId) throw forbidden('agents can only assign conversations to themselves');
+      const agent = ensureMayHandTo(by, c, command.agent, command.agentId);
       if (c.assigneeId === agent.userId) return [];
-      if (c.assigneeId) throw conflict('conversation is assigned to another agent: transfer it instead');
+      if (c.assigneeId) throw conflict(`conversation is assigned to ${c.assigneeId === by.userId ? 'you' : 'another agent'}: transfer it instead`);
       return [{ type: 'ConversationAssigned', data: { conversationId, agentId: agent.userId, teamId: c.teamId } }];
     }
     case 'Transfer': {
       if (command.toAgentId === null && command.toTeamId === null) throw unprocessable('transfer needs an agent or a team');
       if (command.toTeamId !== null && !command.toTeamExists) throw unprocessable(`team ${command.toTeamId} not found in this tenant`);
-      const agent = command.toAgentId === null ? null : ensureAssignable(command.toAgent, command.toAgentId);
+      const agent = command.toAgentId === null ? null : ensureMayHandTo(by, c, command.toAgent, command.toAgentId);
       if (agent && agent.userId === c.assigneeId && (command.toTeamId === null || command.toTeamId === c.teamId)) {
         throw conflict('conversation is already with that agent');
       }

@@ -28,6 +28,17 @@ export const contactIdFor = (tenantId: string, identity: { waId: string | null; 
 export const numberIdFor = (phoneNumberId: string) => deterministicId('whatsapp-number', phoneNumberId);
 
 /**
+ * Ids derived from a wamid, scoped to the tenant and number it arrived on. A wamid is
+ * unique only as far as its sender is honest, and whoever connects a number can post any
+ * wamid: unscoped, a tenant's stored event would turn another tenant's event of the same
+ * id into a duplicate (silently dropped) or a partial duplicate (refused on every retry).
+ * Events stored under the earlier, unscoped ids keep them; a redelivery of those is
+ * recognised by the thread, which remembers the wamids it recorded, not by the id.
+ */
+export const wamidScopedId = (kind: string, at: { tenantId: string; phoneNumberId: string }, ...parts: string[]) =>
+  deterministicId(kind, at.tenantId, at.phoneNumberId, ...parts);
+
+/**
  * A thread holds every conversation of one contact on one WhatsApp number, in one
  * stream: "at most one open conversation per contact and number" is then a rule of one
  * aggregate, checked under one expected revision. Its key is 96 bits of a hash.

@@ -1,5 +1,5 @@
 import type { EventData, EventOf, Priority, UserRole } from '@parley/events';
-import { conflict, notFound, unprocessable } from '../errors.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../errors.ts';
 import { assertNever, type Decider } from './decider.ts';
 
 /**
@@ -7,7 +7,16 @@ import { assertNever, type Decider } from './decider.ts';
  * authenticated request (through a cache), so it holds only what commands check.
  */
 export type TenantEvent = EventOf<
-  'TenantRegistered' | 'UserAdded' | 'ApiKeyIssued' | 'TeamCreated' | 'AgentAddedToTeam' | 'SlaPolicySet' | 'BusinessHoursSet'
+  | 'TenantRegistered'
+  | 'UserAdded'
+  | 'ApiKeyIssued'
+  | 'ApiKeyRevoked'
+  | 'UserDeactivated'
+  | 'UserReactivated'
+  | 'TeamCreated'
+  | 'AgentAddedToTeam'
+  | 'SlaPolicySet'
+  | 'BusinessHoursSet'
 >;
 
 export type SlaTargets = Omit<EventData<'SlaPolicySet'>, 'teamId' | 'priority'>;
@@ -27,6 +36,8 @@ export interface TenantUser {
   email: string;
   role: UserRole;
   teams: Set<string>;
+  /** false: deactivated; their key does not authenticate and they get no conversations. */
+  active: boolean;
 }
 
 export type TenantState =
@@ -41,12 +52,23 @@ export type TenantState =
       teams: Map<string, TenantTeam>;
     };
 
+interface NewApiKey {
+  keyId: string;
+  secretSha256: string;
+}
+
 interface NewUser {
   userId: string;
   name: string;
   email: string;
   role: UserRole;
-  apiKey: { keyId: string; secretSha256: string };
+  apiKey: NewApiKey;
+}
+
+/** Who asks for a change to a user: resolved from the API key at the edge. */
+export interface TenantActor {
+  userId: string;
+  role: UserRole;
 }
 
 export type TenantCommand =
@@ -54,6 +76,10 @@ export type TenantCommand =
   | { type: 'AddUser'; user: NewUser }
   | { type: 'CreateTeam'; teamId: string; name: string }
   | { type: 'AddAgentToTeam'; teamId: string; userId: string }
+  | { type: 'RotateApiKey'; by: TenantActor; userId: string; apiKey: NewApiKey }
+  | { type: 'RevokeApiKey'; by: TenantActor; userId: string }
+  | { type: 'DeactivateUser'; by: TenantActor; userId: string }
+  | { type: 'ReactivateUser'; by: TenantActor; userId: string }
   | { type: 'SetSlaPolicy'; teamId: string; priority: Priority; targets: SlaTargets }
   | { type: 'SetBusinessHours'; teamId: string; hours: BusinessHours };
 
@@ -66,6 +92,31 @@ const userEvents = (user: NewUser): TenantEvent[] => [
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export type ActiveTenant = Extract<TenantState, { status: 'active' }>;
+
+const keysOf = (state: ActiveTenant, userId: string) => [...state.apiKeys].filter(([, k]) => k.userId === userId).map(([keyId]) => keyId);
+
+/** Admin changes to another user; a user may only rotate their own key. */
+function targetUser(state: ActiveTenant, by: TenantActor, userId: string, selfAllowed: boolean): TenantUser {
+  if (by.role !== 'admin' && !(selfAllowed && by.userId === userId)) {
+    throw forbidden(selfAllowed ? "only admins change another user's key" : 'this needs one of the roles: admin');
+  }
+  const user = state.users.get(userId);
+  if (!user) throw notFound(`user ${userId} not found`);
+  return user;
+}
+
+/**
+ * Without an active admin holding a key nobody can manage the tenant's users again
+ * (the platform admin key only registers tenants), so the last one stays.
+ */
+function ensureAdminRemains(state: ActiveTenant, losing: string, what: string) {
+  for (const u of state.users.values()) {
+    if (u.userId !== losing && u.role === 'admin' && u.active && keysOf(state, u.userId).length > 0) return;
+  }
+  throw conflict(`user ${losing} is the last active admin with an API key: ${what} would leave the tenant without an admin`);
+}
 
 export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
   initialState: () => ({ status: 'unregistered' }),
@@ -103,6 +154,31 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
         }
         if (team.members.has(command.userId)) return [];
         return [{ type: 'AgentAddedToTeam', data: { teamId: command.teamId, userId: command.userId } }];
+      }
+      case 'RotateApiKey': {
+        const user = targetUser(state, command.by, command.userId, true);
+        return [
+          ...keysOf(state, user.userId).map((keyId): TenantEvent => ({ type: 'ApiKeyRevoked', data: { keyId, userId: user.userId, reason: 'rotated' } })),
+          { type: 'ApiKeyIssued', data: { keyId: command.apiKey.keyId, userId: user.userId, secretSha256: command.apiKey.secretSha256 } },
+        ];
+      }
+      case 'RevokeApiKey': {
+        const user = targetUser(state, command.by, command.userId, false);
+        const keys = keysOf(state, user.userId);
+        if (keys.length === 0) return [];
+        if (user.role === 'admin' && user.active) ensureAdminRemains(state, user.userId, 'revoking their key');
+        return keys.map((keyId) => ({ type: 'ApiKeyRevoked', data: { keyId, userId: user.userId, reason: 'revoked' } }));
+      }
+      case 'DeactivateUser': {
+        const user = targetUser(state, command.by, command.userId, false);
+        if (!user.active) return [];
+        if (user.role === 'admin' && keysOf(state, user.userId).length > 0) ensureAdminRemains(state, user.userId, 'deactivating them');
+        return [{ type: 'UserDeactivated', data: { userId: user.userId } }];
+      }
+      case 'ReactivateUser': {
+        const user = targetUser(state, command.by, command.userId, false);
+        if (user.active) return [];
+        return [{ type: 'UserReactivated', data: { userId: user.userId } }];
       }
       case 'SetSlaPolicy': {
         const team = state.teams.get(command.teamId);
@@ -144,11 +220,20 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
     // state it is still folding, and a fold of hundreds of users stays linear.
     switch (event.type) {
       case 'UserAdded':
-        state.users.set(event.data.userId, { ...event.data, teams: new Set() });
+        state.users.set(event.data.userId, { ...event.data, teams: new Set(), active: true });
         return state;
       case 'ApiKeyIssued':
         state.apiKeys.set(event.data.keyId, { userId: event.data.userId, secretSha256: event.data.secretSha256 });
         return state;
+      case 'ApiKeyRevoked':
+        state.apiKeys.delete(event.data.keyId);
+        return state;
+      case 'UserDeactivated':
+      case 'UserReactivated': {
+        const user = state.users.get(event.data.userId);
+        if (user) user.active = event.type === 'UserReactivated';
+        return state;
+      }
       case 'TeamCreated':
         state.teams.set(event.data.teamId, { name: event.data.name, members: new Set(), slaPolicies: new Map(), businessHours: null });
         return state;

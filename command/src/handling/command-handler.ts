@@ -75,6 +75,16 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
     return this.withLock(streamId, () => this.refresh(streamId));
   }
 
+  /**
+   * Reads the events after a cached fold; a stream not cached is left to its next load.
+   * Under the stream's lock, so a load still in flight is caught up too.
+   */
+  async catchUp(streamId: string): Promise<void> {
+    await this.withLock(streamId, async () => {
+      if (this.cache.has(streamId)) await this.refresh(streamId);
+    });
+  }
+
   async handle(
     streamId: string,
     command: C,

@@ -11,13 +11,31 @@ const bearer = (request: FastifyRequest): string => {
   return m[1]!;
 };
 
+/**
+ * A platform key, or the keys accepted during its rotation (the current one and the
+ * previous one, until the previous one is removed from the configuration).
+ */
+export type PlatformKeys = string | readonly string[];
+
+const keyList = (keys: PlatformKeys | null): readonly string[] => (keys === null ? [] : typeof keys === 'string' ? [keys] : keys);
+
+/** Compares with every key, so the time taken does not tell which one matched. */
+const matchesAny = (given: string, keys: readonly string[]) => keys.reduce((hit, key) => constantTimeEquals(given, key) || hit, false);
+
 export class Authenticator {
+  private readonly platformAdminKeys: readonly string[];
+  private readonly platformAnalystKeys: readonly string[];
+
   constructor(
     private readonly tenancy: Tenancy,
-    private readonly platformAdminKey: string,
+    platformAdminKey: PlatformKeys,
     /** Platform-level analyst (read-only SQL over all tenants); null: nobody holds it. */
-    private readonly platformAnalystKey: string | null = null,
-  ) {}
+    platformAnalystKey: PlatformKeys | null = null,
+  ) {
+    this.platformAdminKeys = keyList(platformAdminKey);
+    this.platformAnalystKeys = keyList(platformAnalystKey);
+    if (this.platformAdminKeys.length === 0) throw new Error('a platform admin key is required');
+  }
 
   /** The caller's principal, when its role is one of `roles`. */
   async require(request: FastifyRequest, roles: readonly UserRole[]): Promise<Principal> {
@@ -28,12 +46,16 @@ export class Authenticator {
   }
 
   requirePlatformAdmin(request: FastifyRequest): void {
-    if (!constantTimeEquals(bearer(request), this.platformAdminKey)) throw unauthorized('platform admin key required');
+    if (!matchesAny(bearer(request), this.platformAdminKeys)) throw unauthorized('platform admin key required');
+  }
+
+  /** Whether the caller holds the platform analyst key (compared in constant time). */
+  isPlatformAnalyst(request: FastifyRequest): boolean {
+    return matchesAny(bearer(request), this.platformAnalystKeys);
   }
 
   requirePlatformAnalyst(request: FastifyRequest): void {
-    const key = this.platformAnalystKey;
-    if (key === null || !constantTimeEquals(bearer(request), key)) throw unauthorized('platform analyst key required');
+    if (!matchesAny(bearer(request), this.platformAnalystKeys)) throw unauthorized('platform analyst key required');
   }
 }
 
@@ -42,6 +64,8 @@ export type Access =
   | { kind: 'public' }
   | { kind: 'platform-admin' }
   | { kind: 'platform-analyst' }
+  /** The platform analyst key (principal null: every tenant) or a tenant's analyst (their tenant). */
+  | { kind: 'analyst' }
   | { kind: 'roles'; roles: readonly UserRole[] };
 
 declare module 'fastify' {
@@ -66,6 +90,7 @@ export function registerAuthentication(app: FastifyInstance, auth: Authenticator
     if (!access) throw forbidden('route has no access rule');
     if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
     else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
+    else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, ['analyst']);
     else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
   });
 }

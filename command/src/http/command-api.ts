@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import { ClockTime, CloseReason, OutboundContent, Priority, TimeZone, UserRole, Weekday } from '@parley/events';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -16,8 +15,8 @@ import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { CommandContext } from '../handling/command-handler.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
-import { type Access, Authenticator, principalOf, registerAuthentication } from './authentication.ts';
-import { registerErrorHandler } from './error-handler.ts';
+import { type Access, Authenticator, type PlatformKeys, principalOf, registerAuthentication } from './authentication.ts';
+import { edgeServerOptions, registerEdge } from './edge.ts';
 
 export interface CommandApiDeps {
   tenancy: Tenancy;
@@ -25,7 +24,7 @@ export interface CommandApiDeps {
   conversations: Conversations;
   webhook: WebhookIngest;
   deadLetters: DeadLetters;
-  platformAdminKey: string;
+  platformAdminKey: PlatformKeys;
   clock: () => Date;
   logger?: boolean;
 }
@@ -127,17 +126,10 @@ const conversationCommands = {
 } as const;
 
 export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: deps.logger ?? false,
-    genReqId: (req) => {
-      const given = req.headers['x-correlation-id'];
-      return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
-    },
-    bodyLimit: 1024 * 1024,
-  });
+  const app = Fastify({ ...edgeServerOptions({ requestLog: deps.logger ?? false }), bodyLimit: 1024 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  registerEdge(app);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Parley command API', version: '1.0.0', description: 'Writes: every change becomes an event.' },
@@ -203,6 +195,66 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
       return reply.status(201).send(await deps.tenancy.addUser(request.body, context(request, principalOf(request))));
     },
   );
+
+  // Keys and users: every tenant user may rotate their own key, admins anyone's; the
+  // decider checks who is asked about (403 for another user's key, 404 outside the tenant).
+  const UserParams = z.object({ id: Id.describe('User id') });
+  api.post(
+    '/v1/users/:id/api-key/rotate',
+    {
+      config: access({ kind: 'roles', roles: UserRole.options }),
+      schema: {
+        summary: "Replace a user's API key (your own, or as admin anyone's); the answer carries the only copy of the new key",
+        tags: ['tenants'],
+        params: UserParams,
+        body: z.strictObject({}),
+        response: { 200: Written.extend({ userId: Id, apiKey: z.string() }), ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return deps.tenancy.rotateApiKey(request.params.id, principal, context(request, principal));
+    },
+  );
+  api.delete(
+    '/v1/users/:id/api-key',
+    {
+      config: admins,
+      schema: {
+        summary: "Revoke a user's API key: it stops working on every Parley process within a second",
+        tags: ['tenants'],
+        params: UserParams,
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      return deps.tenancy.revokeApiKey(request.params.id, principal, context(request, principal));
+    },
+  );
+  const userChanges = {
+    deactivate: {
+      summary: 'Deactivate a user: their key stops working and they get no more conversations',
+      run: (id: string, by: Principal, c: CommandContext) => deps.tenancy.deactivateUser(id, by, c),
+    },
+    reactivate: {
+      summary: 'Reactivate a user: their current key works again',
+      run: (id: string, by: Principal, c: CommandContext) => deps.tenancy.reactivateUser(id, by, c),
+    },
+  };
+  for (const [path, { summary, run }] of Object.entries(userChanges)) {
+    api.post(
+      `/v1/users/:id/${path}`,
+      {
+        config: admins,
+        schema: { summary, tags: ['tenants'], params: UserParams, body: z.strictObject({}), response: { 200: Written, ...errors } },
+      },
+      async (request) => {
+        const principal = principalOf(request);
+        return run(request.params.id, principal, context(request, principal));
+      },
+    );
+  }
 
   api.post(
     '/v1/teams',
@@ -352,13 +404,14 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     {
       config: platformAdmin,
       schema: {
-        summary: 'Webhook content kept but not acted on (platform admin key)',
+        summary: 'Webhook content kept but not acted on, and unsigned content only counted (platform admin key)',
         tags: ['webhooks'],
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
       },
     },
     async (request) => {
-      return { items: await deps.deadLetters.list(request.query.limit) };
+      const [items, counted] = await Promise.all([deps.deadLetters.list(request.query.limit), deps.deadLetters.counts(request.query.limit)]);
+      return { items, counted };
     },
   );
 
@@ -394,7 +447,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
     hooks.post(
       '/webhooks/whatsapp',
       {
-        config: open,
+        config: { ...open, rawText: true },
         schema: { summary: 'WhatsApp Cloud API webhook (signed with X-Hub-Signature-256)', tags: ['webhooks'], security: [] },
       },
       async (request, reply) => {

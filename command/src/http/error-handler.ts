@@ -24,8 +24,10 @@ export function registerErrorHandler(app: FastifyInstance) {
     if (status >= 400 && status < 500) {
       return reply.status(status).send({ error: 'bad_request', message: error.message } satisfies ErrorBody);
     }
-    request.log.error({ err: error }, 'request failed');
-    return reply.status(status >= 500 && status < 600 ? status : 500).send({
+    const answered = status >= 500 && status < 600 ? status : 500;
+    // Logged whatever the log setting: the answer hides the cause, so this line is all there is.
+    request.log.error({ err: error, req: request.raw, status: answered }, 'request failed');
+    return reply.status(answered).send({
       error: 'internal',
       message: `internal error (request ${request.id})`,
     } satisfies ErrorBody);

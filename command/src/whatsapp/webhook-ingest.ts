@@ -4,18 +4,19 @@ import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-n
 import type { ThreadHandler } from '../application/conversations.ts';
 import type { ContactCommand, ContactEvent, ContactState } from '../domain/contact.ts';
 import type { InboundItem, StatusItem } from '../domain/conversation-thread.ts';
-import { contactIdFor, deterministicId, streams, threadKeyFor } from '../domain/ids.ts';
+import { contactIdFor, deterministicId, streams, threadKeyFor, wamidScopedId } from '../domain/ids.ts';
 import type { CommandHandler } from '../handling/command-handler.ts';
 import type { DeadLetter, DeadLetters } from './dead-letters.ts';
 import { type WebhookChangeValue, WebhookPayload, formatZodIssues, isMessagesChange } from './webhook-payload.ts';
 import {
+  boundedInstant,
   contactProfileFor,
   referral,
   replyContext,
   toInboundContent,
   toStatusFacts,
-  toUnixInstant,
 } from './webhook-mapping.ts';
+import { mayNeedRepair, repairJson } from './storable-json.ts';
 
 export type IngestOutcome =
   | { status: 200; positions: Position[]; events: number; deadLetters: number }
@@ -33,6 +34,29 @@ interface ThreadWork {
 }
 
 const WHATSAPP: Actor = { type: 'system', id: 'whatsapp' };
+
+/**
+ * WhatsApp's payloads nest about ten levels deep. Anyone may post here unsigned, and
+ * what reads a parsed body (validation, repair, dead letters, jsonb) recurses, so a
+ * hostile depth is refused first, from the bytes.
+ */
+const MAX_NESTING = 32;
+
+function nestsDeeperThan(raw: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++; // the escaped byte cannot end the string
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 
 /** Finds the phone_number_ids a payload is for, without trusting anything else in it. */
 function phoneNumberIdsOf(body: unknown): string[] | null {
@@ -74,12 +98,15 @@ export class WebhookIngest {
   ) {}
 
   async ingest(rawBody: Buffer, signature: string | undefined, correlationId: string): Promise<IngestOutcome> {
+    if (nestsDeeperThan(rawBody, MAX_NESTING)) return { status: 400, reason: `payload nests deeper than ${MAX_NESTING} levels` };
     let body: unknown;
     try {
       body = JSON.parse(rawBody.toString('utf8'));
     } catch {
       return { status: 400, reason: 'body is not valid JSON' };
     }
+    // Before anything reads it: events and dead letters alike are made from this body.
+    if (mayNeedRepair(rawBody)) body = repairJson(body);
     const phoneNumberIds = phoneNumberIdsOf(body);
     if (!phoneNumberIds || phoneNumberIds.length === 0) {
       return { status: 400, reason: 'payload names no phone_number_id (entry[].changes[].value.metadata)' };
@@ -108,6 +135,7 @@ export class WebhookIngest {
       return { status: 400, reason };
     }
 
+    const receivedAt = this.clock();
     const deadLetters: DeadLetter[] = [];
     const work = new Map<string, ThreadWork>();
     for (const entry of parsed.data.entry) {
@@ -122,7 +150,7 @@ export class WebhookIngest {
           deadLetters.push({ reason: 'unhandled_field', phoneNumberId, signatureVerified: true, detail: change.field, payload: change });
           continue;
         }
-        this.collect(change.value, number, work, deadLetters);
+        this.collect(change.value, number, receivedAt, work, deadLetters);
       }
     }
 
@@ -136,7 +164,13 @@ export class WebhookIngest {
     };
   }
 
-  private collect(value: WebhookChangeValue, number: ConnectedNumber, work: Map<string, ThreadWork>, deadLetters: DeadLetter[]) {
+  private collect(
+    value: WebhookChangeValue,
+    number: ConnectedNumber,
+    receivedAt: Date,
+    work: Map<string, ThreadWork>,
+    deadLetters: DeadLetter[],
+  ) {
     const threadFor = (identity: { waId: string | null; userId: string | null; profileName: string | null }) => {
       const { contactId, threadKey } = this.threadOf(number, identity);
       let w = work.get(threadKey);
@@ -151,10 +185,12 @@ export class WebhookIngest {
       const profile = contactProfileFor(value, message);
       const w = threadFor(profile);
       if (profile.profileName) w.identity = { ...profile, wamid: message.id };
+      const sentAt = boundedInstant(message.timestamp, receivedAt);
       w.messages.push({
         wamid: message.id,
-        messageId: deterministicId('message', number.tenantId, message.id),
-        sentAt: toUnixInstant(message.timestamp),
+        messageId: wamidScopedId('message', number, message.id),
+        sentAt: sentAt.at,
+        ...(sentAt.reported !== null && { reportedSentAt: sentAt.reported }),
         profileName: profile.profileName,
         content: toInboundContent(message),
         replyTo: replyContext(message),
@@ -162,7 +198,7 @@ export class WebhookIngest {
       });
     }
     for (const status of value.statuses ?? []) {
-      const facts = toStatusFacts(status);
+      const facts = toStatusFacts(status, receivedAt);
       if (!facts) {
         deadLetters.push({
           reason: 'unhandled_status',
@@ -188,7 +224,8 @@ export class WebhookIngest {
 
   /** Contact id and thread key are hashes of stable ids: computed once per sender. */
   private threadOf(number: ConnectedNumber, identity: { waId: string | null; userId: string | null }) {
-    const key = `${number.phoneNumberId}|${identity.waId ?? ''}|${identity.userId ?? ''}`;
+    // JSON keeps the parts apart: with a separator, ids holding it could name another sender.
+    const key = JSON.stringify([number.phoneNumberId, identity.waId, identity.userId]);
     let ids = this.identities.get(key);
     if (!ids) {
       const contactId = contactIdFor(number.tenantId, identity);
@@ -226,7 +263,7 @@ export class WebhookIngest {
           messages,
           statuses,
         },
-        context(actor, chainedIds(w.threadKey)),
+        context(actor, chainedIds(w.threadKey, w.number)),
         { freshness: 'cached' },
       );
       positions.push(result.position);
@@ -255,10 +292,11 @@ export class WebhookIngest {
 }
 
 /**
- * Event ids for webhook-driven events: from WhatsApp's ids where the event has one, else
- * chained to the event before it, so the same delivery always yields the same ids.
+ * Event ids for webhook-driven events: from WhatsApp's ids, within the tenant and number,
+ * where the event has one, else chained to the event before it, so the same delivery
+ * always yields the same ids.
  */
-function chainedIds(threadKey: string) {
+function chainedIds(threadKey: string, number: ConnectedNumber) {
   const ids: string[] = [];
   return (e: ParleyEvent, i: number): string => {
     let id: string;
@@ -267,13 +305,13 @@ function chainedIds(threadKey: string) {
         id = deterministicId('opened', e.data.conversationId);
         break;
       case 'MessageReceived':
-        id = deterministicId('received', e.data.wamid);
+        id = wamidScopedId('received', number, e.data.wamid);
         break;
       case 'MessageSent':
       case 'MessageDelivered':
       case 'MessageRead':
       case 'MessageFailed':
-        id = deterministicId('status', e.data.wamid, e.type);
+        id = wamidScopedId('status', number, e.data.wamid, e.type);
         break;
       default:
         id = deterministicId('follows', ids[i - 1] ?? threadKey, e.type);

@@ -20,6 +20,27 @@ export function toUnixInstant(ts: string): string {
   return date.toISOString();
 }
 
+/** How far WhatsApp's clock may run ahead of ours before a timestamp counts as absurd. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
+/** WhatsApp retries a delivery for up to 7 days; older than this is not a real delivery. */
+export const MAX_DELIVERY_AGE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * A webhook timestamp as an instant within [receivedAt - 30 days, receivedAt + 5 min].
+ * The sender sets the timestamp, and it drives state: a message stamped decades ahead
+ * would hold the 24 h window open for decades. The timestamp as sent is kept in
+ * `reported` whenever it had to be moved (null otherwise).
+ */
+export function boundedInstant(ts: string, receivedAt: Date): { at: string; reported: string | null } {
+  const sent = toUnixInstant(ts);
+  const t = Date.parse(sent);
+  const latest = receivedAt.getTime() + MAX_CLOCK_AHEAD_MS;
+  const earliest = receivedAt.getTime() - MAX_DELIVERY_AGE_MS;
+  if (t > latest) return { at: new Date(latest).toISOString(), reported: sent };
+  if (t < earliest) return { at: new Date(earliest).toISOString(), reported: sent };
+  return { at: sent, reported: null };
+}
+
 function sharedContacts(message: WebhookMessageOf<'contacts'>): InboundContent {
   return {
     type: 'contacts',
@@ -144,17 +165,22 @@ export function toInboundContent(message: WebhookMessage): InboundContent {
 const STATUS_KINDS: ReadonlySet<string> = new Set<StatusKind>(['sent', 'delivered', 'read', 'failed']);
 const isStatusKind = (status: string): status is StatusKind => STATUS_KINDS.has(status);
 
-/** The facts of a status update, or null for kinds we do not act on (the caller dead-letters those). */
-export function toStatusFacts(status: WebhookStatus): StatusItem | null {
+/**
+ * The facts of a status update, or null for kinds we do not act on (the caller
+ * dead-letters those). Its time is bounded around `receivedAt` like a message's.
+ */
+export function toStatusFacts(status: WebhookStatus, receivedAt: Date): StatusItem | null {
   const kind = status.status;
   if (!isStatusKind(kind)) return null;
   const { pricing, conversation } = status;
   const first = status.errors?.[0];
+  const at = boundedInstant(status.timestamp, receivedAt);
   return {
     kind,
     wamid: status.id,
     recipientId: status.recipient_id,
-    at: toUnixInstant(status.timestamp),
+    at: at.at,
+    ...(at.reported !== null && { reportedAt: at.reported }),
     pricing: pricing
       ? {
           billable: pricing.billable ?? null,

@@ -7,14 +7,20 @@ import { z } from 'zod';
  * so non-empty ids and coordinate ranges mirror the catalog.
  */
 
+/**
+ * Lengths mirror the catalog fields they map to: a longer value would fail as an event,
+ * a 500 that WhatsApp redelivers for days; here it is an invalid payload, kept as a dead letter.
+ */
+const Str = (max: number) => z.string().max(max);
+
 // Eleven digits reach the year 5138; longer values would not print as an ISO instant.
 const UnixSeconds = z.string().regex(/^\d{1,11}$/, { message: 'expected unix seconds as a string of digits' });
 
 const WebhookError = z.looseObject({
   code: z.number().int(),
-  title: z.string(),
+  title: Str(1000),
   message: z.string().optional(),
-  error_data: z.looseObject({ details: z.string().optional() }).optional(),
+  error_data: z.looseObject({ details: Str(4000).optional() }).optional(),
 });
 export type WebhookError = z.infer<typeof WebhookError>;
 
@@ -22,76 +28,74 @@ export type WebhookError = z.infer<typeof WebhookError>;
 
 const MessageBase = z.looseObject({
   /** The sender's phone-based id; empty for username-only users (2026+). */
-  from: z.string(),
+  from: Str(32),
   /** The sender's business-scoped user id (2026+). */
-  from_user_id: z.string().optional(),
-  id: z.string().min(1),
+  from_user_id: Str(128).optional(),
+  id: Str(200).min(1),
   timestamp: UnixSeconds,
   /** A reply carries { from, id }; a forwarded message carries only { forwarded: true }. */
-  context: z.looseObject({ from: z.string().optional(), id: z.string().optional() }).optional(),
+  context: z.looseObject({ from: Str(64).optional(), id: Str(200).optional() }).optional(),
   /** Click-to-WhatsApp ad entry; kept whole because its fields vary by ad type. */
   referral: z.record(z.string(), z.unknown()).optional(),
   errors: z.array(WebhookError).optional(),
 });
 
 const Media = z.looseObject({
-  id: z.string().min(1),
-  mime_type: z.string().min(1),
-  sha256: z.string().optional(),
-  caption: z.string().optional(),
+  id: Str(200).min(1),
+  mime_type: Str(200).min(1),
+  sha256: Str(200).optional(),
+  caption: Str(4096).optional(),
 });
 
 const SharedContact = z.looseObject({
   // Contacts shared through REQUEST_CONTACT_INFO arrive as a vcard without a name.
-  name: z.looseObject({ formatted_name: z.string() }).optional(),
-  phones: z
-    .array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() }))
-    .optional(),
-  emails: z.array(z.looseObject({ email: z.string().optional(), type: z.string().optional() })).optional(),
-  org: z.looseObject({ company: z.string().optional() }).optional(),
-  urls: z.array(z.looseObject({ url: z.string().optional(), type: z.string().optional() })).optional(),
+  name: z.looseObject({ formatted_name: Str(1000) }).optional(),
+  phones: z.array(z.looseObject({ phone: Str(64).optional(), wa_id: Str(64).optional(), type: Str(64).optional() })).optional(),
+  emails: z.array(z.looseObject({ email: Str(320).optional(), type: Str(64).optional() })).optional(),
+  org: z.looseObject({ company: Str(1000).optional() }).optional(),
+  urls: z.array(z.looseObject({ url: Str(2000).optional(), type: z.string().optional() })).optional(),
 });
 
 const Interactive = z.discriminatedUnion('type', [
   z.looseObject({
     type: z.literal('button_reply'),
-    button_reply: z.looseObject({ id: z.string(), title: z.string() }),
+    button_reply: z.looseObject({ id: Str(1000), title: Str(1000) }),
   }),
   z.looseObject({
     type: z.literal('list_reply'),
-    list_reply: z.looseObject({ id: z.string(), title: z.string(), description: z.string().optional() }),
+    list_reply: z.looseObject({ id: Str(1000), title: Str(1000), description: Str(1000).optional() }),
   }),
   z.looseObject({
     type: z.literal('nfm_reply'),
-    nfm_reply: z.looseObject({ response_json: z.string(), body: z.string().optional(), name: z.string().optional() }),
+    nfm_reply: z.looseObject({ response_json: Str(65536), body: z.string().optional(), name: z.string().optional() }),
   }),
 ]);
 
 const KnownWebhookMessage = z.discriminatedUnion('type', [
-  MessageBase.extend({ type: z.literal('text'), text: z.looseObject({ body: z.string() }) }),
+  MessageBase.extend({ type: z.literal('text'), text: z.looseObject({ body: Str(65536) }) }),
   MessageBase.extend({ type: z.literal('image'), image: Media }),
   MessageBase.extend({ type: z.literal('video'), video: Media }),
   MessageBase.extend({ type: z.literal('audio'), audio: Media.extend({ voice: z.boolean().optional() }) }),
-  MessageBase.extend({ type: z.literal('document'), document: Media.extend({ filename: z.string().optional() }) }),
+  MessageBase.extend({ type: z.literal('document'), document: Media.extend({ filename: Str(1000).optional() }) }),
   MessageBase.extend({ type: z.literal('sticker'), sticker: Media.extend({ animated: z.boolean().optional() }) }),
   MessageBase.extend({
     type: z.literal('location'),
     location: z.looseObject({
       latitude: z.number().min(-90).max(90),
       longitude: z.number().min(-180).max(180),
-      name: z.string().optional(),
-      address: z.string().optional(),
+      name: Str(1000).optional(),
+      address: Str(1000).optional(),
     }),
   }),
   MessageBase.extend({ type: z.literal('contacts'), contacts: z.array(SharedContact).min(1) }),
   MessageBase.extend({ type: z.literal('interactive'), interactive: Interactive }),
   MessageBase.extend({
     type: z.literal('button'),
-    button: z.looseObject({ text: z.string(), payload: z.string().optional() }),
+    button: z.looseObject({ text: Str(1000), payload: Str(1000).optional() }),
   }),
   MessageBase.extend({
     type: z.literal('reaction'),
-    reaction: z.looseObject({ message_id: z.string().min(1), emoji: z.string().optional() }),
+    reaction: z.looseObject({ message_id: Str(200).min(1), emoji: Str(32).optional() }),
   }),
 ]);
 export type KnownWebhookMessage = z.infer<typeof KnownWebhookMessage>;
@@ -145,24 +149,24 @@ export const isKnownMessage = (message: WebhookMessage): message is KnownWebhook
 
 export const WebhookStatus = z.looseObject({
   /** The wamid of the message this status is about. */
-  id: z.string().min(1),
+  id: Str(200).min(1),
   /** sent, delivered, read, failed; other values (deleted, warning, ...) pass and are reported as unhandled. */
   status: z.string().min(1),
   timestamp: UnixSeconds,
-  recipient_id: z.string(),
+  recipient_id: Str(128),
   conversation: z
     .looseObject({
-      id: z.string().min(1),
-      expiration_timestamp: z.union([UnixSeconds, z.number().int().nonnegative()]).optional(),
-      origin: z.looseObject({ type: z.string() }).optional(),
+      id: Str(200).min(1),
+      expiration_timestamp: z.union([UnixSeconds, z.number().int().nonnegative().max(99_999_999_999)]).optional(),
+      origin: z.looseObject({ type: Str(64) }).optional(),
     })
     .optional(),
   pricing: z
     .looseObject({
       billable: z.boolean().optional(),
-      pricing_model: z.string().optional(),
-      category: z.string().optional(),
-      type: z.string().optional(),
+      pricing_model: Str(32).optional(),
+      category: Str(64).optional(),
+      type: Str(64).optional(),
     })
     .optional(),
   errors: z.array(WebhookError).optional(),
@@ -172,10 +176,10 @@ export type WebhookStatus = z.infer<typeof WebhookStatus>;
 // ---------------------------------------------------------------- envelope
 
 export const WebhookContact = z.looseObject({
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  profile: z.looseObject({ name: Str(200).optional() }).optional(),
   /** Empty or absent for username-only users (2026+). */
-  wa_id: z.string().optional(),
-  user_id: z.string().optional(),
+  wa_id: Str(32).optional(),
+  user_id: Str(128).optional(),
 });
 export type WebhookContact = z.infer<typeof WebhookContact>;
 

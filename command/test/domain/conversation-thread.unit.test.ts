@@ -41,7 +41,7 @@ const supervisor: ActingUser = { userId: SUPERVISOR, role: 'supervisor' };
 const admin: ActingUser = { userId: ADMIN, role: 'admin' };
 const analyst: ActingUser = { userId: ANALYST, role: 'analyst' };
 
-const target = (user: ActingUser, teams: string[] = []): TargetUser => ({ userId: user.userId, role: user.role, teams });
+const target = (user: ActingUser, teams: string[] = [], active = true): TargetUser => ({ userId: user.userId, role: user.role, teams, active });
 
 /** WhatsApp's timestamp of the first customer message. */
 const T0 = '2024-05-31T16:08:37.000Z';
@@ -132,7 +132,12 @@ const tag = (by: ActingUser, name: string, conversationId = conv(1)): ThreadComm
 const untag = (by: ActingUser, name: string, conversationId = conv(1)): ThreadCommand => ({ type: 'Untag', by, conversationId, tag: name });
 const note = (by: ActingUser, conversationId = conv(1)): ThreadCommand => ({ type: 'AddNote', by, conversationId, noteId: NOTE, body: 'private note' });
 const close = (by: ActingUser, conversationId = conv(1)): ThreadCommand => ({ type: 'Close', by, conversationId, reason: 'resolved', outcome: 'sale' });
-const reopen = (by: ActingUser, conversationId = conv(1)): ThreadCommand => ({ type: 'Reopen', by, conversationId });
+const reopen = (by: ActingUser, conversationId = conv(1), inactiveUserIds: ReadonlySet<string> = new Set()): ThreadCommand => ({
+  type: 'Reopen',
+  by,
+  conversationId,
+  inactiveUserIds,
+});
 const csat = (by: ActingUser, conversationId = conv(1), score = 5): ThreadCommand => ({ type: 'RecordCsat', by, conversationId, score, comment: 'great' });
 const sendText = (by: ActingUser, now: Date, conversationId = conv(1)): ThreadCommand => ({
   type: 'SendMessage',
@@ -551,6 +556,67 @@ describe('thread decider: transfer', () => {
 
   it('refuses a transfer to the agent who already has it', () => {
     expect(rejection(() => decide(assignedToA(), transfer(supervisor, { agent: target(agentA) }))).status).toBe(409);
+  });
+});
+
+describe('thread decider: giving a conversation to someone (assign and transfer, one rule)', () => {
+  it('lets an agent give a conversation to someone else only when it is theirs, whichever command they use', () => {
+    // Nobody holds it: the agent may take it, by assign or transfer, but not route it to a colleague.
+    expect(rejection(() => decide(openThread(), assign(agentA, target(agentB)))).status).toBe(403);
+    expect(rejection(() => decide(openThread(), transfer(agentA, { agent: target(agentB) }))).status).toBe(403);
+    expect(rejection(() => decide(openThread(), transfer(agentA, { agent: target(supervisor), teamId: TEAM }))).status).toBe(403);
+    expect(types(decide(openThread(), transfer(agentA, { agent: target(agentA) })))).toEqual(['ConversationTransferred']);
+    // Routing to a team gives it to nobody: the same as queueing it.
+    expect(types(decide(openThread(), transfer(agentA, { teamId: TEAM })))).toEqual(['ConversationTransferred']);
+    // Theirs: they may hand it over, with transfer.
+    expect(types(decide(assignedToA(), transfer(agentA, { agent: target(agentB) })))).toEqual(['ConversationTransferred']);
+    const viaAssign = rejection(() => decide(assignedToA(), assign(agentA, target(agentB))));
+    expect(viaAssign.status).toBe(409);
+    expect(viaAssign.message).toMatch(/transfer/);
+    // Supervisors and admins route any conversation.
+    expect(types(decide(openThread(), transfer(supervisor, { agent: target(agentB) })))).toEqual(['ConversationTransferred']);
+    expect(types(decide(assignedToA(), transfer(admin, { agent: target(agentB) })))).toEqual(['ConversationTransferred']);
+  });
+
+  it("leaves an agent nothing to do with another agent's conversation: no transfer, queue, unassign, assign or reopen", () => {
+    const theirs = [
+      transfer(agentB, { agent: target(agentB) }),
+      transfer(agentB, { teamId: TEAM }),
+      queue(agentB),
+      unassign(agentB),
+      assign(agentB, target(agentB)),
+    ];
+    for (const command of theirs) expect(rejection(() => decide(assignedToA(), command)).status, command.type).toBe(403);
+    expect(rejection(() => decide(closedAfterA(), reopen(agentB))).status).toBe(403);
+    // The hole this closes: the same agent, on a conversation nobody holds, naming a colleague.
+    expect(rejection(() => decide(openThread(), transfer(agentB, { agent: target(agentA), teamId: TEAM }))).status).toBe(403);
+  });
+
+  it('gives nothing to a deactivated user, by assign or transfer, whoever asks', () => {
+    const gone = target(agentB, [TEAM], false);
+    for (const command of [assign(supervisor, gone), transfer(supervisor, { agent: gone }), transfer(admin, { agent: gone, teamId: TEAM })]) {
+      const error = rejection(() => decide(openThread(), command));
+      expect(error.status, command.type).toBe(422);
+      expect(error.message).toMatch(/deactivated/);
+    }
+    expect(rejection(() => decide(assignedToA(), transfer(supervisor, { agent: gone }))).status).toBe(422);
+    expect(rejection(() => decide(openThread(), assign(agentB, gone))).status).toBe(422);
+  });
+
+  it("reopens a deactivated agent's conversation to its team's queue (or new), not to them", () => {
+    const queuedThenA = given(inbound(text('wamid.1')), queue(supervisor), assign(agentA, target(agentA, [TEAM])), close(agentA));
+    const events = decide(queuedThenA, reopen(supervisor, conv(1), new Set([AGENT_A])));
+    expect(events).toEqual([{ type: 'ConversationReopened', data: { conversationId: conv(1), to: 'queued' } }]);
+    const after = events.reduce(threadDecider.evolve, queuedThenA);
+    expect(after.status).toBe('queued');
+    expect(current(after).assigneeId).toBeNull();
+    expect(decide(closedAfterA(), reopen(admin, conv(1), new Set([AGENT_A])))).toEqual([
+      { type: 'ConversationReopened', data: { conversationId: conv(1), to: 'new' } },
+    ]);
+    // Another agent's deactivation changes nothing.
+    expect(decide(closedAfterA(), reopen(admin, conv(1), new Set([AGENT_B])))).toEqual([
+      { type: 'ConversationReopened', data: { conversationId: conv(1), to: 'assigned' } },
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { UserRole } from '@parley/events';
+import { eventCatalog, type UserRole } from '@parley/events';
 import { describe, expect, it } from 'vitest';
 import { tenantDecider, type TenantCommand, type TenantEvent, type TenantState } from '../../src/domain/tenant.ts';
 import { history as runHistory, rejection } from './decider-testing.ts';
@@ -28,6 +28,17 @@ const addUser = (userId: string, role: UserRole, email: string): TenantCommand =
 });
 
 const createTeam = (teamId: string, name: string): TenantCommand => ({ type: 'CreateTeam', teamId, name });
+const NEW_KEY = '99999999-9999-4999-8999-999999999999';
+const asAdmin = { userId: ADMIN, role: 'admin' } as const;
+const rotate = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({
+  type: 'RotateApiKey',
+  by,
+  userId,
+  apiKey: { keyId: NEW_KEY, secretSha256: SHA('c') },
+});
+const revoke = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({ type: 'RevokeApiKey', by, userId });
+const deactivate = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({ type: 'DeactivateUser', by, userId });
+const reactivate = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({ type: 'ReactivateUser', by, userId });
 const addToTeam = (teamId: string, userId: string): TenantCommand => ({ type: 'AddAgentToTeam', teamId, userId });
 
 const history = (...commands: TenantCommand[]) => runHistory(tenantDecider, commands);
@@ -133,5 +144,88 @@ describe('tenant decider: teams', () => {
     );
     expect(events.filter((e) => e.type === 'AgentAddedToTeam')).toHaveLength(1);
     expect(tenantDecider.decide(addToTeam(TEAM, AGENT), state)).toEqual([]);
+  });
+});
+
+describe('tenant decider: revoking and rotating keys, deactivating users', () => {
+  const ADMIN_2 = 'abababab-abab-4bab-8bab-abababababab';
+  const decide = (command: TenantCommand, state: TenantState) => {
+    const events = tenantDecider.decide(command, state);
+    for (const e of events) expect(eventCatalog[e.type][1].safeParse(e.data).success, e.type).toBe(true);
+    return events;
+  };
+
+  it('rotates a key: the old one is revoked and a new one issued in one change', () => {
+    expect(decide(rotate(AGENT), withStaff())).toEqual([
+      { type: 'ApiKeyRevoked', data: { keyId: keyIdFor(AGENT), userId: AGENT, reason: 'rotated' } },
+      { type: 'ApiKeyIssued', data: { keyId: NEW_KEY, userId: AGENT, secretSha256: SHA('c') } },
+    ]);
+    const state = active(given(register, addUser(AGENT, 'agent', 'agent@acme.test'), rotate(AGENT)));
+    expect([...state.apiKeys].filter(([, k]) => k.userId === AGENT)).toEqual([[NEW_KEY, { userId: AGENT, secretSha256: SHA('c') }]]);
+    // A revoked key is simply replaced.
+    expect(decide(rotate(AGENT), given(register, addUser(AGENT, 'agent', 'agent@acme.test'), revoke(AGENT)))).toEqual([
+      { type: 'ApiKeyIssued', data: { keyId: NEW_KEY, userId: AGENT, secretSha256: SHA('c') } },
+    ]);
+  });
+
+  it("lets any user rotate their own key, only an admin someone else's, and answers 404 for a user not in the tenant", () => {
+    const state = withStaff();
+    for (const [id, role] of [[AGENT, 'agent'], [ANALYST, 'analyst'], [SUPERVISOR, 'supervisor']] as const) {
+      expect(decide(rotate(id, { userId: id, role }), state).map((e) => e.type)).toEqual(['ApiKeyRevoked', 'ApiKeyIssued']);
+    }
+    expect(rejection(() => decide(rotate(AGENT, { userId: SUPERVISOR, role: 'supervisor' }), state)).status).toBe(403);
+    expect(rejection(() => decide(rotate(STRANGER), state)).status).toBe(404);
+    expect(rejection(() => decide(rotate(STRANGER, { userId: AGENT, role: 'agent' }), state)).status).toBe(403);
+  });
+
+  it('revokes a key, once; only admins may', () => {
+    const state = withStaff();
+    expect(decide(revoke(AGENT), state)).toEqual([{ type: 'ApiKeyRevoked', data: { keyId: keyIdFor(AGENT), userId: AGENT, reason: 'revoked' } }]);
+    const revoked = given(register, addUser(AGENT, 'agent', 'agent@acme.test'), revoke(AGENT));
+    expect(active(revoked).apiKeys.has(keyIdFor(AGENT))).toBe(false);
+    expect(decide(revoke(AGENT), revoked)).toEqual([]);
+    expect(rejection(() => decide(revoke(AGENT, { userId: SUPERVISOR, role: 'supervisor' }), state)).status).toBe(403);
+    expect(rejection(() => decide(revoke(AGENT, { userId: AGENT, role: 'agent' }), state)).status).toBe(403);
+    expect(rejection(() => decide(revoke(STRANGER), state)).status).toBe(404);
+  });
+
+  it('deactivates and reactivates a user, keeping their key; repeating either changes nothing', () => {
+    expect(decide(deactivate(AGENT), withStaff())).toEqual([{ type: 'UserDeactivated', data: { userId: AGENT } }]);
+    const off = given(register, addUser(AGENT, 'agent', 'agent@acme.test'), deactivate(AGENT));
+    expect(active(off).users.get(AGENT)?.active).toBe(false);
+    expect(active(off).apiKeys.has(keyIdFor(AGENT))).toBe(true);
+    expect(decide(deactivate(AGENT), off)).toEqual([]);
+    expect(decide(reactivate(AGENT), off)).toEqual([{ type: 'UserReactivated', data: { userId: AGENT } }]);
+    const on = given(register, addUser(AGENT, 'agent', 'agent@acme.test'), deactivate(AGENT), reactivate(AGENT));
+    expect(active(on).users.get(AGENT)?.active).toBe(true);
+    expect(decide(reactivate(AGENT), on)).toEqual([]);
+    for (const command of [deactivate(AGENT, { userId: SUPERVISOR, role: 'supervisor' }), reactivate(AGENT, { userId: AGENT, role: 'agent' })]) {
+      expect(rejection(() => decide(command, withStaff())).status, command.type).toBe(403);
+    }
+    expect(rejection(() => decide(deactivate(STRANGER), withStaff())).status).toBe(404);
+    expect(rejection(() => decide(reactivate(STRANGER), withStaff())).status).toBe(404);
+  });
+
+  it('keeps one active admin with a key: revoking or deactivating the last one is a 409', () => {
+    const alone = given(register);
+    for (const command of [revoke(ADMIN), deactivate(ADMIN)]) {
+      const error = rejection(() => decide(command, alone));
+      expect(error.status, command.type).toBe(409);
+      expect(error.message).toMatch(/last active admin/);
+    }
+    // Rotating keeps them in: the new key replaces the old one.
+    expect(decide(rotate(ADMIN), alone).map((e) => e.type)).toEqual(['ApiKeyRevoked', 'ApiKeyIssued']);
+
+    const two = given(register, addUser(ADMIN_2, 'admin', 'ada2@acme.test'));
+    expect(decide(deactivate(ADMIN), two)).toHaveLength(1);
+    expect(decide(revoke(ADMIN), two)).toHaveLength(1);
+    const secondDeactivated = given(register, addUser(ADMIN_2, 'admin', 'ada2@acme.test'), deactivate(ADMIN_2));
+    expect(rejection(() => decide(deactivate(ADMIN), secondDeactivated)).status).toBe(409);
+    // An admin without a key cannot manage anything either, so they do not count.
+    const secondWithoutKey = given(register, addUser(ADMIN_2, 'admin', 'ada2@acme.test'), revoke(ADMIN_2));
+    expect(rejection(() => decide(revoke(ADMIN), secondWithoutKey)).status).toBe(409);
+    expect(rejection(() => decide(deactivate(ADMIN), secondWithoutKey)).status).toBe(409);
+    // A deactivated admin may still lose their key: they were not managing anything.
+    expect(decide(revoke(ADMIN_2), secondDeactivated)).toHaveLength(1);
   });
 });

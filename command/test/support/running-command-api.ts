@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { START, type RecordedEvent } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { type CommandPlatform, createCommandPlatform } from '../../src/command-platform.ts';
+import { type CommandPlatform, type CommandPlatformOptions, createCommandPlatform } from '../../src/command-platform.ts';
 import { signBody } from '../../src/whatsapp/webhook-fixtures.ts';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
@@ -23,7 +23,7 @@ export class RunningCommandApi {
     readonly baseUrl: string,
   ) {}
 
-  static async start(label: string): Promise<RunningCommandApi> {
+  static async start(label: string, options: Pick<CommandPlatformOptions, 'deadLetterLimits'> = {}): Promise<RunningCommandApi> {
     const db = await createTestDatabase(label);
     let api: RunningCommandApi | undefined;
     const platform = await createCommandPlatform({
@@ -32,6 +32,7 @@ export class RunningCommandApi {
       platformAdminKey: ADMIN_KEY,
       secretKey: randomBytes(32).toString('base64'),
       clock: () => new Date(api?.now ?? Date.now()),
+      ...options,
     });
     const address = await platform.app.listen({ host: '127.0.0.1', port: 0 });
     api = new RunningCommandApi(platform, db, address);

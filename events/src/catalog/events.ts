@@ -31,6 +31,11 @@ const TenantRegistered = z.object({ tenantId: Id, name: Text(200) });
 const UserAdded = z.object({ userId: Id, name: Text(200), email: z.email().max(320), role: UserRole });
 /** The key itself is never stored: only the SHA-256 of its secret part. */
 const ApiKeyIssued = z.object({ keyId: Id, userId: Id, secretSha256: z.string().regex(/^[0-9a-f]{64}$/) });
+/** The key stops working. `rotated`: an ApiKeyIssued for the same user follows in the same append. */
+const ApiKeyRevoked = z.object({ keyId: Id, userId: Id, reason: z.enum(['revoked', 'rotated']) });
+/** The user can no longer authenticate nor be given conversations; their key is kept for a reactivation. */
+const UserDeactivated = z.object({ userId: Id });
+const UserReactivated = z.object({ userId: Id });
 const TeamCreated = z.object({ teamId: Id, name: Text(200) });
 const AgentAddedToTeam = z.object({ teamId: Id, userId: Id });
 const WhatsAppNumberConnected = z.object({
@@ -136,8 +141,10 @@ const MessageReceived = z.object({
   contactId: Id,
   /** Profile name as WhatsApp sent it with this message. */
   profileName: z.string().max(200).nullable(),
-  /** When WhatsApp says the customer sent it. */
+  /** When WhatsApp says the customer sent it, bounded to a plausible window around receipt. */
   sentAt: Instant,
+  /** WhatsApp's timestamp as sent, present only when it lay outside that window (absent in older events). */
+  reportedSentAt: Instant.optional(),
   content: InboundContent,
   /** Set when the customer replied to an earlier message. */
   replyTo: z.object({ wamid: Text(200), from: z.string().max(64).nullable() }).nullable(),
@@ -170,8 +177,10 @@ const StatusBase = z.object({
   messageId: Id.nullable(),
   conversationId: Id.nullable(),
   recipientId: z.string().max(128),
-  /** When WhatsApp says the status happened. */
+  /** When WhatsApp says the status happened, bounded to a plausible window around receipt. */
   at: Instant,
+  /** WhatsApp's timestamp as sent, present only when it lay outside that window (absent in older events). */
+  reportedAt: Instant.optional(),
   pricing: Pricing.nullable(),
   /** WhatsApp's own conversation (billing window) the message counted in. */
   whatsappConversation: z
@@ -227,19 +236,40 @@ const CsatRecorded = z.object({ conversationId: Id, score: z.number().int().min(
 // ---------------------------------------------------------------- service levels
 
 /** 0 = Monday … 6 = Sunday (seed 002's convention). */
-/** An IANA time zone this runtime knows (business hours, report grouping). */
+/**
+ * IANA's current names of zones whose CLDR id (what Intl lists) is an older one, e.g.
+ * Asia/Kolkata for Asia/Calcutta: the names people type.
+ */
+const IANA_RENAMED = [
+  'Africa/Asmara', 'America/Argentina/Buenos_Aires', 'America/Argentina/Catamarca', 'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy', 'America/Argentina/Mendoza', 'America/Atikokan', 'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville', 'America/Nuuk', 'Asia/Ho_Chi_Minh', 'Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Yangon',
+  'Atlantic/Faroe', 'Europe/Kyiv', 'Pacific/Chuuk', 'Pacific/Kanton', 'Pacific/Pohnpei',
+];
+/** Newer than the tz data ClickHouse (chDB 3.4) ships: Intl knows them, ClickHouse refuses them. */
+const NOT_IN_CLICKHOUSE = new Set(['America/Coyhaique']);
+const intlKnows = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+/**
+ * Every zone Parley takes, spelt exactly so (ClickHouse is case-sensitive). Intl alone
+ * also takes aliases and spellings ClickHouse refuses (`utc`, `US/Pacific-New`), so a
+ * zone a team could save would break its reports: the set is what both accept, and a
+ * test runs every one of them through ClickHouse.
+ */
+export const TIME_ZONES: ReadonlySet<string> = new Set(
+  [...Intl.supportedValuesOf('timeZone'), 'UTC', ...IANA_RENAMED.filter(intlKnows)].filter((tz) => !NOT_IN_CLICKHOUSE.has(tz)),
+);
+/** A time zone of business hours and report grouping: one of TIME_ZONES. */
 export const TimeZone = z
   .string()
-  .min(1)
   .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'an IANA time zone such as Europe/Madrid');
+  .refine((tz) => TIME_ZONES.has(tz), 'a time zone such as Europe/Madrid or UTC (IANA names, exactly spelt)');
 
 export const Weekday = z.number().int().min(0).max(6);
 /** Wall-clock time of day in the team's time zone; 24:00 closes at midnight. */
@@ -272,6 +302,9 @@ export const eventCatalog = {
   TenantRegistered: [1, TenantRegistered],
   UserAdded: [1, UserAdded],
   ApiKeyIssued: [1, ApiKeyIssued],
+  ApiKeyRevoked: [1, ApiKeyRevoked],
+  UserDeactivated: [1, UserDeactivated],
+  UserReactivated: [1, UserReactivated],
   TeamCreated: [1, TeamCreated],
   AgentAddedToTeam: [1, AgentAddedToTeam],
   WhatsAppNumberConnected: [1, WhatsAppNumberConnected],

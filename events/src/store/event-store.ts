@@ -93,7 +93,10 @@ export interface EventStore {
   headPosition(): Promise<Position>;
   /** How many events the log holds after `position`, counted up to `cap` (lag reports). */
   countEventsAfter(position: Position, cap: number): Promise<number>;
+  /** Throws on a string that is not one of this store's positions: check client input with `isPosition` first. */
   comparePositions(a: Position, b: Position): number;
+  /** Whether `value` has the form of this store's positions (START included), e.g. a client's `minPosition`. */
+  isPosition(value: string): value is Position;
   close(): Promise<void>;
 }
 

@@ -498,6 +498,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     headPosition,
     countEventsAfter,
     comparePositions: comparePositionsOf,
+    isPosition: (value: string): value is Position => value === START || POSITION_PATTERN.test(value),
     close,
   };
 }

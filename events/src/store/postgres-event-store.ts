@@ -32,6 +32,8 @@ interface PendingAppend {
   streamId: string;
   expected: ExpectedRevision;
   events: readonly NewEvent[];
+  /** The request as `parley_append` takes it, serialized when it is queued. */
+  json: string;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -71,9 +73,24 @@ const EVENT_COLUMNS = 'global_position, stream_id, stream_revision, event_id, ev
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
+ * Whether a failed `parley_append` call may have failed because of one of its requests
+ * (a value jsonb rejects, a constraint, a trigger): the server answered with an error.
+ * Lost connections, shutdowns, exhausted resources and refused logins fail every request
+ * alike; splitting the batch would only repeat the failure.
+ */
+function mayBeOneRequestsFault(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError) || typeof error.code !== 'string') return false;
+  const code = error.code;
+  return !(code.startsWith('08') || code.startsWith('57P') || code.startsWith('53') || code.startsWith('28') || code === '3D000');
+}
+
+/**
  * Batches concurrent appends into one `parley_append` call (group commit). While one
  * batch is committing, new appends queue up; the next batch takes all of them. A lone
  * writer therefore pays no added latency, and N concurrent writers share one commit.
+ * A batch is one transaction, so one request PostgreSQL refuses would fail all of them:
+ * a batch that fails that way is split in halves and retried, until the failing request
+ * is alone and gets its own error; everyone else commits as if they had been alone.
  */
 class GroupCommitter {
   private queue: PendingAppend[] = [];
@@ -87,7 +104,13 @@ class GroupCommitter {
 
   append(streamId: string, expected: ExpectedRevision, events: readonly NewEvent[]): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ streamId, expected, events, resolve, reject });
+      // Serialized here, so a request that cannot be (a BigInt, a cycle) fails alone.
+      const json = JSON.stringify({
+        s: streamId,
+        x: expected,
+        e: events.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
+      });
+      this.queue.push({ streamId, expected, events, json, resolve, reject });
       if (!this.flushing) void this.flush();
     });
   }
@@ -118,35 +141,7 @@ class GroupCommitter {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        const payload = JSON.stringify(
-          batch.map((p) => ({
-            s: p.streamId,
-            x: p.expected,
-            e: p.events.map((e) => ({ id: e.eventId, type: e.type, data: e.data, metadata: e.metadata })),
-          })),
-        );
-        let outcomes: AppendOutcome[];
-        const started = performance.now();
-        try {
-          const res = await this.pool.query<{ r: AppendOutcome[] }>('SELECT parley_append($1::jsonb) AS r', [payload]);
-          outcomes = res.rows[0]?.r ?? [];
-          this.stats.batches += 1;
-          this.stats.requests += batch.length;
-          this.stats.events += batch.reduce((n, p) => n + p.events.length, 0);
-          this.stats.flushMs += performance.now() - started;
-        } catch (error) {
-          // The batch is one transaction: nothing of it was stored, every caller may retry.
-          for (const p of batch) p.reject(error);
-          continue;
-        }
-        batch.forEach((p, i) => {
-          const o = outcomes[i];
-          if (!o) p.reject(new Error('event store returned no outcome for an append'));
-          else if (o.ok) p.resolve({ nextExpectedRevision: Number(o.rev), position: toPosition(o.pos), idempotent: o.dup });
-          else if (o.err === 'wrong_revision') p.reject(new WrongExpectedRevisionError(p.streamId, p.expected, o.actual));
-          else p.reject(new PartialDuplicateAppendError(p.streamId));
-        });
+        await this.commit(this.takeBatch());
         // Let the writers just answered queue their next appends before the next batch is
         // cut: otherwise it leaves with half of them and the batches alternate in halves.
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -154,6 +149,38 @@ class GroupCommitter {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Commits `batch` as one transaction and answers each of its callers. */
+  private async commit(batch: PendingAppend[]): Promise<void> {
+    let outcomes: AppendOutcome[];
+    const started = performance.now();
+    try {
+      const payload = `[${batch.map((p) => p.json).join(',')}]`;
+      const res = await this.pool.query<{ r: AppendOutcome[] }>('SELECT parley_append($1::jsonb) AS r', [payload]);
+      outcomes = res.rows[0]?.r ?? [];
+      this.stats.batches += 1;
+      this.stats.requests += batch.length;
+      this.stats.events += batch.reduce((n, p) => n + p.events.length, 0);
+      this.stats.flushMs += performance.now() - started;
+    } catch (error) {
+      // Nothing of the batch was stored. Halves in order keep the order of the requests.
+      if (batch.length > 1 && mayBeOneRequestsFault(error)) {
+        const half = batch.length >>> 1;
+        await this.commit(batch.slice(0, half));
+        await this.commit(batch.slice(half));
+        return;
+      }
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (!o) p.reject(new Error('event store returned no outcome for an append'));
+      else if (o.ok) p.resolve({ nextExpectedRevision: Number(o.rev), position: toPosition(o.pos), idempotent: o.dup });
+      else if (o.err === 'wrong_revision') p.reject(new WrongExpectedRevisionError(p.streamId, p.expected, o.actual));
+      else p.reject(new PartialDuplicateAppendError(p.streamId));
+    });
   }
 }
 
@@ -337,6 +364,10 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       // Positions are gap-free, so the distance to the head is the count.
       const behind = (await headPositionValue()) - positionValue(position);
       return Number(behind < 0n ? 0n : behind < BigInt(cap) ? behind : BigInt(cap));
+    },
+    isPosition(value): value is Position {
+      // global_position is a bigint: at most 19 digits.
+      return value === START || /^[0-9]{1,19}$/.test(value);
     },
     comparePositions(a, b) {
       const d = positionValue(a) - positionValue(b);

@@ -37,7 +37,9 @@ const statements = [
    *   { "ok": true, "rev": <stream revision>, "pos": <global position>, "dup": <all already stored> }
    *   { "ok": false, "err": "wrong_revision", "actual": <revision or -1> }
    *   { "ok": false, "err": "partial_duplicate" }
-   * A failed request never aborts the others: it is reported, not raised.
+   * A failed request never aborts the others: it is reported, not raised. A request the
+   * database itself refuses (a value jsonb cannot hold, a constraint) does raise, failing
+   * the call; the adapter then splits the batch to isolate it (postgres-event-store.ts).
    */
   `CREATE OR REPLACE FUNCTION parley_append(requests jsonb) RETURNS jsonb
    LANGUAGE plpgsql AS $fn$

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore } from '@parley/events';
 import type { ProjectorStatus } from '../runtime/projector-status.ts';
+import { type AnalystLimits, AnalystSql } from './analyst/analyst-sql.ts';
 import { AnalyticsProjector } from './analytics-projector.ts';
 import { createClickHouseClient } from './clickhouse.ts';
 import { migrate } from './schema.ts';
@@ -11,6 +12,9 @@ export { createClickHouseClient, identifier, type ClickHouseOptions } from './cl
 export { migrate, migrationStatements, type SchemaContext } from './schema.ts';
 export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
 export * from './reports.ts';
+export { AnalystBusy, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS, type AnalystLimits } from './analyst/analyst-sql.ts';
+export type { AnalystScope } from './analyst/analyst-scopes.ts';
+export * from './time-types.ts';
 
 export interface AnalyticsOptions {
   store: EventStore;
@@ -26,6 +30,7 @@ export interface AnalyticsOptions {
   log?: (message: string, error?: unknown) => void;
   /** Events per ClickHouse batch (default 5,000). */
   batchSize?: number;
+  analystLimits?: Partial<AnalystLimits>;
 }
 
 export interface Analytics {
@@ -33,6 +38,8 @@ export interface Analytics {
   client: ClickHouseClient;
   database: string;
   projector: AnalyticsProjector;
+  /** Analysts' SQL, on engine sessions of its own. */
+  analyst: AnalystSql;
   /** Migrates, then runs the ClickHouse projectors in the background. */
   start(): Promise<void>;
   status(): Promise<ProjectorStatus[]>;
@@ -51,11 +58,13 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     ...(options.log ? { log: options.log } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
+  const analyst = new AnalystSql({ clickhouse, ...(options.analystLimits ? { limits: options.analystLimits } : {}) });
   let started = false;
   return {
     client,
     database: clickhouse.database,
     projector,
+    analyst,
     async start() {
       await migrate(client, { database: clickhouse.database, cluster: clickhouse.cluster }, options.clock);
       await projector.start();
@@ -66,6 +75,7 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     },
     async close() {
       if (started) await projector.stop();
+      await analyst.close();
       await client.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { chTime, fromChTime, queryRows } from './clickhouse.ts';
+import { DATETIME64, within } from './time-types.ts';
 
 /**
  * The supervisor reports, computed in ClickHouse. Definitions: docs/metrics.md. Every
@@ -42,7 +43,7 @@ const params = (f: ReportFilter) => ({
   agent: f.agentId ?? '',
 });
 
-const T = "DateTime64(3, 'UTC')";
+const T = DATETIME64.type;
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -375,9 +376,13 @@ export class InvalidCursorError extends Error {
  */
 const DrillCursor = z.strictObject({
   target: z.enum(SLA_TARGETS),
-  now: z.number().int(),
+  /** Both go to DateTime64 parameters: outside its range ClickHouse fails or reads garbage. */
+  now: z.number().int().refine((ms) => within(DATETIME64, ms)),
   /** DateTime64 text of the last row's start, passed back as a {name:DateTime64} parameter. */
-  at: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/),
+  at: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/)
+    .refine((s) => within(DATETIME64, fromChTime(s))),
   conversationId: z.string().max(100),
   episode: z.number().int().min(0).max(65_535),
 });

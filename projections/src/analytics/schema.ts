@@ -293,6 +293,23 @@ function addColumns(ctx: SchemaContext, table: string, columns: string[]): strin
 export const FACT_TABLES = ['message_facts', 'agent_activity', 'response_facts', 'conversation_facts', 'service_levels'] as const;
 export type FactTable = (typeof FACT_TABLES)[number];
 
+/**
+ * What an analyst's SQL reads, each as a view of the same name limited to their scope
+ * (analyst/analyst-scopes.ts). ReplacingMergeTree tables are read FINAL there, so an
+ * analyst sees the latest version of a row without knowing the engine.
+ */
+export const ANALYST_TABLES: readonly { name: string; final: boolean }[] = [
+  MESSAGE_FACTS,
+  AGENT_ACTIVITY,
+  CONVERSATION_FACTS,
+  RESPONSE_FACTS,
+  SERVICE_LEVELS,
+  MESSAGE_VOLUME_15M,
+  RESPONSE_TIMES_HOURLY,
+  MESSAGE_VOLUME_TEAM_15M,
+  RESPONSE_TIMES_AGENT_HOURLY,
+].map((t) => ({ name: t.name, final: t.engine === 'ReplacingMergeTree' }));
+
 interface Migration {
   version: number;
   name: string;

@@ -18,11 +18,20 @@ export type ConversationSort = 'last_activity' | 'longest_waiting' | 'priority';
  */
 /** `f`: a fingerprint of the filters the cursor's pages were computed with. */
 const Filters = z.string().max(32);
+/**
+ * Cursors hold exactly what this module wrote, so a forged one is refused here rather
+ * than by PostgreSQL (a 500): instants as toISOString writes them (PostgreSQL refuses
+ * offsets past ±15:59 and year 0, which ISO allows), the four priorities' ranks, and
+ * order keys as the projector makes them (replayed events' keys are the longest).
+ */
+const Instant = z.iso.datetime({ precision: 3 }).refine((s) => !s.startsWith('0000-'));
+const Rank = z.number().int().min(0).max(3);
+const OrderKey = z.string().max(100).regex(/^[0-9/]+(\+replay\+[0-9]+)?$/);
 const CursorPayload = z.discriminatedUnion('s', [
-  z.object({ s: z.literal('last_activity'), f: Filters, at: z.iso.datetime({ offset: true }), id: z.uuid() }),
-  z.object({ s: z.literal('longest_waiting'), f: Filters, w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
-  z.object({ s: z.literal('priority'), f: Filters, r: z.number().int(), w: z.iso.datetime({ offset: true }).nullable(), id: z.uuid() }),
-  z.object({ s: z.literal('messages'), k: z.string().max(64), id: z.uuid(), o: z.enum(['asc', 'desc']) }),
+  z.object({ s: z.literal('last_activity'), f: Filters, at: Instant, id: z.uuid() }),
+  z.object({ s: z.literal('longest_waiting'), f: Filters, w: Instant.nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('priority'), f: Filters, r: Rank, w: Instant.nullable(), id: z.uuid() }),
+  z.object({ s: z.literal('messages'), k: OrderKey, id: z.uuid(), o: z.enum(['asc', 'desc']) }),
 ]);
 type CursorPayload = z.infer<typeof CursorPayload>;
 

@@ -36,7 +36,7 @@ export class CheckpointWatcher {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly store: Pick<EventStore, 'comparePositions'>,
+    private readonly store: Pick<EventStore, 'comparePositions' | 'isPosition'>,
     private readonly projector: string,
     options: CheckpointWatcherOptions = {},
   ) {
@@ -49,6 +49,11 @@ export class CheckpointWatcher {
     const position = res.rows[0]?.position;
     this.advance(position === undefined ? null : (position as Position));
     return this.latest;
+  }
+
+  /** Whether a client's string is a position of this log's store: waitFor throws on others. */
+  isPosition(value: string): value is Position {
+    return this.store.isPosition(value);
   }
 
   /** True once the checkpoint is at or past `position`; false when `timeoutMs` passed first. */

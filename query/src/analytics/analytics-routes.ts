@@ -1,13 +1,20 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { type Access, badRequest, principalOf } from '@parley/command';
+import { type Access, badRequest, principalOf, tooManyRequests } from '@parley/command';
 import { Priority, TimeZone } from '@parley/events';
 import {
+  AnalystBusy,
+  AnalystQueryFailed,
+  type AnalystScope,
+  AnalystSqlRefused,
+  type Analytics,
   agentLeaderboard,
   BREACH_GROUPS,
   breaches,
+  DATE,
+  dateIn,
   type DurationPercentiles,
   InvalidCursorError,
   handleTimes,
+  instantIn,
   queueWaitTimes,
   type ReportFilter,
   responseTimePercentiles,
@@ -17,6 +24,7 @@ import {
   SLA_TARGETS,
   slaCompliance,
   slaConversations,
+  REPORT_TIME_TYPE,
   volumes,
 } from '@parley/projections/analytics';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,28 +32,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type CsvColumn, columnsOf, toCsv, wantsCsv } from './csv.ts';
 
-export interface AnalystLimits {
-  /** max_execution_time, seconds. */
-  maxExecutionSeconds: number;
-  /** Rows returned at most (max_result_rows, result_overflow_mode=throw). */
-  maxRows: number;
-  /** max_memory_usage, bytes. */
-  maxMemoryBytes: number;
-}
-
 export interface AnalyticsRouteDeps {
-  analytics: { client: ClickHouseClient; database: string };
+  analytics: Pick<Analytics, 'client' | 'database' | 'analyst'>;
   clock: () => Date;
-  analystLimits?: Partial<AnalystLimits>;
 }
 
-const DEFAULT_LIMITS: AnalystLimits = { maxExecutionSeconds: 30, maxRows: 10_000, maxMemoryBytes: 1_000_000_000 };
 const MAX_RANGE_DAYS = 400;
 
 /** What every report takes: the range, zone, filters and the answer's format. */
 const REPORT_SHAPE = {
-  from: z.iso.datetime({ offset: true }).describe('Start (inclusive): conversations opened / waits started from here'),
-  to: z.iso.datetime({ offset: true }).describe('End (exclusive)'),
+  from: instantIn(REPORT_TIME_TYPE).describe('Start (inclusive): conversations opened / waits started from here'),
+  to: instantIn(REPORT_TIME_TYPE).describe('End (exclusive)'),
   timeZone: TimeZone.default('UTC').describe('Groups days and hours in this zone'),
   teamId: z.uuid().optional(),
   agentId: z.uuid().optional(),
@@ -74,7 +71,6 @@ const ErrorBody = z.object({ error: z.string(), message: z.string() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
 const supervisors = { access: { kind: 'roles', roles: ['admin', 'supervisor', 'analyst'] } satisfies Access };
-const platformAnalyst = { access: { kind: 'platform-analyst' } satisfies Access };
 
 /**
  * Supervisor reports (tenant of the API key) and the platform analyst's read-only SQL.
@@ -83,10 +79,6 @@ const platformAnalyst = { access: { kind: 'platform-analyst' } satisfies Access 
 export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { client, database: db } = deps.analytics;
-  const limits = { ...DEFAULT_LIMITS, ...deps.analystLimits };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`analyst limit ${name} must be a positive integer`);
-  }
   const filter = (tenantId: string, q: Range): ReportFilter => ({
     tenantId,
     from: new Date(q.from),
@@ -262,7 +254,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
             target: z.enum(SLA_TARGETS).describe('Which figure: first_response, first_response_all, next_response (waits) or resolution (conversations)'),
             outcome: z.enum(SLA_OUTCOMES).default('any').describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
             priority: Priority.optional().describe('A row of the breaches-by-priority report'),
-            day: z.iso.date().optional().describe('A row of the breaches-by-day report: local date (timeZone) of the due instant'),
+            day: dateIn(DATE).optional().describe('A row of the breaches-by-day report: local date (timeZone) of the due instant'),
             limit: z.coerce.number().int().min(1).max(1000).default(100),
             cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
           }),
@@ -362,47 +354,33 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
   api.post(
     '/v1/analytics/sql',
     {
-      config: platformAnalyst,
+      config: { access: { kind: 'analyst' } satisfies Access },
       schema: {
-        summary: 'Read-only SQL over the analytics tables (platform analyst key; all tenants; see docs/analytics.md)',
+        summary:
+          'Read-only SQL over the analytics tables: a tenant analyst sees their tenant’s rows, the platform analyst key every tenant’s (see docs/analytics.md)',
         tags: ['analytics'],
         body: z.strictObject({
-          sql: z.string().min(1).max(100_000).describe('One SELECT (or WITH … SELECT) statement'),
+          sql: z.string().min(1).max(100_000).describe('One SELECT (or WITH … SELECT) over the plain table names, calling allowed functions only'),
           params: z
             .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.union([z.string(), z.number(), z.boolean()]))
             .default({})
             .describe('Values for {name:Type} placeholders in the SQL'),
         }),
-        response: { 200: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number() }), ...errors },
+        response: { 200: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number() }), ...errors, 429: ErrorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { sql, params } = request.body;
-      // ClickHouse's own parser says whether this is exactly one statement, and of what kind.
-      let formatted: string;
+      const scope: AnalystScope = request.principal ? { kind: 'tenant', tenantId: request.principal.tenantId } : { kind: 'platform' };
       try {
-        const check = await client.query({ query: 'SELECT formatQuerySingleLine({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' });
-        const [row] = await check.json<{ q: string }>();
-        formatted = row?.q ?? '';
+        return await deps.analytics.analyst.run(scope, sql, params);
       } catch (error) {
-        throw badRequest(`not one valid statement: ${clickhouseMessage(error)}`);
-      }
-      if (!/^(SELECT|WITH)\b/i.test(formatted)) throw badRequest('only SELECT statements (optionally with WITH) are allowed');
-      // A SETTINGS clause inside the subquery would apply to it (readonly=1 stops only
-      // the outer level): refused, conservatively also when the word is in a literal.
-      if (/\bSETTINGS\b/i.test(formatted)) throw badRequest('SETTINGS clauses are not allowed: the limits are fixed (readonly)');
-      // The statement runs as a subquery, so nothing but a SELECT parses (no FORMAT, no
-      // INTO OUTFILE, no second statement); the limits are set per query and readonly=1
-      // last, so the statement cannot lift them. Limits are integers from configuration.
-      const bounded =
-        `SELECT * FROM (${formatted}) SETTINGS max_execution_time = ${limits.maxExecutionSeconds}, ` +
-        `max_result_rows = ${limits.maxRows}, result_overflow_mode = 'throw', max_memory_usage = ${limits.maxMemoryBytes}, readonly = 1`;
-      try {
-        const result = await client.query({ query: bounded, query_params: params, format: 'JSONEachRow' });
-        const rows = await result.json<Record<string, unknown>>();
-        return { rows, rowCount: rows.length };
-      } catch (error) {
-        throw badRequest(`query refused or failed: ${clickhouseMessage(error)}`);
+        if (error instanceof AnalystSqlRefused || error instanceof AnalystQueryFailed) throw badRequest(error.message);
+        if (error instanceof AnalystBusy) {
+          reply.header('retry-after', String(error.retryAfterSeconds));
+          throw tooManyRequests(error.message);
+        }
+        throw error;
       }
     },
   );
@@ -440,4 +418,3 @@ const DRILL_COLUMNS = columnsOf<SlaDrillItem>([
   'outcome',
 ]);
 
-const clickhouseMessage = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 2000);

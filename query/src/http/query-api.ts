@@ -1,7 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import { type Access, Authenticator, badRequest, notFound, principalOf, registerAuthentication, registerErrorHandler, type Tenancy } from '@parley/command';
-import type { Position } from '@parley/events';
+import {
+  type Access,
+  Authenticator,
+  badRequest,
+  edgeServerOptions,
+  notFound,
+  type PlatformKeys,
+  principalOf,
+  registerAuthentication,
+  registerEdge,
+  type Tenancy,
+} from '@parley/command';
 import type { CheckpointWatcher, PgProjector, ProjectorStatus as ProjectorStatusType } from '@parley/projections';
 import { type InboxQueries, InvalidCursorError } from '@parley/projections/inbox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -35,8 +44,8 @@ export interface QueryApiDeps {
   projectors: readonly PgProjector[];
   /** Lag of projectors this API does not own (ClickHouse). */
   moreStatus?: () => Promise<ProjectorStatusType[]>;
-  platformAdminKey: string;
-  platformAnalystKey?: string | null;
+  platformAdminKey: PlatformKeys;
+  platformAnalystKey?: PlatformKeys | null;
   /** Adds more routes (the analytics endpoints) to the same app. */
   extend?: (app: FastifyInstance) => void | Promise<void>;
   logger?: boolean;
@@ -45,16 +54,10 @@ export interface QueryApiDeps {
 const POSITION_HEADER = 'parley-min-position';
 
 export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: deps.logger ?? false,
-    genReqId: (req) => {
-      const given = req.headers['x-correlation-id'];
-      return typeof given === 'string' && given.length > 0 && given.length <= 200 ? given : randomUUID();
-    },
-  });
+  const app = Fastify(edgeServerOptions({ requestLog: deps.logger ?? false }));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
+  registerEdge(app);
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Parley query API', version: '1.0.0', description: 'Reads: inbox read models projected from the event log.' },
@@ -80,8 +83,12 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
     const header = request.headers[POSITION_HEADER];
     const wanted = q.minPosition ?? (typeof header === 'string' ? header : undefined);
     if (wanted === undefined) return;
-    if (!LogPosition.safeParse(wanted).success) throw badRequest(`${POSITION_HEADER}: not a position returned by the command API`);
-    const reached = await deps.inboxProgress.waitFor(wanted as Position, q.waitMs);
+    // The schema checks the characters; only the store knows its positions' form (1/2/3
+    // passes the schema but is no PostgreSQL position), and comparing another form throws.
+    if (!LogPosition.safeParse(wanted).success || !deps.inboxProgress.isPosition(wanted)) {
+      throw badRequest(`${q.minPosition === undefined ? POSITION_HEADER : 'querystring.minPosition'}: not a position returned by the command API`);
+    }
+    const reached = await deps.inboxProgress.waitFor(wanted, q.waitMs);
     reply.header('parley-consistency', reached ? 'fresh' : 'stale');
   };
   const cursorErrors = <T>(work: () => Promise<T>): Promise<T> =>

@@ -1,48 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import fastifySwagger from '@fastify/swagger';
-import { Authenticator, type CommandPlatform, createCommandPlatform, registerAuthentication, registerErrorHandler, Tenancy } from '@parley/command';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { type Analytics, createAnalytics, slaCompliance, volumes } from '@parley/projections/analytics';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { slaCompliance, volumes } from '@parley/projections/analytics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendGenerated, generateConversations } from '../../../projections/test/analytics/support/conversation-generator.ts';
-import { registerAnalyticsRoutes } from '../../src/analytics/analytics-routes.ts';
+import { AnalyticsApi } from '../support/analytics-api.ts';
 
 /**
  * The analytics endpoints over real HTTP: tenants and keys made through the command API,
  * conversations generated into the same log, the projector into an embedded chDB.
+ * Analysts' SQL, its escapes and its limits: analyst-sql.e2e.test.ts.
  */
-const ADMIN_KEY = 'analytics-e2e-platform-admin-key-0123';
-const ANALYST_KEY = 'analytics-e2e-platform-analyst-key-0123';
-
-let db: TestDatabase;
-let platform: CommandPlatform;
-let commandUrl: string;
-let analytics: Analytics;
-let app: FastifyInstance;
+let api: AnalyticsApi;
 let baseUrl: string;
-let dataDir: string;
-const keys: Record<string, string> = {};
+let keys: Record<string, string>;
 let tenantId: string;
 let otherTenantId: string;
 let now: Date;
 let range: string;
-/** Conversation ids of each tenant, and a team and an agent of Acme's generated data. */
-const conversationsOf: Record<string, Set<string>> = {};
+let conversationsOf: Record<string, Set<string>>;
 let acmeTeam: string;
 let acmeAgent: string;
+let analytics: AnalyticsApi['analytics'];
+let app: AnalyticsApi['app'];
 
-async function call(method: string, url: string, key?: string, body?: unknown) {
-  const headers: Record<string, string> = {};
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
-}
+const call = (method: string, url: string, key?: string, body?: unknown) => api.call(method, url, key, body);
 
 /** A GET whose answer is read as text (CSV), with its content type. */
 async function text(url: string, key: string, accept?: string) {
@@ -53,59 +31,14 @@ async function text(url: string, key: string, accept?: string) {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('analytics_api');
-  platform = await createCommandPlatform({ databaseUrl: db.connectionString, eventStoreUrl: null, platformAdminKey: ADMIN_KEY, secretKey: randomBytes(32).toString('base64') });
-  commandUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-  const tenant = await call('POST', `${commandUrl}/v1/tenants`, ADMIN_KEY, { name: 'Acme', admin: { name: 'Ada', email: 'ada@acme.test' } });
-  tenantId = String(tenant.body.tenantId);
-  keys.admin = String(tenant.body.apiKey);
-  for (const role of ['supervisor', 'agent', 'analyst'] as const) {
-    const user = await call('POST', `${commandUrl}/v1/users`, keys.admin, { name: role, email: `${role}@acme.test`, role });
-    keys[role] = String(user.body.apiKey);
-  }
-  const other = await call('POST', `${commandUrl}/v1/tenants`, ADMIN_KEY, { name: 'Other', admin: { name: 'Olga', email: 'olga@other.test' } });
-  keys.otherAdmin = String(other.body.apiKey);
-  otherTenantId = String(other.body.tenantId);
-
-  // Generated conversations of the first generated tenant land in Acme, the second's in Other.
-  const gen = generateConversations({ seed: 99, conversationsPerTenant: 25 });
-  const into = new Map([
-    [gen.tenants[0]!.tenantId, tenantId],
-    [gen.tenants[1]!.tenantId, otherTenantId],
-  ]);
-  const events = gen.events.map((e) => ({ ...e, metadata: { ...e.metadata, tenantId: into.get(e.metadata.tenantId)! } }));
-  for (const e of events) {
-    if (e.event.type !== 'ConversationOpened') continue;
-    (conversationsOf[e.metadata.tenantId] ??= new Set()).add(e.event.data.conversationId);
-  }
-  acmeTeam = gen.tenants[0]!.teams[1]!.teamId;
-  acmeAgent = gen.tenants[0]!.agents[1]!;
-  await appendGenerated(platform.store, events);
-  now = gen.now;
-  range = `from=${encodeURIComponent(gen.from.toISOString())}&to=${encodeURIComponent(gen.to.toISOString())}`;
-
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-chdb-api-'));
-  analytics = await createAnalytics({ store: platform.store, clickhouse: { url: null, dataDir, database: 'parley', cluster: null } });
-  await analytics.start();
-  await analytics.projector.waitFor();
-
-  app = Fastify();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandler(app);
-  // As the query API mounts them: the OpenAPI document is built from the same schemas.
-  await app.register(fastifySwagger, { openapi: { info: { title: 'analytics e2e', version: '1' } }, transform: jsonSchemaTransform });
-  registerAuthentication(app, new Authenticator(new Tenancy(platform.store), ADMIN_KEY, ANALYST_KEY));
-  registerAnalyticsRoutes(app, { analytics, clock: () => now, analystLimits: { maxRows: 500 } });
-  baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  api = await AnalyticsApi.start('analytics_api', { analystLimits: { maxRows: 500 } });
+  ({ baseUrl, keys, now, range, conversationsOf, acmeTeam, acmeAgent, analytics, app } = api);
+  tenantId = api.tenants.acme;
+  otherTenantId = api.tenants.other;
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await analytics?.close();
-  await platform?.close();
-  await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await api?.stop();
 });
 
 describe('supervisor reports', () => {
@@ -137,7 +70,7 @@ describe('supervisor reports', () => {
   it('are scoped to the key’s tenant', async () => {
     // Other has conversations of its own, but none of Acme's team.
     const res = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}&teamId=${acmeTeam}`, keys.otherAdmin);
-    expect(res).toEqual({ status: 200, body: { items: [] } });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { items: [] } });
     const own = await call('GET', `${baseUrl}/v1/analytics/volumes?${range}`, keys.otherAdmin);
     expect((own.body.items ?? []).length).toBeGreaterThan(0);
   });
@@ -282,17 +215,19 @@ describe('OpenAPI', () => {
 });
 
 describe('analyst SQL', () => {
-  const sql = (body: unknown, key = ANALYST_KEY) => call('POST', `${baseUrl}/v1/analytics/sql`, key, body);
+  const sql = (body: unknown, key = api.analystKey) => call('POST', `${baseUrl}/v1/analytics/sql`, key, body);
 
   it('runs a parameterized SELECT across tenants with the platform analyst key', async () => {
-    const res = await sql({ sql: 'SELECT count() AS n FROM parley.message_facts WHERE tenant_id = {tenant:String}', params: { tenant: tenantId } });
+    const res = await sql({ sql: 'SELECT count() AS n FROM message_facts WHERE tenant_id = {tenant:String}', params: { tenant: tenantId } });
     expect(res.status).toBe(200);
     expect(Number((res.body.rows as { n: unknown }[])[0]!.n)).toBeGreaterThan(0);
   });
 
-  it('is only for the platform analyst key', async () => {
-    expect((await sql({ sql: 'SELECT 1' }, keys.admin)).status).toBe(401);
-    expect((await sql({ sql: 'SELECT 1' }, ADMIN_KEY)).status).toBe(401);
+  it('is for the platform analyst key and tenant analysts only', async () => {
+    expect((await sql({ sql: 'SELECT 1' }, keys.admin)).status).toBe(403);
+    expect((await sql({ sql: 'SELECT 1' }, keys.supervisor)).status).toBe(403);
+    expect((await sql({ sql: 'SELECT 1' }, api.adminKey)).status).toBe(401);
+    expect((await sql({ sql: 'SELECT 1' }, keys.analyst)).status).toBe(200);
   });
 
   it('refuses writes, DDL, several statements, files and oversized answers', async () => {
@@ -301,13 +236,13 @@ describe('analyst SQL', () => {
       expect({ statement, status: res.status }).toEqual({ statement, status: 400 });
       expect(String(res.body.message)).toMatch(reason);
     };
-    await refused("INSERT INTO parley.service_levels (tenant_id) VALUES ('x')", /only SELECT/);
-    await refused('DROP TABLE parley.message_facts', /only SELECT/);
-    await refused('SELECT 1; DROP TABLE parley.message_facts', /not one valid statement/);
-    await refused("SELECT * FROM file('/etc/hostname', 'LineAsString')", /readonly/);
-    await refused('SELECT number FROM numbers(100000)', /Limit for result exceeded/);
-    await refused('SELECT 1 SETTINGS readonly = 0', /readonly/);
-    const still = await sql({ sql: 'SELECT count() AS n FROM parley.message_facts' });
+    await refused("INSERT INTO service_levels (tenant_id) VALUES ('x')", /only SELECT/);
+    await refused('DROP TABLE message_facts', /only SELECT/);
+    await refused('SELECT 1; DROP TABLE message_facts', /not one valid statement/);
+    await refused("SELECT * FROM file('/etc/hostname', 'LineAsString')", /table functions are not allowed/);
+    await refused('SELECT arrayJoin(range(100000)) AS n', /Limit for result exceeded/);
+    await refused('SELECT 1 SETTINGS readonly = 0', /SETTINGS/);
+    const still = await sql({ sql: 'SELECT count() AS n FROM message_facts' });
     expect(Number((still.body.rows as { n: unknown }[])[0]!.n)).toBeGreaterThan(0);
   });
 });

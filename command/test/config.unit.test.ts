@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { describe, expect, it } from 'vitest';
+import type { Tenancy } from '../src/application/tenancy.ts';
+import { loadConfig } from '../src/config.ts';
+import { AppError } from '../src/errors.ts';
+import { Authenticator } from '../src/http/authentication.ts';
+
+const ADMIN = 'current-admin-key-0123456789';
+const OLD_ADMIN = 'previous-admin-key-0123456789';
+const ANALYST = 'current-analyst-key-0123456789';
+const OLD_ANALYST = 'previous-analyst-key-0123456789';
+const base = { PARLEY_ADMIN_KEY: ADMIN, PARLEY_SECRET_KEY: randomBytes(32).toString('base64') };
+
+const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } }) as FastifyRequest;
+const statusOf = (run: () => void) => {
+  try {
+    run();
+    return 200;
+  } catch (error) {
+    if (error instanceof AppError) return error.status;
+    throw error;
+  }
+};
+
+describe('platform keys in the configuration', () => {
+  it('takes a previous admin and analyst key during a rotation, next to the current ones, and nothing else', () => {
+    const rotating = loadConfig({ ...base, PARLEY_ADMIN_KEY_PREVIOUS: OLD_ADMIN, PARLEY_ANALYST_KEY: ANALYST, PARLEY_ANALYST_KEY_PREVIOUS: OLD_ANALYST });
+    expect(rotating.platformAdminKeys).toEqual([ADMIN, OLD_ADMIN]);
+    expect(rotating.platformAnalystKeys).toEqual([ANALYST, OLD_ANALYST]);
+    expect(loadConfig(base).platformAdminKeys).toEqual([ADMIN]);
+    expect(loadConfig(base).platformAnalystKeys).toEqual([]);
+
+    // Platform keys never reach the tenancy: no tenant is looked up here.
+    const auth = new Authenticator(undefined as unknown as Tenancy, rotating.platformAdminKeys, rotating.platformAnalystKeys);
+    for (const key of [ADMIN, OLD_ADMIN]) expect(statusOf(() => auth.requirePlatformAdmin(bearer(key)))).toBe(200);
+    for (const key of [ANALYST, OLD_ANALYST]) expect(statusOf(() => auth.requirePlatformAnalyst(bearer(key)))).toBe(200);
+    expect(statusOf(() => auth.requirePlatformAdmin(bearer(OLD_ANALYST)))).toBe(401);
+    expect(statusOf(() => auth.requirePlatformAnalyst(bearer(OLD_ADMIN)))).toBe(401);
+    // Revocation is removing the previous key from the configuration (and restarting).
+    const rotated = loadConfig({ ...base, PARLEY_ANALYST_KEY: ANALYST });
+    const after = new Authenticator(undefined as unknown as Tenancy, rotated.platformAdminKeys, rotated.platformAnalystKeys);
+    expect(statusOf(() => after.requirePlatformAdmin(bearer(OLD_ADMIN)))).toBe(401);
+    expect(statusOf(() => after.requirePlatformAnalyst(bearer(OLD_ANALYST)))).toBe(401);
+  });
+
+  it('refuses a short previous key, and a previous analyst key without a current one', () => {
+    expect(() => loadConfig({ ...base, PARLEY_ADMIN_KEY_PREVIOUS: 'short' })).toThrow(/PARLEY_ADMIN_KEY_PREVIOUS/);
+    expect(() => loadConfig({ ...base, PARLEY_ANALYST_KEY_PREVIOUS: OLD_ANALYST })).toThrow(/PARLEY_ANALYST_KEY_PREVIOUS is set without PARLEY_ANALYST_KEY/);
+  });
+});
