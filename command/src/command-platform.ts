@@ -1,6 +1,6 @@
-import { createEventStoreDbEventStore, createPostgresEventStore, type EventStore } from '@parley/events';
+import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import type pg from 'pg';
 import { Conversations } from './application/conversations.ts';
 import { Tenancy } from './application/tenancy.ts';
 import { WhatsAppNumbers } from './application/whatsapp-numbers.ts';
@@ -35,8 +35,7 @@ export interface CommandPlatform {
 /** Wires the command side: the composition root shared by `main.ts`, tests and benchmarks. */
 export async function createCommandPlatform(options: CommandPlatformOptions): Promise<CommandPlatform> {
   const clock = options.clock ?? (() => new Date());
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  const pool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const store: EventStore = options.eventStoreUrl
     ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
     : await createPostgresEventStore({ connectionString: options.databaseUrl });

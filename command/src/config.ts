@@ -34,6 +34,8 @@ const Env = z.object({
   PARLEY_ANALYTICS: z.enum(['on', 'off']).default('on'),
   /** Whether the query process runs the projectors itself (false: they run in `projections`). */
   PARLEY_RUN_PROJECTORS: z.enum(['true', 'false']).default('true'),
+  /** /health turns not-ok when a projector has not moved for this long while events wait. */
+  PARLEY_PROJECTOR_STALL_SECONDS: z.coerce.number().positive().default(10),
   PARLEY_LOG: z.enum(['true', 'false']).default('false'),
   /** Where `npm start` keeps the demo's keys; set, the demo is seeded on first start. */
   PARLEY_DEMO_FILE: z.string().min(1).optional(),
@@ -61,6 +63,8 @@ export interface Config {
   clickhouse: { url: string | null; database: string; cluster: string | null };
   analytics: boolean;
   runProjectors: boolean;
+  /** Seconds a projector may go without progress while events wait before /health says it is stalled. */
+  projectorStallSeconds: number;
   log: boolean;
   demoFile: string | null;
   deadLetterLimits: DeadLetterLimits;
@@ -91,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.PARLEY_DATA_DIR,
     clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },
     runProjectors: e.PARLEY_RUN_PROJECTORS === 'true',
+    projectorStallSeconds: e.PARLEY_PROJECTOR_STALL_SECONDS,
     analytics: e.PARLEY_ANALYTICS === 'on',
     log: e.PARLEY_LOG === 'true',
     demoFile: e.PARLEY_DEMO_FILE ?? null,

@@ -59,3 +59,28 @@ it('keeps every concurrent change made through two instances, and stores a webho
   const thread = (await all()).filter((e) => e.streamId === opened[0]!.streamId);
   expect(thread.map((e) => e.revision)).toEqual(thread.map((_, i) => i));
 });
+
+it('decides on the stream as stored when a sender it has not cached turns out to exist: a new name is kept, the same conversation goes on', async () => {
+  const tenant = await call(a, 'POST', '/v1/tenants', { name: 'T2', admin: { name: 'A', email: 'a2@t.test' } }, { authorization: `Bearer ${ADMIN}` });
+  const admin = { authorization: `Bearer ${tenant.body.apiKey}` };
+  const appSecret = 'concurrency-app-secret-4567';
+  expect((await call(a, 'POST', '/v1/whatsapp-numbers', { phoneNumberId: '40000002', displayPhoneNumber: '+1 555 4001', appSecret, verifyToken: 'verify-token-2' }, admin)).status).toBe(201);
+  const deliver = async (p: CommandPlatform, name: string, body: string) => {
+    const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '40000002', contacts: [{ waId: '15550002', name }], messages: [textMessage({ from: '15550002', body })] }));
+    return (await call(p, 'POST', '/webhooks/whatsapp', raw, { 'x-hub-signature-256': signBody(raw, appSecret) })).status;
+  };
+  // The first message through a; b has neither the contact nor the thread cached, and
+  // takes them for new: the appends expecting no stream meet the stored ones.
+  expect(await deliver(a, 'Old Name', 'first')).toBe(200);
+  expect(await deliver(b, 'New Name', 'second')).toBe(200);
+
+  const mine = (await a.store.readAll({ maxCount: 10_000 })).events.filter((e) => (e.metadata as { tenantId: string }).tenantId === tenant.body.tenantId);
+  expect(mine.filter((e) => e.type === 'ContactCreated')).toHaveLength(1);
+  expect(mine.filter((e) => e.type === 'ContactUpdated').map((e) => (e.data as { profileName: string }).profileName)).toEqual(['New Name']);
+  expect(mine.filter((e) => e.type === 'ConversationOpened')).toHaveLength(1);
+  const received = mine.filter((e) => e.type === 'MessageReceived');
+  expect(received.map((e) => (e.data as { content: { body: string } }).content.body)).toEqual(['first', 'second']);
+  expect(new Set(received.map((e) => (e.data as { conversationId: string }).conversationId)).size).toBe(1);
+  const thread = mine.filter((e) => e.streamId === received[0]!.streamId);
+  expect(thread.map((e) => e.revision)).toEqual(thread.map((_, i) => i));
+});

@@ -49,3 +49,12 @@ describe('platform keys in the configuration', () => {
     expect(() => loadConfig({ ...base, PARLEY_ANALYST_KEY_PREVIOUS: OLD_ANALYST })).toThrow(/PARLEY_ANALYST_KEY_PREVIOUS is set without PARLEY_ANALYST_KEY/);
   });
 });
+
+describe('the projector stall threshold', () => {
+  it('defaults to 10 seconds, takes a positive number, and refuses anything else', () => {
+    expect(loadConfig(base).projectorStallSeconds).toBe(10);
+    expect(loadConfig({ ...base, PARLEY_PROJECTOR_STALL_SECONDS: '2.5' }).projectorStallSeconds).toBe(2.5);
+    expect(() => loadConfig({ ...base, PARLEY_PROJECTOR_STALL_SECONDS: '0' })).toThrow(/PARLEY_PROJECTOR_STALL_SECONDS/);
+    expect(() => loadConfig({ ...base, PARLEY_PROJECTOR_STALL_SECONDS: 'soon' })).toThrow(/PARLEY_PROJECTOR_STALL_SECONDS/);
+  });
+});

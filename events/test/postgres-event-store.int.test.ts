@@ -78,6 +78,48 @@ describe('PostgreSQL store: the LISTEN connection', () => {
       await db.drop();
     }
   }, 30_000);
+
+  it('listens again after an outage in which reconnecting failed, and wakes subscribers on NOTIFY again', async () => {
+    const db = await createTestDatabase('event_store_relisten');
+    // A long safety re-check: only NOTIFY can wake a caught-up subscriber within the test's time.
+    const store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 60_000 });
+    const append = (streamId: string) => store.appendToStream(streamId, [{ eventId: randomUUID(), type: 'A', data: {}, metadata: {} }]);
+    const listeners = async () =>
+      (await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows[0]?.n;
+    try {
+      let subscription = store.subscribeToAll();
+      let iterator = subscription[Symbol.asyncIterator]();
+      const first = await append('relisten-1');
+      expect((await iterator.next()).value?.streamId).toBe('relisten-1');
+      const next = iterator.next().catch(() => 'failed' as const); // caught up: waiting on LISTEN
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every session ended and new ones refused for longer than the first reconnect waits:
+      // that reconnect fails.
+      await db.outage(1_500);
+      // A subscription that could not read the log meanwhile ends with the error; consumers
+      // resubscribe from their checkpoint, as the projectors do.
+      await append('relisten-2');
+      let woken = await Promise.race([next, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5_000))]);
+      if (woken === 'failed') {
+        subscription = store.subscribeToAll({ after: first.position });
+        iterator = subscription[Symbol.asyncIterator]();
+        woken = await iterator.next();
+      }
+      expect(woken).toMatchObject({ value: { streamId: 'relisten-2' } });
+
+      const deadline = Date.now() + 5_000;
+      while ((await listeners()) !== 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await listeners()).toBe(1);
+      const third = iterator.next();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // caught up, waiting again
+      await append('relisten-3');
+      expect(await Promise.race([third, new Promise((resolve) => setTimeout(() => resolve('timeout'), 2_000))])).toMatchObject({ value: { streamId: 'relisten-3' } });
+      await subscription.close();
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  }, 30_000);
 });
 
 describe('PostgreSQL store: a request the database refuses, in a group commit', () => {

@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
 import { runAnalyticsBench } from './analytics-bench.ts';
-import { endToEndLag, printInboxResults, projectionThroughput } from './inbox-bench.ts';
+import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a): [string, string] => {
@@ -32,6 +32,8 @@ const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
 const only = args.get('only'); // "append" | "webhook" | "inbox" | "analytics"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
+/** Returning senders of the inbox section's webhook comparison. */
+const SENDERS = 2000;
 /** As infra/start.sh runs the API: a larger young generation, fewer scavenges under load. */
 const API_NODE_OPTIONS = '--max-semi-space-size=64';
 
@@ -152,9 +154,18 @@ interface WebhookResult {
   requests: number;
   /** CPU microseconds per request: command API process, PostgreSQL, load generator. */
   cpu: { api: number; postgres: number; generator: number };
+  /** Resident memory of the command API's node process after the run, MB. */
+  rssMb: number;
 }
 
-async function webhookIngest(url: string): Promise<WebhookResult> {
+interface WebhookOptions {
+  /** 'returning': `contacts` senders over and over; 'new': every request from a sender never seen before. */
+  senders: 'returning' | 'new';
+  contacts: number;
+  text: (n: number) => string;
+}
+
+async function webhookIngest(url: string, options: WebhookOptions = { senders: 'returning', contacts: 2000, text: (n) => `message ${n}` }): Promise<WebhookResult> {
   const port = 3901;
   const adminKey = randomBytes(16).toString('hex');
   const api = await startCommandApi(url, port, adminKey);
@@ -171,16 +182,18 @@ async function webhookIngest(url: string): Promise<WebhookResult> {
     };
     const tenant = await post('/v1/tenants', { name: 'Bench', admin: { name: 'B', email: 'b@bench.test' } }, adminKey);
     const appSecret = randomBytes(24).toString('hex');
-    const phoneNumberId = '555000111222';
+    // One number per run: the inbox section runs this twice on the same database.
+    const phoneNumberId = String(555000000000 + Math.floor(Math.random() * 999_999_999));
     await post('/v1/whatsapp-numbers', { phoneNumberId, displayPhoneNumber: '+1 555 0000', appSecret, verifyToken: 'bench-verify' }, tenant.apiKey!);
 
     // Bodies are built and signed before the clock starts, so the load generator (on the
     // same two cores) spends its CPU on sending, not on building JSON and HMACs.
-    const contacts = 2000;
+    const { contacts } = options;
     const prepared = Array.from({ length: Math.ceil(WEBHOOK_SECONDS + 3) * 9000 }, (_, n) => {
-      const from = String(5215500000000 + (n % contacts));
+      const sender = options.senders === 'new' ? n : n % contacts;
+      const from = String(5215500000000 + sender);
       const raw = JSON.stringify(
-        webhookEnvelope({ phoneNumberId, contacts: [{ waId: from, name: `Customer ${n % contacts}` }], messages: [textMessage({ from, body: `message ${n}` })] }),
+        webhookEnvelope({ phoneNumberId, contacts: [{ waId: from, name: `Customer ${sender}` }], messages: [textMessage({ from, body: options.text(n) })] }),
       );
       return { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) } };
     });
@@ -207,6 +220,7 @@ async function webhookIngest(url: string): Promise<WebhookResult> {
     const before = { api: apiCpu(), postgres: pgCpu(), generator: process.cpuUsage() };
     const result = await run(WEBHOOK_SECONDS);
     const generator = process.cpuUsage(before.generator);
+    const rssMb = Math.max(0, ...rssKb((s) => s.pgrp === apiGroup)) / 1024;
     const perRequest = (seconds: number) => Math.round((seconds * 1e6) / result.requests.total);
     return {
       cpu: {
@@ -219,6 +233,7 @@ async function webhookIngest(url: string): Promise<WebhookResult> {
       p99: result.latency.p99,
       errors: result.errors + result.non2xx + result.timeouts,
       requests: result.requests.total,
+      rssMb,
     };
   } finally {
     if (api.pid) process.kill(-api.pid, 'SIGTERM');
@@ -229,6 +244,22 @@ async function webhookIngest(url: string): Promise<WebhookResult> {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** VmRSS in kB of each process matching `pick` (Linux /proc). */
+function rssKb(pick: (stat: { pgrp: number }) => boolean): number[] {
+  const out: number[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!pick({ pgrp: Number(raw.slice(raw.lastIndexOf(')') + 2).split(' ')[2]) })) continue;
+      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (rss) out.push(Number(rss[1]));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
 
 /** CPU seconds used so far by processes matching `pick` (Linux /proc), to split the machine's two cores. */
 function cpuSeconds(pick: (stat: { comm: string; pgrp: number }) => boolean): number {
@@ -267,8 +298,17 @@ async function main() {
 
     let projection: Awaited<ReturnType<typeof projectionThroughput>> | undefined;
     let lag: Awaited<ReturnType<typeof endToEndLag>> | undefined;
+    let large: Awaited<ReturnType<typeof largeTenantThroughput>> | undefined;
+    let senders: { returning: WebhookResult; fresh: WebhookResult } | undefined;
     if (!only || only === 'inbox') {
       projection = await projectionThroughput(Number(args.get('inbox-conversations') ?? 5000));
+      large = await largeTenantThroughput(Number(args.get('inbox-large-contacts') ?? 100_000));
+      // One tenant's webhooks, 200-character texts: senders already known vs every one new.
+      const returning = await webhookIngest(db.connectionString, { senders: 'returning', contacts: SENDERS, text: customerText });
+      console.error(`webhook, returning senders: ${fmt(returning.rps)} req/s p50 ${returning.p50} ms p99 ${returning.p99} ms rss ${returning.rssMb.toFixed(0)} MB`);
+      const fresh = await webhookIngest(db.connectionString, { senders: 'new', contacts: SENDERS, text: customerText });
+      console.error(`webhook, new senders: ${fmt(fresh.rps)} req/s p50 ${fresh.p50} ms p99 ${fresh.p99} ms rss ${fresh.rssMb.toFixed(0)} MB`);
+      senders = { returning, fresh };
       const rates = (args.get('lag-rates') ?? '100,400').split(',').map(Number);
       const lagSeconds = Number(args.get('lag-seconds') ?? 15);
       // npm start's layout, then the same without the in-process ClickHouse projector: its share.
@@ -294,7 +334,16 @@ async function main() {
       console.log(`| CPU per request: command API / PostgreSQL / load generator | ${webhook.cpu.api} µs / ${webhook.cpu.postgres} µs / ${webhook.cpu.generator} µs |`);
       console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
     }
-    printInboxResults(projection, lag);
+    printInboxResults(projection, lag, large);
+    if (senders) {
+      console.log(`\n| signed webhook ingest, one tenant, 200-character texts, ${CONNECTIONS} connections, ${WEBHOOK_SECONDS} s | requests/s | % of returning | latency p50 / p99 | requests / errors or non-2xx | CPU per request: command API / PostgreSQL | command API RSS after |`);
+      console.log('|---|---|---|---|---|---|---|');
+      for (const [label, r] of [[`returning senders (${fmt(SENDERS)}, each seen in the warm-up)`, senders.returning], ['new senders (every request a new contact and conversation)', senders.fresh]] as const) {
+        console.log(
+          `| ${label} | ${fmt(r.rps)} | ${Math.round((100 * r.rps) / senders.returning.rps)}% | ${r.p50} ms / ${r.p99} ms | ${fmt(r.requests)} / ${r.errors} | ${r.cpu.api} µs / ${r.cpu.postgres} µs | ${r.rssMb.toFixed(0)} MB |`,
+        );
+      }
+    }
     if (!only || only === 'analytics') {
       // Last: it prints its own tables as it goes (10 million facts take minutes).
       await runAnalyticsBench({ facts: Number(args.get('facts') ?? 10_000_000), log: (line) => console.log(line) });

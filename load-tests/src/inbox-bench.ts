@@ -4,7 +4,9 @@
  *      next to the rate at which the same log can merely be read (the ceiling), same run;
  *   2. end-to-end lag: signed webhooks at a steady rate against `npm start`'s process
  *      layout (command API, projectors and query API in one process); for every webhook,
- *      the time from its 200 to the query API answering fresh at its position.
+ *      the time from its 200 to the query API answering fresh at its position;
+ *   3. one large tenant: 100,000 new senders (a contact, a conversation and a 200-character
+ *      text each) projected from zero, then a burst of more new senders caught up on.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPostgresEventStore, encodeEvent, type EventStore, type NewEvent, type ParleyEvent, type Position, START } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
-import { CheckpointWatcher, PgProjector } from '@parley/projections';
+import { CheckpointWatcher, type PgProjection, PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
 import pg from 'pg';
 import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
@@ -144,6 +146,142 @@ export async function projectionThroughput(conversations: number): Promise<Proje
     ceilings.sort((a, b) => a - b);
     return { events, readCeiling: ceilings[Math.floor(ceilings.length / 2)]!, byBatch };
   } finally {
+    await pool.end();
+    await store.close();
+    await db.drop();
+  }
+}
+
+const WORDS = 'hello my order arrived damaged please help refund where is the package thanks tracking number delivery late wrong size colour return exchange invoice payment card failed account login password address change cancel subscription today again'.split(' ');
+
+/** A 200-character customer text of ordinary words, different for every `n`. */
+export function customerText(n: number): string {
+  let text = `Hi, about order ${n}:`;
+  let x = n + 1;
+  while (text.length < 200) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    text += ` ${WORDS[x % WORDS.length]}`;
+  }
+  return text.slice(0, 200);
+}
+
+/**
+ * Senders `from`..`to`-1 of one tenant, each new: ContactCreated (its contact stream),
+ * then ConversationOpened and MessageReceived with a 200-character text (its thread), the
+ * three events a webhook from a new sender appends. Many writers, so that group commit
+ * fills its batches.
+ */
+async function appendNewSenders(store: EventStore, tenantId: string, numberId: string, from: number, to: number): Promise<number> {
+  let next = from;
+  let events = 0;
+  const writer = async () => {
+    for (let i = next++; i < to; i = next++) {
+      const contactId = randomUUID();
+      const conversationId = randomUUID();
+      const now = new Date();
+      const profileName = `Customer ${i}`;
+      const customer = (event: ParleyEvent): NewEvent =>
+        encodeEvent(event, randomUUID(), { tenantId, actor: { type: 'customer', id: contactId }, correlationId: 'bench', causationId: null, now });
+      await store.appendToStream(`contact-${contactId}`, [customer({ type: 'ContactCreated', data: { contactId, waId: String(4915100000000 + i), userId: null, profileName } })]);
+      await store.appendToStream(`thread-${conversationId}`, [
+        customer({ type: 'ConversationOpened', data: { conversationId, contactId, numberId, phoneNumberId: '1', origin: 'inbound' } }),
+        customer({
+          type: 'MessageReceived',
+          data: {
+            conversationId,
+            messageId: randomUUID(),
+            wamid: `wamid.${conversationId}`,
+            contactId,
+            profileName,
+            sentAt: now.toISOString(),
+            content: { type: 'text', body: customerText(i) },
+            replyTo: null,
+            referral: null,
+          },
+        }),
+      ]);
+      events += 3;
+    }
+  };
+  await Promise.all(Array.from({ length: 128 }, writer));
+  return events;
+}
+
+export interface LargeTenantResult {
+  contacts: number;
+  events: number;
+  /** Events/s over the whole log from zero, and over its first and last tenth. */
+  fromZero: number;
+  firstTenth: number;
+  lastTenth: number;
+  /** A burst of new senders appended while the projector was stopped, with the large tenant projected. */
+  catchUp: { contacts: number; events: number; rate: number };
+}
+
+/**
+ * One tenant, every sender new: `contacts` senders projected from zero by a PgProjector
+ * (batches of 500), its checkpoint sampled every 100 ms from another connection; then,
+ * with the projector stopped, a burst of `contacts / 10` more new senders, caught up on
+ * when it starts again. The projector's pool keeps its sessions (as under steady
+ * traffic): plans cached while the tenant was small are still the ones in use.
+ */
+export async function largeTenantThroughput(contacts: number, projection: PgProjection = inboxProjection): Promise<LargeTenantResult> {
+  const db = await createTestDatabase('bench_inbox_large');
+  const store = await createPostgresEventStore({ connectionString: db.connectionString });
+  const pool = new pg.Pool({ connectionString: db.connectionString, max: 4, idleTimeoutMillis: 0 });
+  const watch = new pg.Pool({ connectionString: db.connectionString, max: 1 });
+  try {
+    const tenantId = randomUUID();
+    const numberId = randomUUID();
+    await store.appendToStream(`tenant-${tenantId}`, [envelope({ type: 'TenantRegistered', data: { tenantId, name: 'Large' } }, tenantId, new Date())]);
+    const generated = performance.now();
+    const events = 1 + (await appendNewSenders(store, tenantId, numberId, 0, contacts));
+    console.error(`large tenant: ${fmt(events)} events appended in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+    const checkpoint = async () => {
+      const r = await watch.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1', [projection.name]);
+      return Number(r.rows[0]?.position || '0');
+    };
+    const head = async () => Number(await store.headPosition());
+    /** Runs the projector until it reaches the head; (time, position) samples from `started`. */
+    const follow = async (projector: PgProjector, target: number) => {
+      const started = performance.now();
+      const from = await checkpoint();
+      const samples: { t: number; position: number }[] = [{ t: 0, position: from }];
+      await projector.start();
+      for (;;) {
+        const position = await checkpoint();
+        samples.push({ t: (performance.now() - started) / 1000, position });
+        if (position >= target) break;
+        await sleep(100);
+      }
+      return samples;
+    };
+    const rateBetween = (samples: { t: number; position: number }[], from: number, to: number) => {
+      // The last sample at or before `from` and the first at or after `to`: they span the range.
+      const a = samples.findLast((s) => s.position <= from) ?? samples[0]!;
+      const b = samples.find((s) => s.position >= to) ?? samples.at(-1)!;
+      return (b.position - a.position) / (b.t - a.t);
+    };
+
+    const projector = new PgProjector({ pool, store, projection, batchSize: 500 });
+    await projector.prepare();
+    const end = await head();
+    const zero = await follow(projector, end);
+    await projector.stop();
+    const fromZero = end / zero.at(-1)!.t;
+    const firstTenth = rateBetween(zero, 0, end / 10);
+    const lastTenth = rateBetween(zero, (end * 9) / 10, end);
+    console.error(`large tenant from zero: ${fmt(fromZero)} events/s (first tenth ${fmt(firstTenth)}, last tenth ${fmt(lastTenth)})`);
+
+    const burst = Math.max(1, Math.round(contacts / 10));
+    const burstEvents = await appendNewSenders(store, tenantId, numberId, contacts, contacts + burst);
+    const caught = await follow(projector, await head());
+    await projector.stop();
+    const rate = burstEvents / caught.at(-1)!.t;
+    console.error(`large tenant catch-up: ${fmt(burstEvents)} events at ${fmt(rate)} events/s`);
+    return { contacts, events, fromZero, firstTenth, lastTenth, catchUp: { contacts: burst, events: burstEvents, rate } };
+  } finally {
+    await watch.end();
     await pool.end();
     await store.close();
     await db.drop();
@@ -281,12 +419,13 @@ export async function endToEndLag(rates: readonly number[], seconds: number, ana
   } finally {
     if (platform.pid) process.kill(-platform.pid, 'SIGTERM');
     await once(platform, 'exit').catch(() => undefined);
-    rmSync(dataDir, { recursive: true, force: true });
+    // chDB may still be writing its store as the platform exits: ENOTEMPTY, so retry.
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     await db.drop();
   }
 }
 
-export function printInboxResults(projection: ProjectionResult | undefined, lag: LagResult[] | undefined): void {
+export function printInboxResults(projection: ProjectionResult | undefined, lag: LagResult[] | undefined, large?: LargeTenantResult): void {
   if (projection) {
     console.log(`\n| inbox projection from zero (${fmt(projection.events)} events, 20 tenants) | events/s | % of log read rate |`);
     console.log('|---|---|---|');
@@ -294,6 +433,16 @@ export function printInboxResults(projection: ProjectionResult | undefined, lag:
     for (const b of projection.byBatch) {
       console.log(`| projector, batches of ${b.batchSize} | ${fmt(b.rate)} | ${Math.round((100 * b.rate) / projection.readCeiling)}% |`);
     }
+  }
+  if (large) {
+    const small = projection?.byBatch.find((b) => b.batchSize === 500)?.rate;
+    const vs = (rate: number) => (small ? `${Math.round((100 * rate) / small)}%` : 'n/a');
+    console.log(`\n| inbox projection, one tenant of ${fmt(large.contacts)} new senders (contact, conversation, 200-character text each), batches of 500 | events/s | % of the 20-tenant case, batches of 500 (same run) |`);
+    console.log('|---|---|---|');
+    console.log(`| from zero, whole log (${fmt(large.events)} events) | ${fmt(large.fromZero)} | ${vs(large.fromZero)} |`);
+    console.log(`| from zero, first tenth of the log | ${fmt(large.firstTenth)} | ${vs(large.firstTenth)} |`);
+    console.log(`| from zero, last tenth of the log (${fmt(Math.round(large.contacts * 0.9))}+ contacts in the tenant) | ${fmt(large.lastTenth)} | ${vs(large.lastTenth)} |`);
+    console.log(`| catching up on ${fmt(large.catchUp.contacts)} more new senders (${fmt(large.catchUp.events)} events) after the tenant is projected | ${fmt(large.catchUp.rate)} | ${vs(large.catchUp.rate)} |`);
   }
   if (lag?.length) {
     console.log(

@@ -1,5 +1,12 @@
 export { PgProjector, type PgProjectorOptions, type ParkedEvent } from './runtime/pg-projector.ts';
 export type { PgProjection, Sql } from './runtime/pg-projection.ts';
-export type { ProjectorStatus } from './runtime/projector-status.ts';
+export {
+  HealthReport,
+  healthReport,
+  type MonitoredProjector,
+  ProjectorFailure,
+  ProjectorHealth,
+  ProjectorStatus,
+} from './runtime/projector-status.ts';
 export { type Projected, toProjected } from './runtime/projected-event.ts';
 export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';

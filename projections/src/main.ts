@@ -5,18 +5,17 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from '@parley/command';
-import { createEventStoreDbEventStore, createPostgresEventStore } from '@parley/events';
-import pg from 'pg';
+import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore } from '@parley/events';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
+import { healthReport, type MonitoredProjector } from './runtime/projector-status.ts';
 
 const config = loadConfig(process.env);
 const store = config.eventStoreUrl
   ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
   : await createPostgresEventStore({ connectionString: config.databaseUrl });
-const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
-pool.on('error', () => undefined);
+const pool = createPgPool({ connectionString: config.databaseUrl, max: 4 });
 const projectors = [new PgProjector({ pool, store, projection: inboxProjection, log: (level, message) => console.log(`[${level}] ${message}`) })];
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;
@@ -33,10 +32,12 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  Promise.all([...projectors.map((p) => p.status()), ...(analytics ? [analytics.status()] : [])]).then(
-    (statuses) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, projectors: statuses.flat() })),
-    () => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false })),
-  );
+  const monitored: MonitoredProjector[] = [...projectors, ...(analytics ? [analytics.projector] : [])];
+  // healthReport does not throw: a status it cannot read is a problem in the report.
+  void healthReport(monitored, { stallAfterSeconds: config.projectorStallSeconds }).then((report) => {
+    if (!report.ok) console.error(JSON.stringify({ level: 'error', msg: 'projectors unhealthy', problems: report.problems }));
+    res.writeHead(report.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+  });
 });
 server.listen(config.ports.projections, config.host, () => console.log(`projectors    http://${config.host}:${config.ports.projections}/health`));
 

@@ -1,10 +1,11 @@
-import { createPostgresEventStore, type PostgresEventStore, START } from '@parley/events';
+import { createPostgresEventStore, type Position, type PostgresEventStore, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
 import { InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
-import { appendInboxHistory } from './support/events.ts';
+import { appendInboxHistory, envelope } from './support/events.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -279,5 +280,56 @@ describe('PostgreSQL projector runtime', () => {
     const done = await caughtUp(lagging);
     await lagging.stop();
     expect(done).toMatchObject({ eventsBehind: 0, secondsBehind: 0 });
+  });
+
+  it('looks a conversation up by its primary key once the table has grown, in a session whose plans were made while it was tiny', async () => {
+    // Last in this file: it adds a tenant of 300 conversations to the shared log.
+    const { tenantId, conversationIds } = await appendInboxHistory(store, { conversations: 300 });
+    const client = await pool.connect();
+    try {
+      await client.query('DROP SCHEMA IF EXISTS inbox_plans CASCADE; CREATE SCHEMA inbox_plans; SET search_path TO inbox_plans, public');
+      await inboxProjection.createTables(client);
+      // One session, small batches: PL/pgSQL caches its plans in the first ones, on empty tables.
+      const apply = async (after: Position) => {
+        for (;;) {
+          const page = await store.readAll({ after, maxCount: 50 });
+          if (page.events.length === 0) return after;
+          await inboxProjection.applyBatch!(client, page.events.map(toProjected).filter((p) => p !== null));
+          after = page.next;
+        }
+      };
+      const position = await apply(START);
+      const contactId = (await client.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE conversation_id = $1', [conversationIds[0]])).rows[0]!.contact_id;
+      await store.appendToStream(`thread-${conversationIds[0]}`, [
+        envelope(
+          {
+            type: 'MessageReceived',
+            data: {
+              conversationId: conversationIds[0]!,
+              messageId: randomUUID(),
+              wamid: `wamid.again.${conversationIds[0]}`,
+              contactId,
+              profileName: null,
+              sentAt: new Date('2026-11-03T09:00:00Z').toISOString(),
+              content: { type: 'text', body: 'any news?' },
+              replyTo: null,
+              referral: null,
+            },
+          },
+          tenantId,
+          new Date('2026-11-03T09:00:00Z'),
+        ),
+      ]);
+      const plans: string[] = [];
+      client.on('notice', (n) => plans.push(n.message ?? ''));
+      await client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`);
+      await apply(position);
+      const update = plans.find((p) => p.includes('UPDATE conversations SET unread_count'));
+      expect(update).toContain('Index Scan using conversations_pkey');
+      expect((await client.query('SELECT unread_count FROM conversations WHERE conversation_id = $1', [conversationIds[0]])).rows[0]).toEqual({ unread_count: 1 });
+    } finally {
+      await client.query('RESET search_path').catch(() => undefined);
+      client.release(true);
+    }
   });
 });

@@ -1,9 +1,8 @@
 import { type PlatformKeys, Tenancy } from '@parley/command';
-import { createEventStoreDbEventStore, createPostgresEventStore, type EventStore } from '@parley/events';
-import { CheckpointWatcher, PgProjector, type ProjectorStatus } from '@parley/projections';
+import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
+import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { buildQueryApi } from './http/query-api.ts';
 
 export interface QueryPlatformOptions {
@@ -17,7 +16,10 @@ export interface QueryPlatformOptions {
   /** Run the inbox projectors in this process (npm start), or only read what another process projects. */
   runProjectors: boolean;
   projectorBatchSize?: number;
-  moreStatus?: () => Promise<ProjectorStatus[]>;
+  /** Projectors /health reports on besides the PostgreSQL ones (the ClickHouse projector). */
+  moreProjectors?: readonly MonitoredProjector[];
+  /** /health: seconds without progress while events wait before a projector counts as stalled (default 10). */
+  stallAfterSeconds?: number;
   extend?: (app: FastifyInstance) => void | Promise<void>;
   logger?: boolean;
 }
@@ -37,8 +39,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     (options.eventStoreUrl
       ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
       : await createPostgresEventStore({ connectionString: options.databaseUrl }));
-  const projectorPool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
-  projectorPool.on('error', () => undefined);
+  const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
   const log = options.logger ? (level: string, message: string) => console.log(`[projector] ${level}: ${message}`) : undefined;
   const inbox = new PgProjector({ pool: projectorPool, store, projection: inboxProjection, batchSize: options.projectorBatchSize, log });
@@ -52,7 +53,8 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     inbox: new InboxQueries(readPool),
     inboxProgress,
     projectors: [inbox],
-    moreStatus: options.moreStatus,
+    moreProjectors: options.moreProjectors,
+    stallAfterSeconds: options.stallAfterSeconds,
     platformAdminKey: options.platformAdminKey,
     platformAnalystKey: options.platformAnalystKey,
     extend: options.extend,

@@ -37,8 +37,9 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
     platformAdminKey: config.platformAdminKeys,
     platformAnalystKey: config.platformAnalystKeys,
     runProjectors: config.runProjectors,
+    stallAfterSeconds: config.projectorStallSeconds,
     ...(analytics && {
-      moreStatus: () => analytics.status(),
+      moreProjectors: [analytics.projector],
       extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),
     }),
     logger: config.log,

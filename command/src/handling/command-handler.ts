@@ -95,19 +95,30 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
        * 'cached': decide on the cached fold without reading the stream first; the
        * expected revision catches a stale cache (conflict, re-read, retry). Only for
        * commands whose no-op decisions hold on any older state, such as recording
-       * WhatsApp deliveries that the cache already shows.
+       * WhatsApp deliveries that the cache already shows. A stream not in the cache is
+       * taken for a new one (a new sender's contact and thread: most misses): the
+       * decision on the initial state is appended expecting no stream, and re-decided
+       * on the stream as read if it exists after all. A no-op on that assumed state
+       * says nothing, so it reads first. Not with `tenantScoped` (needs the stream's tenant).
        */
       freshness?: 'read' | 'cached';
     } = {},
   ): Promise<HandleResult<S, E>> {
     return this.withLock(streamId, async () => {
       for (let attempt = 1; ; attempt++) {
-        const cached = attempt === 1 && options.freshness === 'cached' ? this.cache.get(streamId) : undefined;
-        const loaded = cached ?? (await this.refresh(streamId));
+        const unread = attempt === 1 && options.freshness === 'cached';
+        const cached = unread ? this.cache.get(streamId) : undefined;
+        // Assumed new: nothing read, nothing cached.
+        const assumedNew = unread && !cached && !options.tenantScoped;
+        let loaded = cached ?? (assumedNew ? this.blank() : await this.refresh(streamId));
         if (options.tenantScoped && loaded.tenantId !== null && loaded.tenantId !== context.tenantId) {
           throw notFound('conversation not found');
         }
-        const events = this.decider.decide(command, loaded.state);
+        let events = this.decider.decide(command, loaded.state);
+        if (events.length === 0 && assumedNew) {
+          loaded = await this.refresh(streamId);
+          events = this.decider.decide(command, loaded.state);
+        }
         if (events.length === 0) {
           return { events, state: loaded.state, revision: loaded.revision, position: loaded.position };
         }
@@ -116,6 +127,9 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
           const result = await this.store.appendToStream(streamId, encoded, {
             expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
           });
+          // The stream existed and already held these events (deterministic ids): what
+          // the command means for the stream as it is is decided again, on a read.
+          if (result.idempotent && assumedNew && loaded.revision < 0) continue;
           if (result.idempotent) {
             // Already stored by an earlier attempt the cache has not seen: catch up, so
             // the next command does not decide on the stale fold again.
@@ -135,12 +149,19 @@ export class CommandHandler<C, S, E extends ParleyEvent> {
           const retryable = error instanceof WrongExpectedRevisionError || error instanceof PartialDuplicateAppendError;
           if (!retryable) throw error;
           if (attempt >= this.maxAttempts) throw conflict('too many concurrent changes to the same record: try again');
+          // A stream assumed new that exists is no race: read it and decide again now.
+          if (assumedNew && loaded.revision < 0) continue;
           // Another process won the race: back off a little, at random, so the same two
           // do not collide again in lockstep.
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
         }
       }
     });
+  }
+
+  /** A stream with no events, not cached: the fold a command on a new stream starts from. */
+  private blank(): Loaded<S> {
+    return { state: this.decider.initialState(), revision: -1, position: START, tenantId: null };
   }
 
   /** Brings the cached fold up to date by reading only the events after it. */

@@ -1,4 +1,5 @@
-import type { InboundContent } from '@parley/events';
+// The bounds are shared with the read side's customer time (events/src/catalog/customer-time.ts).
+import { type InboundContent, MAX_CLOCK_AHEAD_MS, MAX_DELIVERY_AGE_MS } from '@parley/events';
 import { isKnownMessage } from './webhook-payload.ts';
 import type { WebhookChangeValue, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookStatus } from './webhook-payload.ts';
 import type { StatusItem, StatusKind } from '../domain/conversation-thread.ts';
@@ -19,11 +20,6 @@ export function toUnixInstant(ts: string): string {
   }
   return date.toISOString();
 }
-
-/** How far WhatsApp's clock may run ahead of ours before a timestamp counts as absurd. */
-export const MAX_CLOCK_AHEAD_MS = 5 * 60 * 1000;
-/** WhatsApp retries a delivery for up to 7 days; older than this is not a real delivery. */
-export const MAX_DELIVERY_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * A webhook timestamp as an instant within [receivedAt - 30 days, receivedAt + 5 min].

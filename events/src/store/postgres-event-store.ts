@@ -16,6 +16,7 @@ import {
   type Subscription,
   WrongExpectedRevisionError,
 } from './event-store.ts';
+import { createPgPool, LISTEN_CONNECTION } from './pg-pool.ts';
 import { migrateEventStore, NOTIFY_CHANNEL } from './postgres-schema.ts';
 
 export interface PostgresEventStoreOptions {
@@ -155,9 +156,17 @@ class GroupCommitter {
   private async commit(batch: PendingAppend[]): Promise<void> {
     let outcomes: AppendOutcome[];
     const started = performance.now();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      // No connection (the database is down, or refuses sessions): no request is to blame.
+      for (const p of batch) p.reject(error);
+      return;
+    }
     try {
       const payload = `[${batch.map((p) => p.json).join(',')}]`;
-      const res = await this.pool.query<{ r: AppendOutcome[] }>('SELECT parley_append($1::jsonb) AS r', [payload]);
+      const res = await client.query<{ r: AppendOutcome[] }>('SELECT parley_append($1::jsonb) AS r', [payload]).finally(() => client.release());
       outcomes = res.rows[0]?.r ?? [];
       this.stats.batches += 1;
       this.stats.requests += batch.length;
@@ -184,12 +193,24 @@ class GroupCommitter {
   }
 }
 
-/** One LISTEN connection per store; subscribers wait on it for the head to move. */
+/** While the LISTEN connection is down, subscribers at the head re-read this often. */
+const DEAF_RECHECK_MS = 250;
+const LISTEN_RETRY_MAX_MS = 5_000;
+
+/**
+ * One LISTEN connection per store; subscribers wait on it for the head to move. A lost
+ * connection is reconnected with back-off, for as long as the store is open; until then
+ * waiting subscribers fall back to re-reading every DEAF_RECHECK_MS, so a database that
+ * comes back is seen within that, LISTEN or not. Nothing here ever fails a subscriber.
+ */
 class HeadWatcher {
   private head = 0n;
   private waiters = new Set<{ after: bigint; wake: () => void }>();
   private client: pg.Client | undefined;
-  private starting: Promise<void> | undefined;
+  private connecting: Promise<void> | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(
@@ -197,37 +218,85 @@ class HeadWatcher {
     private readonly readHead: () => Promise<bigint>,
   ) {}
 
-  private start(): Promise<void> {
-    this.starting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.connectionString });
-      client.on('notification', (msg) => {
-        if (msg.payload) this.advance(BigInt(msg.payload));
-      });
-      client.on('error', () => {
-        // The connection dropped: listen again, then re-read the head so that nothing
-        // committed while we were deaf stays unseen.
-        this.client = undefined;
-        this.starting = undefined;
-        if (!this.closed) setTimeout(() => void this.start().catch(() => undefined), 200).unref();
-      });
+  /** Listens unless it is already, or a failed attempt's back-off has not run out (its timer tries again). */
+  private listen(): Promise<void> {
+    if (this.client || this.closed || Date.now() < this.retryAt) return this.connecting ?? Promise.resolve();
+    this.connecting ??= this.connect().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, ...LISTEN_CONNECTION });
+    let lost = false;
+    client.on('notification', (msg) => {
+      if (msg.payload) this.advance(BigInt(msg.payload));
+    });
+    client.on('error', () => {
+      lost = true;
+      if (this.client === client) this.lose(client);
+    });
+    try {
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      this.client = client;
+      if (lost) throw new Error('LISTEN connection lost while it was set up');
+    } catch {
+      void client.end().catch(() => undefined);
+      this.retryLater();
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.failures = 0;
+    // Whatever committed while nobody listened: re-read the head. Should that fail, the
+    // subscribers' own reads cover it.
+    try {
       this.advance(await this.readHead());
-    })();
-    return this.starting;
+    } catch {
+      // see above
+    }
+  }
+
+  private lose(client: pg.Client) {
+    this.client = undefined;
+    void client.end().catch(() => undefined);
+    this.retryLater();
+    // Waiters would otherwise sleep out their long wait deaf: let them re-read now, and
+    // wait again with the short re-check.
+    for (const w of [...this.waiters]) w.wake();
+  }
+
+  private retryLater() {
+    if (this.closed) return;
+    this.failures += 1;
+    const delay = Math.min(LISTEN_RETRY_MAX_MS, 100 * 2 ** Math.min(this.failures - 1, 6));
+    this.retryAt = Date.now() + delay;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryAt = 0;
+      void this.listen();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private advance(head: bigint) {
     if (head <= this.head) return;
     this.head = head;
-    for (const w of this.waiters) if (head > w.after) w.wake();
+    for (const w of [...this.waiters]) if (head > w.after) w.wake();
   }
 
-  /** Resolves once the log's head is past `after`, after `maxWaitMs`, or on close. */
+  /**
+   * Resolves once the log's head is past `after`, after `maxWaitMs` (DEAF_RECHECK_MS
+   * while not listening), or on close. Never rejects.
+   */
   async waitPast(after: bigint, maxWaitMs: number, signal: { closed: boolean; wake?: () => void }): Promise<void> {
-    await this.start();
+    await this.listen();
     if (this.head > after || signal.closed) return;
+    const waitMs = this.client ? maxWaitMs : Math.min(maxWaitMs, DEAF_RECHECK_MS);
     await new Promise<void>((resolve) => {
       const waiter = {
         after,
@@ -238,7 +307,7 @@ class HeadWatcher {
           resolve();
         },
       };
-      const timer = setTimeout(waiter.wake, maxWaitMs);
+      const timer = setTimeout(waiter.wake, waitMs);
       signal.wake = waiter.wake;
       this.waiters.add(waiter);
     });
@@ -246,8 +315,12 @@ class HeadWatcher {
 
   async close() {
     this.closed = true;
-    for (const w of this.waiters) w.wake();
-    await this.client?.end().catch(() => undefined);
+    clearTimeout(this.retryTimer);
+    for (const w of [...this.waiters]) w.wake();
+    await this.connecting;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
   }
 }
 
@@ -265,8 +338,7 @@ export interface PostgresEventStore extends EventStore {
 }
 
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-  pool.on('error', () => undefined); // idle-client errors surface on the next query instead
+  const pool = createPgPool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
   await migrateEventStore(pool);
 
   const committer = new GroupCommitter(pool, options.maxBatchEvents ?? 2000);

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { decodeEvent, type EventStore, isEventType, type Position, type RecordedEvent, START } from '@parley/events';
 import type { Calendar } from './business-hours.ts';
-import { chTime, queryRows } from './clickhouse.ts';
+import { chTime, fromChTime, queryRows } from './clickhouse.ts';
 import {
   type ConversationFold,
   conversationRow,
@@ -14,7 +14,7 @@ import {
 } from './conversation-fold.ts';
 import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
 import { FACT_TABLES, type FactTable } from './schema.ts';
-import type { ProjectorStatus } from '../runtime/projector-status.ts';
+import { LoopHealth, type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
 
 
 export interface AnalyticsProjectorOptions {
@@ -69,7 +69,7 @@ const CACHE_LIMIT = 100_000;
  * FACT_TABLES order: derived rows before the fold and the settings they came from, so
  * a stored fold never runs ahead of the rows derived from it.
  */
-export class AnalyticsProjector {
+export class AnalyticsProjector implements MonitoredProjector {
   readonly name = ANALYTICS_PROJECTOR;
   private readonly batchSize: number;
   private readonly flushMs: number;
@@ -84,6 +84,9 @@ export class AnalyticsProjector {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private subscription: { close(): Promise<void> } | null = null;
+  /** The loop's failures: its back-off, and what its status says about them. */
+  private readonly health = new LoopHealth();
+  private wakeFromBackOff: (() => void) | null = null;
 
   constructor(private readonly options: AnalyticsProjectorOptions) {
     this.batchSize = options.batchSize ?? 5_000;
@@ -107,6 +110,7 @@ export class AnalyticsProjector {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeFromBackOff?.();
     await this.subscription?.close();
     await this.loop;
     this.loop = null;
@@ -127,24 +131,45 @@ export class AnalyticsProjector {
     const store = this.options.store;
     // Not running here (a ClickHouse server, the projector in another process): the
     // stored checkpoint is the truth, not what this process last loaded.
-    const checkpoint = this.running ? this.checkpoint : await this.storedCheckpoint();
+    const stored = this.running ? null : await this.storedCheckpoint();
+    const checkpoint = stored?.position ?? this.checkpoint;
+    const lastProgressAt = stored ? stored.updatedAt : this.health.lastProgressAt;
     const [eventsBehind, next] = await Promise.all([store.countEventsAfter(checkpoint, 1_000_000), store.readAll({ after: checkpoint, maxCount: 1 })]);
     const oldest = next.events[0];
     const secondsBehind = oldest ? Math.max(0, (this.clock().getTime() - oldest.recordedAt.getTime()) / 1000) : 0;
-    return { name: this.name, position: checkpoint, eventsBehind, secondsBehind, parked: 0, running: this.running };
+    return {
+      name: this.name,
+      position: checkpoint,
+      eventsBehind,
+      secondsBehind,
+      parked: 0,
+      running: this.running,
+      lastProgressAt: lastProgressAt?.toISOString() ?? null,
+      // Wall time, not the injected clock: the events were stamped by the store's.
+      stalledSeconds: eventsBehind === 0 ? 0 : stalledSeconds(new Date(), oldest?.recordedAt ?? null, lastProgressAt),
+      ...this.health.snapshot(),
+    };
   }
 
-  private async storedCheckpoint(): Promise<Position> {
+  loopTrouble(): string | null {
+    return this.health.trouble();
+  }
+
+  private async storedCheckpoint(): Promise<{ position: Position; updatedAt: Date | null }> {
     const rows = await queryRows(
       this.options.client,
-      `SELECT argMax(position, seq) AS position FROM ${this.db}.projector_checkpoints WHERE projector = {name:String} HAVING count() > 0`,
+      `SELECT argMax(position, seq) AS position, toString(argMax(updated_at, seq)) AS updated_at
+       FROM ${this.db}.projector_checkpoints WHERE projector = {name:String} HAVING count() > 0`,
       { name: this.name },
     );
-    return (rows[0]?.position as Position | undefined) ?? START;
+    const row = rows[0];
+    return row ? { position: row.position as Position, updatedAt: new Date(fromChTime(String(row.updated_at))) } : { position: START, updatedAt: null };
   }
 
   private async load() {
-    this.checkpoint = await this.storedCheckpoint();
+    const stored = await this.storedCheckpoint();
+    this.checkpoint = stored.position;
+    this.health.knownProgress(stored.updatedAt);
     for (const table of FACT_TABLES) {
       const mark = await queryRows(this.options.client, `SELECT max(${VERSION_COLUMN[table]}) AS mark FROM ${this.db}.${table}`);
       this.marks.set(table, Number(mark[0]?.mark ?? 0));
@@ -175,48 +200,83 @@ export class AnalyticsProjector {
 
   private readonly lookup: ServiceLevelLookup = (tenantId, teamId) => (teamId === null ? undefined : this.levels.get(`${tenantId}|${teamId}`));
 
+  /**
+   * Projects until stopped. Whatever fails (the log's database gone, ClickHouse refusing
+   * an insert) is retried after a back-off, for as long as it takes, from a fresh load of
+   * the checkpoint, marks and folds: a failed batch may have left the memory ahead of
+   * what was stored, so nothing is consumed again before a load has succeeded.
+   */
   private async run(): Promise<void> {
+    let loaded = true;
     while (!this.stopping) {
+      let stage = 'loading the checkpoint';
       try {
-        await this.consume();
+        if (!loaded) {
+          await this.load();
+          loaded = true;
+        }
+        await this.consume((now) => {
+          stage = now;
+        });
       } catch (error) {
         if (this.stopping) break;
-        this.log(`${this.name}: batch failed, restarting from the checkpoint`, error);
-        await new Promise((r) => setTimeout(r, 1_000));
-        await this.load().catch((e: unknown) => this.log(`${this.name}: reload failed`, e));
+        loaded = false;
+        const delay = this.health.failed(stage, error);
+        this.log(`${this.name}: ${stage} failed, retrying from the checkpoint in ${Math.round(delay)} ms`, error);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wakeFromBackOff = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeFromBackOff = null;
       }
     }
     this.running = false;
   }
 
   /** Pulls events into batches of batchSize, or whatever arrived within flushMs. */
-  private async consume(): Promise<void> {
+  private async consume(at: (stage: string) => void): Promise<void> {
+    if (this.health.failing > 0) {
+      // Back after failures with nothing to apply: no batch will come to say it works again.
+      at('reading the log');
+      if (this.options.store.comparePositions(await this.options.store.headPosition(), this.checkpoint) <= 0) this.health.recovered();
+    }
     const subscription = this.options.store.subscribeToAll({ after: this.checkpoint, batchSize: Math.min(this.batchSize, 2_000) });
     this.subscription = subscription;
     const iterator = subscription[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
     let batch: RecordedEvent[] = [];
     try {
+      const apply = async () => {
+        at(`applying events ${batch[0]!.position}–${batch.at(-1)!.position}`);
+        await this.apply(batch);
+        batch = [];
+      };
+      // The deadline runs from a batch's first event, not its latest: under steady traffic
+      // events never leave a flushMs gap, and a partial batch would wait for batchSize.
+      let flushAt = 0;
       while (!this.stopping) {
-        pending ??= iterator.next();
-        const timer = new Promise<'flush'>((r) => setTimeout(() => r('flush'), batch.length === 0 ? 1_000 : this.flushMs));
-        const next = await Promise.race([pending, timer]);
-        if (next === 'flush') {
-          if (batch.length > 0) {
-            await this.apply(batch);
-            batch = [];
-          }
+        if (batch.length > 0 && Date.now() >= flushAt) {
+          await apply();
           continue;
         }
+        at('reading the log');
+        pending ??= iterator.next();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const due = new Promise<'flush'>((r) => {
+          timer = setTimeout(() => r('flush'), batch.length === 0 ? 1_000 : flushAt - Date.now());
+        });
+        const next = await Promise.race([pending, due]).finally(() => clearTimeout(timer));
+        if (next === 'flush') continue;
         pending = null;
         if (next.done) break;
         batch.push(next.value);
-        if (batch.length >= this.batchSize) {
-          await this.apply(batch);
-          batch = [];
-        }
+        if (batch.length === 1) flushAt = Date.now() + this.flushMs;
+        if (batch.length >= this.batchSize) await apply();
       }
-      if (batch.length > 0 && !this.stopping) await this.apply(batch);
+      if (batch.length > 0 && !this.stopping) await apply();
     } finally {
       await subscription.close();
     }
@@ -350,6 +410,7 @@ export class AnalyticsProjector {
       format: 'JSONEachRow',
     });
     this.checkpoint = last;
+    this.health.progressed();
     if (this.folds.size > CACHE_LIMIT) {
       // Stored folds reload on demand: dropping the oldest half keeps memory bounded.
       let drop = this.folds.size / 2;

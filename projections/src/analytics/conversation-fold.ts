@@ -1,4 +1,4 @@
-import type { EventMetadata, ParleyEvent, Priority } from '@parley/events';
+import { customerSentAt, type EventMetadata, type ParleyEvent, type Priority } from '@parley/events';
 import { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
 import { chTime } from './clickhouse.ts';
 
@@ -190,7 +190,8 @@ function applyEvent(fold: ConversationFold, event: ParleyEvent, metadata: EventM
       fold.messagesIn += 1;
       if (fold.status === 'closed' || running) return [];
       const kind: EpisodeKind = fold.episodes.length === 0 ? 'first' : 'next';
-      return [startEpisode(fold, kind, at).no];
+      // The customer has waited since they sent it, not since it reached us (docs/metrics.md, "Time").
+      return [startEpisode(fold, kind, customerSentAt(event.data, metadata)).no];
     }
     case 'MessageQueued': {
       fold.messagesOut += 1;

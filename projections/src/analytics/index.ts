@@ -9,7 +9,7 @@ import { migrate } from './schema.ts';
 export { AnalyticsProjector, ANALYTICS_PROJECTOR, positionSeq } from './analytics-projector.ts';
 export type { ProjectorStatus } from '../runtime/projector-status.ts';
 export { createClickHouseClient, identifier, type ClickHouseOptions } from './clickhouse.ts';
-export { migrate, migrationStatements, type SchemaContext } from './schema.ts';
+export { FACT_TABLES, migrate, migrationStatements, type SchemaContext } from './schema.ts';
 export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
 export * from './reports.ts';
 export { AnalystBusy, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS, type AnalystLimits } from './analyst/analyst-sql.ts';

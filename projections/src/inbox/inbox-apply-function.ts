@@ -1,7 +1,8 @@
 /**
  * The inbox's event handlers, as one PL/pgSQL function that applies a whole batch in one
  * round trip: `inbox_apply(events jsonb)` takes an array of
- * `{ t: type, k: order key, tenant, at: occurredAt, actor, d: data }` in log order.
+ * `{ t: type, k: order key, tenant, at: occurredAt, actor, d: data }` in log order, and for
+ * `MessageReceived` `customerAt` (customer time, computed in inbox-projection.ts).
  *
  * Per-event statements from Node cost a round trip each (~0.2 ms), which capped the
  * projector at ~2k events/s; inside the database the same statements run at memory
@@ -103,14 +104,14 @@ BEGIN
         -- The customer's turn starts a wait for a human unless one is already running.
         UPDATE conversations SET unread_count = unread_count + 1, message_count = message_count + 1,
           last_message_preview = preview, last_message_direction = 'inbound',
-          last_message_at = greatest(coalesce(last_message_at, (d->>'sentAt')::timestamptz), (d->>'sentAt')::timestamptz),
-          first_inbound_at = coalesce(first_inbound_at, (d->>'sentAt')::timestamptz),
-          waiting_since = CASE WHEN status = 'closed' THEN waiting_since ELSE coalesce(waiting_since, (d->>'sentAt')::timestamptz) END,
+          last_message_at = greatest(coalesce(last_message_at, (e->>'customerAt')::timestamptz), (e->>'customerAt')::timestamptz),
+          first_inbound_at = coalesce(first_inbound_at, (e->>'customerAt')::timestamptz),
+          waiting_since = CASE WHEN status = 'closed' THEN waiting_since ELSE coalesce(waiting_since, (e->>'customerAt')::timestamptz) END,
           last_activity_at = greatest(last_activity_at, at), last_key = k
         WHERE tenant_id = tenant AND conversation_id = conv AND last_key < k;
         UPDATE contacts SET inbound_messages = inbound_messages + 1, name = coalesce(d->>'profileName', name),
-          first_contact_at = least(coalesce(first_contact_at, (d->>'sentAt')::timestamptz), (d->>'sentAt')::timestamptz),
-          last_contact_at = greatest(coalesce(last_contact_at, (d->>'sentAt')::timestamptz), (d->>'sentAt')::timestamptz)
+          first_contact_at = least(coalesce(first_contact_at, (e->>'customerAt')::timestamptz), (e->>'customerAt')::timestamptz),
+          last_contact_at = greatest(coalesce(last_contact_at, (e->>'customerAt')::timestamptz), (e->>'customerAt')::timestamptz)
         WHERE tenant_id = tenant AND contact_id = (d->>'contactId')::uuid;
       END IF;
 
@@ -210,6 +211,20 @@ BEGIN
       NULL; -- events the inbox does not read (API keys, SLA settings)
     END CASE;
   END LOOP;
+
+  -- Planner statistics for conversations, which the handlers look up by primary key.
+  -- Every other index on the table starts with tenant_id too. Without statistics (a
+  -- fresh schema: first start, rebuild; autovacuum off or not run yet) PL/pgSQL's cached
+  -- generic plans, made while the table is tiny, can pick one of those, matching
+  -- tenant_id only, and then scan all of a tenant's conversations for every event. The
+  -- plans stay until something invalidates them. ANALYZE gives the planner real
+  -- statistics and invalidates the plans (they are made again, on the primary key). It
+  -- runs when the table has doubled since its last ANALYZE or VACUUM (relpages), so
+  -- O(log n) times in the table's life. SKIP_LOCKED: an ANALYZE or VACUUM already
+  -- running (autovacuum) is left to finish on its own.
+  IF pg_relation_size('conversations') >= 8192 * greatest(4, 2 * (SELECT relpages FROM pg_class WHERE oid = 'conversations'::regclass)) THEN
+    ANALYZE (SKIP_LOCKED) conversations;
+  END IF;
 END
 $fn$;
 `;

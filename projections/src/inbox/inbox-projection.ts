@@ -1,3 +1,4 @@
+import { customerSentAt } from '@parley/events';
 import type { PgProjection, Sql } from '../runtime/pg-projection.ts';
 import type { Projected } from '../runtime/projected-event.ts';
 import { INBOX_APPLY_FUNCTION } from './inbox-apply-function.ts';
@@ -13,6 +14,8 @@ const toRow = (p: Projected) => ({
   at: p.metadata.occurredAt,
   actor: p.metadata.actor.id,
   d: p.event.data,
+  // Customer time is one TypeScript rule shared with the analytics: computed here rather than mirrored in SQL.
+  ...(p.event.type === 'MessageReceived' && { customerAt: new Date(customerSentAt(p.event.data, p.metadata)).toISOString() }),
 });
 
 async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void> {
@@ -23,7 +26,8 @@ async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void>
 export const inboxProjection: PgProjection = {
   name: 'inbox',
   schema: INBOX_SCHEMA,
-  version: 2,
+  // 3: customer time (customerSentAt) instead of WhatsApp's raw sentAt; the bump rebuilds existing inboxes.
+  version: 3,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import { createPgPool } from '@parley/events';
+import type pg from 'pg';
 import { INBOX_SCHEMA } from './inbox-projection.ts';
 
 export { inboxProjection } from './inbox-projection.ts';
@@ -17,7 +18,5 @@ export {
  * after a rebuild swaps schemas, the next query reads the new tables.
  */
 export function inboxReadPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, options: `-c search_path=${INBOX_SCHEMA}` });
-  pool.on('error', () => undefined);
-  return pool;
+  return createPgPool({ connectionString, max, options: `-c search_path=${INBOX_SCHEMA}` });
 }

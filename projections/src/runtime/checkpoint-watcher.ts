@@ -1,4 +1,4 @@
-import type { EventStore, Position } from '@parley/events';
+import { type EventStore, LISTEN_CONNECTION, type Position } from '@parley/events';
 import pg from 'pg';
 
 interface Waiter {
@@ -33,6 +33,9 @@ export class CheckpointWatcher {
   private closed = false;
   /** `latest` was read after the current LISTEN began: notifications alone keep it fresh. */
   private synced = false;
+  /** After a failed or lost LISTEN, no new attempt before this (doubling up to 5 s): polling covers the gap. */
+  private listenRetryAt = 0;
+  private listenFailures = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -101,15 +104,28 @@ export class CheckpointWatcher {
     for (const w of [...this.waiters]) if (this.reached(w.position)) w.resolve(true);
   }
 
+  private listenLater(): void {
+    this.listenFailures += 1;
+    this.listenRetryAt = Date.now() + Math.min(5_000, 100 * 2 ** Math.min(this.listenFailures - 1, 6));
+  }
+
+  /**
+   * LISTENs again after a lost connection, when someone waits. While the database is
+   * gone, attempts back off (every request would otherwise open a connection), and
+   * waiters are served by the poll, which `synced = false` makes every request read.
+   */
   private async ensureListening(): Promise<void> {
-    if (!this.listen || this.listener || this.closed) return;
+    if (!this.listen || this.listener || this.closed || Date.now() < this.listenRetryAt) return;
     this.connecting ??= (async () => {
-      const client = new pg.Client(this.pool.options);
+      const client = new pg.Client({ ...this.pool.options, ...LISTEN_CONNECTION });
+      let lost = false;
       client.on('error', () => {
         // The poll keeps waiters going; the next wait listens again.
+        lost = true;
         if (this.listener === client) {
           this.listener = null;
           this.synced = false;
+          this.listenLater();
         }
         void client.end().catch(() => undefined);
       });
@@ -121,9 +137,16 @@ export class CheckpointWatcher {
       try {
         await client.connect();
         await client.query(`LISTEN ${CHECKPOINT_CHANNEL}`);
+        // A connection that died on the way in must not pass for a listener: notifications
+        // would never come, and `synced` would stop the reads that replace them.
+        if (lost) throw new Error('LISTEN connection lost while it was set up');
         if (this.closed) await client.end();
-        else this.listener = client;
+        else {
+          this.listener = client;
+          this.listenFailures = 0;
+        }
       } catch {
+        this.listenLater();
         await client.end().catch(() => undefined); // polling alone, until the next try
       }
     })().finally(() => {

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { PgProjection, Sql } from './pg-projection.ts';
 import { CHECKPOINT_CHANNEL } from './checkpoint-watcher.ts';
 import { orderKeyOf, toProjected } from './projected-event.ts';
-import type { ProjectorStatus } from './projector-status.ts';
+import { LoopHealth, type MonitoredProjector, type ProjectorStatus, stalledSeconds } from './projector-status.ts';
 import { migrateRuntime } from './runtime-schema.ts';
 
 export interface PgProjectorOptions {
@@ -44,6 +44,14 @@ interface Target {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** No connection could be had: the database is down or refuses sessions, whatever code it answered. */
+class DatabaseUnreachable extends Error {
+  constructor(cause: unknown) {
+    super(`cannot connect: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'DatabaseUnreachable';
+  }
+}
 const TICK = Symbol('tick');
 const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
 
@@ -52,6 +60,7 @@ const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => 
  * trouble, not the event's: the batch is retried from its checkpoint, nothing is parked.
  */
 function isTransient(err: unknown): boolean {
+  if (err instanceof DatabaseUnreachable) return true;
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
@@ -80,7 +89,7 @@ const replayKey = (checkpoint: string, micros: string) => `${orderKeyOf(checkpoi
  * event by event under savepoints: the failing event is retried, then parked with its
  * error, and the projector goes on.
  */
-export class PgProjector {
+export class PgProjector implements MonitoredProjector {
   private readonly pool: pg.Pool;
   private readonly store: EventStore;
   private readonly projection: PgProjection;
@@ -99,8 +108,10 @@ export class PgProjector {
   private generation = 0;
   private position: Position = START;
   private rebuilding: Promise<void> | null = null;
-  /** Consecutive failed attempts: the back-off grows with them and resets on progress. */
-  private failures = 0;
+  /** The live loop's failures: its back-off, and what its status says about them. */
+  private readonly health = new LoopHealth();
+  /** Cuts a back-off short when the projector stops. */
+  private wakeFromBackOff: (() => void) | null = null;
 
   constructor(options: PgProjectorOptions) {
     this.pool = options.pool;
@@ -145,42 +156,67 @@ export class PgProjector {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wakeFromBackOff?.();
     await this.subscription?.close();
     await this.loop;
     this.loop = null;
   }
 
+  /**
+   * Follows the log until stopped. Whatever fails (the database gone, a subscription
+   * that broke, a batch that could not commit) is retried from the stored checkpoint
+   * after a back-off, for as long as it takes: the loop itself never ends on an error.
+   */
   private async run(): Promise<void> {
     while (!this.stopping) {
+      let stage = 'reading the checkpoint';
       try {
         this.running = true;
-        await this.follow();
+        await this.follow((now) => {
+          stage = now;
+        });
       } catch (err) {
         if (this.stopping) break;
-        if (!(err instanceof CheckpointMoved)) await this.backOff(err);
-      } finally {
-        this.running = false;
+        if (!(err instanceof CheckpointMoved)) await this.backOff(this.health, stage, err);
       }
     }
+    this.running = false;
   }
 
-  private async backOff(err: unknown): Promise<void> {
-    this.failures += 1;
-    this.log('error', `projection ${this.name}: ${(err as Error).message}; retrying`);
-    await sleep(Math.min(5_000, 25 * 2 ** Math.min(this.failures, 8)));
+  private async backOff(health: LoopHealth, stage: string, err: unknown): Promise<void> {
+    const delay = health.failed(stage, err);
+    this.log('error', `projection ${this.name}: ${stage}: ${(err as Error).message}; retrying in ${Math.round(delay)} ms`);
+    const live = health === this.health; // a rebuild's back-off is not the loop's to cut short
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      if (live) {
+        this.wakeFromBackOff = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }
+    });
+    if (live) this.wakeFromBackOff = null;
   }
 
   /** One subscription from the stored checkpoint, until stopped or the checkpoint moves under it. */
-  private async follow(): Promise<void> {
+  private async follow(at: (stage: string) => void): Promise<void> {
+    at('reading the checkpoint');
     const checkpoint = await this.readCheckpoint(this.live.checkpoint);
     this.position = checkpoint.position;
     this.generation = checkpoint.generation;
+    if (this.health.failing > 0) {
+      // Back after failures with nothing to apply: no batch will come to say it works again.
+      at('reading the log');
+      if (this.store.comparePositions(await this.store.headPosition(), this.position) <= 0) this.health.recovered();
+    }
     const subscription = this.store.subscribeToAll({ after: this.position, batchSize: this.batchSize });
     this.subscription = subscription;
     const events = subscription[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
     try {
       while (!this.stopping) {
+        at('reading the log');
         const first: IteratorResult<RecordedEvent> = await (pending ?? events.next());
         pending = null;
         if (first.done) return;
@@ -196,8 +232,9 @@ export class PgProjector {
           if (raced.done) break;
           batch.push(raced.value);
         }
+        at(`applying events ${batch[0]!.position}–${batch.at(-1)!.position}`);
         this.position = await this.applyBatch(this.live, batch, { position: this.position, generation: this.generation });
-        this.failures = 0;
+        this.health.progressed();
       }
     } finally {
       this.subscription = null;
@@ -333,15 +370,16 @@ export class PgProjector {
       await this.createFreshSchema(sql, fresh);
     });
     let position = START;
+    const health = new LoopHealth();
     for (;;) {
       const page = await this.store.readAll({ after: position, maxCount: this.batchSize });
       if (page.events.length === 0) break;
       try {
         position = await this.applyBatch(fresh, page.events, { position, generation: 1 });
-        this.failures = 0;
+        health.progressed();
       } catch (err) {
         if (!isTransient(err)) throw err;
-        await this.backOff(err); // the checkpoint did not move: the same page again
+        await this.backOff(health, 'rebuilding', err); // the checkpoint did not move: the same page again
       }
     }
     const retired = `${this.projection.schema}__retired`;
@@ -371,12 +409,24 @@ export class PgProjector {
     this.log('info', `projection ${this.name}: rebuilt up to ${position}`);
   }
 
+  /**
+   * Read from the checkpoint row, so it is right whichever process runs the loop; the
+   * loop's failures are this process's own. `stalledSeconds` is measured on the
+   * database's clock, which stamped both the checkpoint and the events.
+   */
   async status(): Promise<ProjectorStatus> {
     const rebuild = await this.pool.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1', [`${this.name}__rebuild`]);
     const rebuilding = rebuild.rows[0]
       ? { position: rebuild.rows[0].position, eventsBehind: await this.store.countEventsAfter(rebuild.rows[0].position as Position, 1_000_000) }
       : null;
-    const checkpoint = await this.readCheckpoint(this.live.checkpoint);
+    const row = (
+      await this.pool.query<{ position: string; updated_at: Date; now: Date }>(
+        'SELECT position, updated_at, clock_timestamp() AS now FROM projector.checkpoints WHERE projector = $1',
+        [this.live.checkpoint],
+      )
+    ).rows[0];
+    if (!row) throw new Error(`projection ${this.live.checkpoint} has no checkpoint: call prepare() first`);
+    const checkpoint = { position: row.position as Position };
     const [behind, oldest, parked] = await Promise.all([
       this.store.countEventsAfter(checkpoint.position, 1_000_000),
       this.store.readAll({ after: checkpoint.position, maxCount: 1 }),
@@ -391,7 +441,14 @@ export class PgProjector {
       parked: Number(parked.rows[0]?.n ?? 0),
       running: this.running,
       rebuilding,
+      lastProgressAt: row.updated_at.toISOString(),
+      stalledSeconds: behind === 0 ? 0 : stalledSeconds(row.now, pending?.recordedAt ?? null, row.updated_at),
+      ...this.health.snapshot(),
     };
+  }
+
+  loopTrouble(): string | null {
+    return this.health.trouble();
   }
 
   async parked(options: { includeReplayed?: boolean; limit?: number } = {}): Promise<ParkedEvent[]> {
@@ -493,7 +550,9 @@ export class PgProjector {
   }
 
   private async transaction<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw new DatabaseUnreachable(err);
+    });
     try {
       await client.query('BEGIN');
       const result = await work(client);

@@ -11,7 +11,7 @@ import {
   registerEdge,
   type Tenancy,
 } from '@parley/command';
-import type { CheckpointWatcher, PgProjector, ProjectorStatus as ProjectorStatusType } from '@parley/projections';
+import { type CheckpointWatcher, HealthReport, healthReport, type MonitoredProjector, type PgProjector, ProjectorStatus } from '@parley/projections';
 import { type InboxQueries, InvalidCursorError } from '@parley/projections/inbox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -30,7 +30,6 @@ import {
   MessageListQuery,
   page,
   ParkedEvent,
-  ProjectorStatus,
   TeamQueue,
   WorkloadQuery,
 } from './query-schemas.ts';
@@ -42,8 +41,10 @@ export interface QueryApiDeps {
   inboxProgress: CheckpointWatcher;
   /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
   projectors: readonly PgProjector[];
-  /** Lag of projectors this API does not own (ClickHouse). */
-  moreStatus?: () => Promise<ProjectorStatusType[]>;
+  /** Projectors this API reports on but does not administer (ClickHouse). */
+  moreProjectors?: readonly MonitoredProjector[];
+  /** /health: seconds without progress while events wait before a projector counts as stalled (default 10). */
+  stallAfterSeconds?: number;
   platformAdminKey: PlatformKeys;
   platformAnalystKey?: PlatformKeys | null;
   /** Adds more routes (the analytics endpoints) to the same app. */
@@ -96,18 +97,16 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
       throw err instanceof InvalidCursorError ? badRequest(err.message) : err;
     });
 
-  const statuses = async (): Promise<ProjectorStatusType[]> => [
-    ...(await Promise.all(deps.projectors.map((p) => p.status()))),
-    ...((await deps.moreStatus?.()) ?? []),
-  ];
+  const monitored: readonly MonitoredProjector[] = [...deps.projectors, ...(deps.moreProjectors ?? [])];
+  const statuses = (): Promise<ProjectorStatus[]> => Promise.all(monitored.map((p) => p.status()));
+  const stallAfterSeconds = deps.stallAfterSeconds ?? 10;
 
-  api.get('/health', { config: open, schema: { hide: true } }, async (request, reply) => {
-    try {
-      return { ok: true, projectors: await statuses() };
-    } catch (err) {
-      request.log.error({ err }, 'projector status unavailable');
-      return reply.status(503).send({ ok: false, projectors: [] });
-    }
+  api.get('/health', { config: open, schema: { hide: true, response: { 200: HealthReport, 503: HealthReport } } }, async (request, reply) => {
+    const report = await healthReport(monitored, { stallAfterSeconds });
+    if (report.ok) return report;
+    // A 5xx is logged whatever the log setting; the answer itself says why.
+    request.log.error({ problems: report.problems }, 'projectors unhealthy');
+    return reply.status(503).send(report);
   });
   api.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger());
 

@@ -137,20 +137,6 @@ export const AgentWorkload = z.object({
   byStatus: z.record(z.string(), z.number()),
 });
 
-export const ProjectorStatus = z.object({
-  name: z.string(),
-  position: z.string(),
-  eventsBehind: z.number().int().nullable(),
-  secondsBehind: z.number(),
-  parked: z.number().int(),
-  running: z.boolean().describe('Running in this process (projectors may run in their own)'),
-  rebuilding: z
-    .object({ position: z.string(), eventsBehind: z.number().int() })
-    .nullable()
-    .optional()
-    .describe('A rebuild in progress, in any process: how far its fresh tables are'),
-});
-
 export const ParkedEvent = z.object({
   id: z.string(),
   eventId: z.string(),

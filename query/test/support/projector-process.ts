@@ -1,13 +1,12 @@
 // A projector as its own process, for tests that kill it: `node --import tsx projector-process.ts`.
-import { createPostgresEventStore } from '@parley/events';
+import { createPgPool, createPostgresEventStore } from '@parley/events';
 import { PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
-import pg from 'pg';
 
 const url = process.env.PARLEY_DATABASE_URL;
 if (!url) throw new Error('PARLEY_DATABASE_URL is required');
 const store = await createPostgresEventStore({ connectionString: url });
-const pool = new pg.Pool({ connectionString: url, max: 2 });
+const pool = createPgPool({ connectionString: url, max: 2 });
 const projector = new PgProjector({
   pool,
   store,

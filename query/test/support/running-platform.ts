@@ -39,10 +39,14 @@ export class RunningPlatform {
     readonly queryUrl: string,
     /** With `analytics: true`: the ClickHouse side (embedded chDB) as the query process runs it. */
     readonly analytics: Analytics | null,
-    private readonly chdbDir: string | null,
+    /** The embedded chDB's data directory (with `analytics: true`): a second database there can replay the log. */
+    readonly chdbDir: string | null,
   ) {}
 
-  static async start(label: string, options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean } = {}): Promise<RunningPlatform> {
+  static async start(
+    label: string,
+    options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean; stallAfterSeconds?: number } = {},
+  ): Promise<RunningPlatform> {
     const db = await createTestDatabase(label);
     const command = await createCommandPlatform({
       databaseUrl: db.connectionString,
@@ -65,8 +69,9 @@ export class RunningPlatform {
       platformAnalystKey: ANALYST_KEY,
       runProjectors: options.runProjectors ?? true,
       projectorBatchSize: options.batchSize,
+      ...(options.stallAfterSeconds !== undefined && { stallAfterSeconds: options.stallAfterSeconds }),
       ...(withAnalytics && {
-        moreStatus: () => withAnalytics.status(),
+        moreProjectors: [withAnalytics.projector],
         extend: (app) => registerAnalyticsRoutes(app, { analytics: withAnalytics, clock: () => new Date() }),
       }),
     });

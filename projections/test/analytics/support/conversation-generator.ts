@@ -5,7 +5,8 @@ import { type EventMetadata, type EventStore, eventCatalog, type NewEvent, type 
  * Generated conversations with controlled times, appended straight to an event store:
  * several tenants and teams, business hours over nights, weekends, a holiday and two
  * time zones, bots handing off, transfers, priority changes, notes, reopenings, CSAT,
- * unanswered and still-running conversations.
+ * unanswered and still-running conversations, messages delivered late or stamped ahead
+ * of our clock.
  */
 
 export interface GeneratedTeam {
@@ -45,6 +46,16 @@ const DAYS = 12;
 
 export function generateConversations(options: { seed: number; conversationsPerTenant: number }): Generated {
   const rnd = prng(options.seed);
+  // Its own sequence, so the conversations themselves stay what this seed always gave.
+  const delivery = prng(options.seed ^ 0x5e47a7);
+  /** WhatsApp's timestamp of a message we receive at t: mostly a second before; sometimes late, ahead of our clock, or absurd (stored before the webhook bounded it). */
+  const sentAtFor = (t: number): string => {
+    const r = delivery();
+    if (r < 0.1) return new Date(t - Math.round(60 + delivery() * 6 * 3600) * 1000).toISOString();
+    if (r < 0.16) return new Date(t + Math.round(1 + delivery() * 299) * 1000).toISOString();
+    if (r < 0.18) return '1970-01-01T00:00:00.000Z';
+    return new Date(t - 1000).toISOString();
+  };
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const chance = (p: number) => rnd() < p;
   const minutes = (lo: number, hi: number) => Math.round((lo + rnd() * (hi - lo)) * 60) * 1000;
@@ -147,7 +158,7 @@ export function generateConversations(options: { seed: number; conversationsPerT
               wamid: `wamid.${randomUUID()}`,
               contactId,
               profileName: null,
-              sentAt: new Date(t - 1000).toISOString(),
+              sentAt: sentAtFor(t),
               content: type === 'text' ? { type: 'text', body: 'hola' } : { type: 'image', mediaId: 'm1', mimeType: 'image/jpeg', sha256: null, caption: null },
               replyTo: null,
               referral: null,

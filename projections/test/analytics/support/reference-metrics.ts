@@ -1,3 +1,4 @@
+import { customerSentAt } from '@parley/events';
 import type { Generated, GeneratedTeam } from './conversation-generator.ts';
 
 /**
@@ -168,7 +169,10 @@ export function referenceFold(gen: Generated) {
     const open = c.waits.find((w) => w.end === null);
     switch (event.type) {
       case 'MessageReceived':
-        if (!open && !c.closed) c.waits.push({ kind: c.waits.length ? 'next' : 'first', start: at, end: null, responded: false, agent: null, team: c.team, priority: c.priority });
+        // Customer time is a rule of its own (docs/metrics.md, "Time"), shared rather than re-derived here.
+        if (!open && !c.closed) {
+          c.waits.push({ kind: c.waits.length ? 'next' : 'first', start: customerSentAt(event.data, metadata), end: null, responded: false, agent: null, team: c.team, priority: c.priority });
+        }
         break;
       case 'MessageQueued':
         if (event.data.senderType === 'bot' && !c.handed) c.bot = true;
