@@ -1,4 +1,4 @@
-import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
+import { createPgPool, type EventStore } from '@parley/events';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Conversations } from './application/conversations.ts';
@@ -8,9 +8,9 @@ import { SecretBox } from './auth/secret-box.ts';
 import { contactDecider } from './domain/contact.ts';
 import { threadDecider } from './domain/conversation-thread.ts';
 import { CommandHandler } from './handling/command-handler.ts';
-import type { PlatformKeys } from './http/authentication.ts';
+import { createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
 import { buildCommandApi } from './http/command-api.ts';
-import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, DeadLetters } from './whatsapp/dead-letters.ts';
+import { DeadLetters } from './whatsapp/dead-letters.ts';
 import { WebhookIngest } from './whatsapp/webhook-ingest.ts';
 
 export interface CommandPlatformOptions {
@@ -36,9 +36,7 @@ export interface CommandPlatform {
 export async function createCommandPlatform(options: CommandPlatformOptions): Promise<CommandPlatform> {
   const clock = options.clock ?? (() => new Date());
   const pool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
-  const store: EventStore = options.eventStoreUrl
-    ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
-    : await createPostgresEventStore({ connectionString: options.databaseUrl });
+  const store = await createEventStore(options);
   const deadLetters = new DeadLetters(pool, options.deadLetterLimits ?? DEFAULT_DEAD_LETTER_LIMITS, clock);
   await deadLetters.migrate();
 

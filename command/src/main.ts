@@ -1,5 +1,5 @@
 // The command API as its own process (`npm start` runs the whole platform instead: infra/src/run-platform.ts).
-import { loadConfig } from './config.ts';
+import { loadConfig } from '@parley/kit';
 import { createCommandPlatform } from './command-platform.ts';
 
 const config = loadConfig(process.env);

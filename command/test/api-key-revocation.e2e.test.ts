@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { textMessage, webhookEnvelope } from '@parley/command/testing';
 import { ADMIN_KEY, type HttpAnswer, RunningCommandApi } from './support/running-command-api.ts';
 
 // Two command API processes on one database: A runs in this test process, B is

@@ -9,7 +9,7 @@ import {
   statusUpdate,
   textMessage,
   webhookEnvelope,
-} from '../src/whatsapp/webhook-fixtures.ts';
+} from '@parley/command/testing';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 const PHONE_NUMBER_ID = '109876543210001';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CommandPlatform, createCommandPlatform } from '../src/command-platform.ts';
-import { signBody, textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * Two command API instances on one database, as two processes would run: their caches

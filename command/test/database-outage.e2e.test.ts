@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createPostgresEventStore, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newWamid, signBody, textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * The command API as its own process while its database goes away: every session ended

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { textMessage, webhookEnvelope } from '@parley/command/testing';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 /**

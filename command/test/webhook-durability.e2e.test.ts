@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createPostgresEventStore, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newWamid, signBody, textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * "200 only after the append is durable", tested the hard way: the command API runs as

@@ -1,7 +1,7 @@
 import { encodeEvent, type ParleyEvent, type RecordedEvent } from '@parley/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactIdFor, conversationIdFor, deterministicId, numberIdFor, streams, threadKeyFor } from '../src/domain/ids.ts';
-import { type EnvelopeInput, newWamid, statusUpdate, textMessage, webhookEnvelope } from '../src/whatsapp/webhook-fixtures.ts';
+import { type EnvelopeInput, newWamid, statusUpdate, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 /**

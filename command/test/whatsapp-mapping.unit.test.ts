@@ -19,7 +19,7 @@ import {
   unsupportedMessage,
   videoMessage,
   webhookEnvelope,
-} from '../src/whatsapp/webhook-fixtures.ts';
+} from '@parley/command/testing';
 import {
   boundedInstant,
   contactProfileFor,

@@ -1,7 +1,9 @@
 // `npm start`: the whole platform in one process (command API, projectors, query API with
 // the analytics endpoints) and a demo seeded through the APIs on first start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createCommandPlatform, type DemoTenant, loadConfig, seedDemo } from '@parley/command';
+import { createCommandPlatform } from '@parley/command';
+import { loadConfig } from '@parley/kit';
+import { type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 import { startReadSide } from '@parley/query';
 
 const config = loadConfig(process.env);

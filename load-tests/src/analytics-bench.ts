@@ -17,7 +17,7 @@ import { createPostgresEventStore } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import pg from 'pg';
 import { createAnalytics, type ReportFilter, responseTimePercentiles, slaCompliance, volumes } from '../../projections/src/analytics/index.ts';
-import { appendGenerated, generateConversations } from '../../projections/test/analytics/support/conversation-generator.ts';
+import { appendGenerated, generateConversations } from '@parley/projections/testing';
 
 export interface AnalyticsBenchOptions {
   facts: number;

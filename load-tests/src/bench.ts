@@ -16,7 +16,7 @@ import { createPostgresEventStore, type NewEvent } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { runAnalyticsBench } from './analytics-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 

@@ -20,7 +20,7 @@ import { createTestDatabase } from '@parley/events/testing';
 import { CheckpointWatcher, type PgProjection, PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
 import pg from 'pg';
-import { signBody, textMessage, webhookEnvelope } from '../../command/src/whatsapp/webhook-fixtures.ts';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;

@@ -4,17 +4,15 @@
 // embedded chDB binds its data directory to one process, the query process.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { loadConfig } from '@parley/command';
-import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore } from '@parley/events';
+import { createPgPool } from '@parley/events';
+import { createEventStore, loadConfig } from '@parley/kit';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
 import { healthReport, type MonitoredProjector } from './runtime/projector-status.ts';
 
 const config = loadConfig(process.env);
-const store = config.eventStoreUrl
-  ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
-  : await createPostgresEventStore({ connectionString: config.databaseUrl });
+const store = await createEventStore(config);
 const pool = createPgPool({ connectionString: config.databaseUrl, max: 4 });
 const projectors = [new PgProjector({ pool, store, projection: inboxProjection, log: (level, message) => console.log(`[${level}] ${message}`) })];
 for (const p of projectors) await p.start();

@@ -7,7 +7,7 @@ import { type ReportFilter, responseTimePercentiles, slaCompliance, type SlaDril
 import { type ConversationSummary, InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { PgProjector } from '../src/index.ts';
 import { AnalyticsHarness } from './analytics/support/analytics-harness.ts';
-import { appendGenerated, type Generated } from './analytics/support/conversation-generator.ts';
+import { appendGenerated, type Generated } from '../testing/conversation-generator.ts';
 import { referenceFold } from './analytics/support/reference-metrics.ts';
 
 /**

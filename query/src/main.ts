@@ -1,12 +1,9 @@
 // The query process: query API + analytics endpoints (+ projectors unless PARLEY_RUN_PROJECTORS=false).
-import { loadConfig } from '@parley/command';
-import { createEventStoreDbEventStore, createPostgresEventStore } from '@parley/events';
+import { createEventStore, loadConfig } from '@parley/kit';
 import { startReadSide } from './read-side.ts';
 
 const config = loadConfig(process.env);
-const store = config.eventStoreUrl
-  ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
-  : await createPostgresEventStore({ connectionString: config.databaseUrl });
+const store = await createEventStore(config);
 const readSide = await startReadSide(config, store);
 const base = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
 console.log(`query API     ${base}   (OpenAPI: ${base}/openapi.json, lag: ${base}/health)`);

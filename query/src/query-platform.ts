@@ -1,7 +1,7 @@
-import { type PlatformKeys, Tenancy } from '@parley/command';
-import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
+import { createPgPool, type EventStore } from '@parley/events';
+import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
-import { InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
 import type { FastifyInstance } from 'fastify';
 import { buildQueryApi } from './http/query-api.ts';
 
@@ -34,11 +34,7 @@ export interface QueryPlatform {
 /** Wires the read side: the composition root shared by `main.ts`, tests and benchmarks. */
 export async function createQueryPlatform(options: QueryPlatformOptions): Promise<QueryPlatform> {
   const ownStore = !options.store;
-  const store =
-    options.store ??
-    (options.eventStoreUrl
-      ? createEventStoreDbEventStore({ connectionString: options.eventStoreUrl })
-      : await createPostgresEventStore({ connectionString: options.databaseUrl }));
+  const store = options.store ?? (await createEventStore({ databaseUrl: options.databaseUrl, eventStoreUrl: options.eventStoreUrl ?? null }));
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
   const log = options.logger ? (level: string, message: string) => console.log(`[projector] ${level}: ${message}`) : undefined;
@@ -47,9 +43,8 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   else await inbox.prepare();
 
   const inboxProgress = new CheckpointWatcher(projectorPool, store, inboxProjection.name);
-  const tenancy = new Tenancy(store);
   const app = await buildQueryApi({
-    tenancy,
+    identity: new InboxIdentity(readPool, store, inboxProgress),
     inbox: new InboxQueries(readPool),
     inboxProgress,
     projectors: [inbox],
@@ -66,7 +61,6 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     projectors: [inbox],
     async close() {
       await app.close();
-      await tenancy.close();
       await inboxProgress.close();
       await inbox.stop();
       await readPool.end();

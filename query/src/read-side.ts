@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '@parley/command';
+import type { Config } from '@parley/kit';
 import type { EventStore } from '@parley/events';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
 import { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CloseReason, OutboundContent, Position, Priority } from '@parley/events';
-import { notFound } from '../errors.ts';
+import { notFound } from '@parley/kit';
 import type { ThreadCommand, ThreadEvent, ThreadState } from '../domain/conversation-thread.ts';
 import { deterministicId, parseConversationId, streams } from '../domain/ids.ts';
 import type { CommandContext, CommandHandler } from '../handling/command-handler.ts';
-import type { Principal, Tenancy } from './tenancy.ts';
+import type { Principal } from '@parley/kit';
+import type { Tenancy } from './tenancy.ts';
 
 /** A conversation command as the API takes it, before lookups. */
 export type ConversationInput =

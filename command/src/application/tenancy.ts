@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, type Position, type Priority, START, type UserRole } from '@parley/events';
-import { issueApiKey, parseApiKey, secretMatches } from '../auth/api-keys.ts';
-import { notFound } from '../errors.ts';
+import { type IdentityPort, issueApiKey, notFound, parseApiKey, type Principal, secretMatches } from '@parley/kit';
 import type { TargetUser } from '../domain/conversation-thread.ts';
 import { streams } from '../domain/ids.ts';
 import {
@@ -14,13 +13,6 @@ import {
   type TenantEvent,
 } from '../domain/tenant.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
-
-/** Who is calling: resolved from the API key; the tenant never comes from the request body. */
-export interface Principal {
-  tenantId: string;
-  userId: string;
-  role: UserRole;
-}
 
 export interface Written {
   position: Position;
@@ -109,7 +101,7 @@ class TenantFollower {
   }
 }
 
-export class Tenancy {
+export class Tenancy implements IdentityPort {
   private readonly tenants: TenantHandler;
   private readonly follower: TenantFollower;
 

@@ -1,5 +1,5 @@
 import { decodeEvent, type EventStore, type Position } from '@parley/events';
-import { sha256Hex, constantTimeEquals } from '../auth/api-keys.ts';
+import { sha256Hex, constantTimeEquals } from '@parley/kit';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { numberIdFor, streams } from '../domain/ids.ts';
 import {

@@ -8,9 +8,10 @@ import type {
   Priority,
   UserRole,
 } from '@parley/events';
-import { conflict, forbidden, notFound, unprocessable } from '../errors.ts';
+import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 import { conversationIdFor } from './ids.ts';
+import { may } from '@parley/kit/roles';
 
 /**
  * The conversation aggregate. One stream (a "thread") holds every conversation of one
@@ -238,10 +239,9 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
 }
 
 /** The roles that work conversations; analysts and billing users only read. */
-export const CONVERSATION_ROLES: readonly UserRole[] = ['admin', 'supervisor', 'agent'];
 
 function ensureWorksConversations(by: ActingUser) {
-  if (!CONVERSATION_ROLES.includes(by.role)) throw forbidden(`a ${by.role} cannot act on conversations`);
+  if (!may(by.role, 'workConversations')) throw forbidden(`a ${by.role} cannot act on conversations`);
 }
 
 /**
@@ -264,7 +264,7 @@ function ensureMayAct(by: ActingUser, conversation: Conversation, closed: boolea
  */
 function ensureMayHandTo(by: ActingUser, conversation: Conversation, target: TargetUser | null, targetId: string): TargetUser {
   if (!target) throw unprocessable(`user ${targetId} not found in this tenant`);
-  if (!CONVERSATION_ROLES.includes(target.role)) {
+  if (!may(target.role, 'workConversations')) {
     throw unprocessable(`user ${targetId} is ${target.role}: conversations go to agents, supervisors or admins`);
   }
   if (!target.active) throw unprocessable(`user ${targetId} is deactivated: conversations go to active users`);

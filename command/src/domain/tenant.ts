@@ -1,6 +1,7 @@
 import type { EventData, EventOf, Priority, UserRole } from '@parley/events';
-import { conflict, forbidden, notFound, unprocessable } from '../errors.ts';
+import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
+import { may, rolesFor } from '@parley/kit/roles';
 
 /**
  * The tenant aggregate: its users, their API keys and its teams. Small and read on every
@@ -149,8 +150,8 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
         if (!team) throw notFound(`team ${command.teamId} not found`);
         const user = state.users.get(command.userId);
         if (!user) throw unprocessable(`user ${command.userId} not found in this tenant`);
-        if (user.role !== 'agent' && user.role !== 'supervisor') {
-          throw unprocessable(`user ${command.userId} is ${user.role}: only agents and supervisors join teams`);
+        if (!may(user.role, 'joinTeams')) {
+          throw unprocessable(`user ${command.userId} is ${user.role}: only ${rolesFor('joinTeams').join(' and ')} users join teams`);
         }
         if (team.members.has(command.userId)) return [];
         return [{ type: 'AgentAddedToTeam', data: { teamId: command.teamId, userId: command.userId } }];

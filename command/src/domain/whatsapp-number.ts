@@ -1,5 +1,5 @@
 import type { EventOf } from '@parley/events';
-import { conflict } from '../errors.ts';
+import { conflict } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 
 /** One stream per Meta phone_number_id: a number belongs to one tenant, platform-wide. */

@@ -12,7 +12,7 @@ import {
   START,
   WrongExpectedRevisionError,
 } from '@parley/events';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, notFound } from '@parley/kit';
 import type { Decider } from '../domain/decider.ts';
 
 /** Who caused a command, and when: the envelope of every event it produces. */

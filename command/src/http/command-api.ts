@@ -1,22 +1,14 @@
-import fastifySwagger from '@fastify/swagger';
 import { ClockTime, CloseReason, OutboundContent, Priority, TimeZone, UserRole, Weekday } from '@parley/events';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { accessFor, allow, createApi, errorResponses, LogPosition, may, type PlatformKeys, type Principal, principalOf } from '@parley/kit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConversationInput, Conversations } from '../application/conversations.ts';
-import { CONVERSATION_ROLES } from '../domain/conversation-thread.ts';
-import type { Principal, Tenancy } from '../application/tenancy.ts';
+import type { Tenancy } from '../application/tenancy.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { CommandContext } from '../handling/command-handler.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
-import { type Access, Authenticator, type PlatformKeys, principalOf, registerAuthentication } from './authentication.ts';
-import { edgeServerOptions, registerEdge } from './edge.ts';
 
 export interface CommandApiDeps {
   tenancy: Tenancy;
@@ -29,10 +21,9 @@ export interface CommandApiDeps {
   logger?: boolean;
 }
 
-const Position = z.string().describe('Position of the last event written: pass it to the query API to read your writes');
+const Position = LogPosition;
 const Written = z.object({ position: Position, events: z.array(z.string()).describe('Types of the events appended (empty: nothing changed)') });
-const ErrorBody = z.object({ error: z.string(), message: z.string() });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 const Name = z.string().trim().min(1).max(200);
 const Email = z.email().max(320);
 const Id = z.uuid();
@@ -126,37 +117,29 @@ const conversationCommands = {
 } as const;
 
 export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ ...edgeServerOptions({ requestLog: deps.logger ?? false }), bodyLimit: 1024 * 1024 });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerEdge(app);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Parley command API', version: '1.0.0', description: 'Writes: every change becomes an event.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
+  const api = await createApi({
+    title: 'Parley command API',
+    description: 'Writes: every change becomes an event.',
+    identity: deps.tenancy,
+    platformAdminKey: deps.platformAdminKey,
+    requestLog: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
   });
-
-  registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey));
-  const access = (a: Access) => ({ access: a });
-  const admins = access({ kind: 'roles', roles: ['admin'] });
-  const slaManagers = access({ kind: 'roles', roles: ['admin', 'supervisor'] });
-  const conversationWorkers = access({ kind: 'roles', roles: CONVERSATION_ROLES });
-  const platformAdmin = access({ kind: 'platform-admin' });
-  const open = access({ kind: 'public' });
+  const app = api;
+  const admins = allow('manageTenant');
+  const slaManagers = allow('manageServiceLevels');
+  const conversationWorkers = allow('workConversations');
+  const platformAdmin = accessFor('platform-admin');
+  const open = accessFor('public');
   const context = (request: FastifyRequest, principal: Principal): CommandContext => ({
     tenantId: principal.tenantId,
-    actor: { type: principal.role === 'supervisor' || principal.role === 'admin' ? 'supervisor' : 'agent', id: principal.userId },
+    actor: { type: may(principal.role, 'watchQueues') ? 'supervisor' : 'agent', id: principal.userId },
     correlationId: request.id,
     causationId: null,
     now: deps.clock(),
   });
-  const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/health', { config: open, schema: { hide: true } }, async () => ({ ok: true }));
-  api.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger());
 
   api.post(
     '/v1/tenants',
@@ -202,7 +185,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.post(
     '/v1/users/:id/api-key/rotate',
     {
-      config: access({ kind: 'roles', roles: UserRole.options }),
+      config: allow('anyUser'),
       schema: {
         summary: "Replace a user's API key (your own, or as admin anyone's); the answer carries the only copy of the new key",
         tags: ['tenants'],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits } from '@parley/kit';
 import type pg from 'pg';
 
 export type DeadLetterReason =
@@ -35,28 +36,6 @@ export interface DeadLetterCount {
   bytes: number;
   lastAt: Date;
 }
-
-/**
- * Bounds on unsigned dead letters (numbers nobody connected: anyone can post those). What
- * a bound turns away is counted, per hour, reason and number, instead of stored.
- */
-export interface DeadLetterLimits {
-  /** Bytes of payload JSON an unsigned dead letter keeps; beyond, it is cut and its size recorded. */
-  unsignedMaxPayloadBytes: number;
-  /** Unsigned dead letters stored per minute, all numbers together. */
-  unsignedPerMinute: number;
-  /** Unsigned dead letters stored per minute for one phone_number_id. */
-  unsignedPerNumberPerMinute: number;
-  /** Unsigned dead letters kept in all: the sample; once full, the rest are only counted. */
-  unsignedMaxRows: number;
-}
-
-export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = {
-  unsignedMaxPayloadBytes: 16 * 1024,
-  unsignedPerMinute: 60,
-  unsignedPerNumberPerMinute: 10,
-  unsignedMaxRows: 10_000,
-};
 
 /** Numbers counted on rows of their own per hour; the rest share one, so counters stay bounded too. */
 const COUNTED_NUMBERS_PER_HOUR = 100;

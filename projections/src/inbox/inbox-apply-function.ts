@@ -44,6 +44,17 @@ BEGIN
       VALUES (tenant, (d->>'userId')::uuid, d->>'name', d->>'email', d->>'role') ON CONFLICT DO NOTHING;
     WHEN 'TeamCreated' THEN
       INSERT INTO teams (tenant_id, team_id, name) VALUES (tenant, (d->>'teamId')::uuid, d->>'name') ON CONFLICT DO NOTHING;
+    WHEN 'UserDeactivated', 'UserReactivated' THEN
+      UPDATE users SET active = (t = 'UserReactivated'), active_key = k
+      WHERE tenant_id = tenant AND user_id = (d->>'userId')::uuid AND active_key < k;
+    WHEN 'ApiKeyIssued' THEN
+      INSERT INTO api_keys (tenant_id, key_id, user_id, secret_sha256)
+      VALUES (tenant, (d->>'keyId')::uuid, (d->>'userId')::uuid, d->>'secretSha256') ON CONFLICT DO NOTHING;
+    WHEN 'ApiKeyRevoked' THEN
+      -- An upsert: the tombstone stands even when the issue is applied after it (a replayed parked event).
+      INSERT INTO api_keys (tenant_id, key_id, user_id, secret_sha256, revoked)
+      VALUES (tenant, (d->>'keyId')::uuid, (d->>'userId')::uuid, '', true)
+      ON CONFLICT (tenant_id, key_id) DO UPDATE SET revoked = true;
     WHEN 'AgentAddedToTeam' THEN
       INSERT INTO team_members (tenant_id, team_id, user_id) VALUES (tenant, (d->>'teamId')::uuid, (d->>'userId')::uuid) ON CONFLICT DO NOTHING;
     WHEN 'WhatsAppNumberConnected' THEN

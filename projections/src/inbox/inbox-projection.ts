@@ -27,7 +27,8 @@ export const inboxProjection: PgProjection = {
   name: 'inbox',
   schema: INBOX_SCHEMA,
   // 3: customer time (customerSentAt) instead of WhatsApp's raw sentAt; the bump rebuilds existing inboxes.
-  version: 3,
+  // 4: identity (users' active flag, API key hashes) for the query side's authentication.
+  version: 4,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

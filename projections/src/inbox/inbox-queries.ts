@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationStatus, Priority } from '@parley/events';
 import type pg from 'pg';
 import { z } from 'zod';
+import { InvalidCursorError } from '@parley/kit';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -34,10 +35,6 @@ const CursorPayload = z.discriminatedUnion('s', [
   z.object({ s: z.literal('messages'), k: OrderKey, id: z.uuid(), o: z.enum(['asc', 'desc']) }),
 ]);
 type CursorPayload = z.infer<typeof CursorPayload>;
-
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
 
 const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toString('base64url');
 

@@ -19,7 +19,19 @@ export async function createInboxTables(sql: Sql): Promise<void> {
       name      text NOT NULL,
       email     text NOT NULL,
       role      text NOT NULL,
+      -- Identity: the query side authenticates from these columns and api_keys.
+      active     boolean NOT NULL DEFAULT true,
+      active_key text COLLATE "C" NOT NULL DEFAULT '',
       PRIMARY KEY (tenant_id, user_id)
+    );
+    -- API key hashes; a revoked key stays as a tombstone, so replaying its issue changes nothing.
+    CREATE TABLE api_keys (
+      tenant_id     uuid NOT NULL,
+      key_id        uuid NOT NULL,
+      user_id       uuid NOT NULL,
+      secret_sha256 text NOT NULL,
+      revoked       boolean NOT NULL DEFAULT false,
+      PRIMARY KEY (tenant_id, key_id)
     );
     CREATE TABLE teams (
       tenant_id uuid NOT NULL,

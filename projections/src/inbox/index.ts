@@ -3,9 +3,9 @@ import type pg from 'pg';
 import { INBOX_SCHEMA } from './inbox-projection.ts';
 
 export { inboxProjection } from './inbox-projection.ts';
+export { InboxIdentity, type InboxIdentityOptions } from './inbox-identity.ts';
 export {
   InboxQueries,
-  InvalidCursorError,
   type ConversationFilter,
   type ConversationSort,
   type ConversationSummary,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/analytics/clickhouse.ts';
 import type { Analytics } from '../../src/analytics/index.ts';
 import { AnalyticsHarness } from './support/analytics-harness.ts';
-import { appendGenerated, type Generated, generateConversations } from './support/conversation-generator.ts';
+import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
 
 /**
  * The projector computes a batch's rows once, at its end (or before a service-level

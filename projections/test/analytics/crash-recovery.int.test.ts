@@ -17,7 +17,7 @@ import {
   volumes,
 } from '../../src/analytics/reports.ts';
 import { AnalyticsHarness } from './support/analytics-harness.ts';
-import { appendGenerated, type Generated, generateConversations } from './support/conversation-generator.ts';
+import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
 
 /**
  * A projector process killed (SIGKILL) between a batch's ClickHouse inserts and its

@@ -16,7 +16,7 @@ import {
   volumes,
 } from '../../src/analytics/reports.ts';
 import { AnalyticsHarness } from './support/analytics-harness.ts';
-import { appendGenerated, type Generated, generateConversations } from './support/conversation-generator.ts';
+import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
 import { exactQuantile, localDate, localHour, referenceFold, type RefConversation, type RefEpisode } from './support/reference-metrics.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { type Access, badRequest, principalOf, tooManyRequests } from '@parley/command';
+import { accessFor, allow, badRequest, principalOf, tooManyRequests } from '@parley/kit';
 import { Priority, TimeZone } from '@parley/events';
 import {
   AnalystBusy,
@@ -70,7 +70,7 @@ const Durations = z.object({ wall: Percentiles, business: Percentiles });
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
 
-const supervisors = { access: { kind: 'roles', roles: ['admin', 'supervisor', 'analyst'] } satisfies Access };
+const supervisors = allow('readReports');
 
 /**
  * Supervisor reports (tenant of the API key) and the platform analyst's read-only SQL.
@@ -354,7 +354,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
   api.post(
     '/v1/analytics/sql',
     {
-      config: { access: { kind: 'analyst' } satisfies Access },
+      config: accessFor('analyst'),
       schema: {
         summary:
           'Read-only SQL over the analytics tables: a tenant analyst sees their tenant’s rows, the platform analyst key every tenant’s (see docs/analytics.md)',

@@ -1,20 +1,7 @@
-import fastifySwagger from '@fastify/swagger';
-import {
-  type Access,
-  Authenticator,
-  badRequest,
-  edgeServerOptions,
-  notFound,
-  type PlatformKeys,
-  principalOf,
-  registerAuthentication,
-  registerEdge,
-  type Tenancy,
-} from '@parley/command';
+import { accessFor, allow, badRequest, createApi, type IdentityPort, LogPosition, notFound, type PlatformKeys, principalOf } from '@parley/kit';
 import { type CheckpointWatcher, HealthReport, healthReport, type MonitoredProjector, type PgProjector, ProjectorStatus } from '@parley/projections';
-import { type InboxQueries, InvalidCursorError } from '@parley/projections/inbox';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { InboxQueries } from '@parley/projections/inbox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   AgentWorkload,
@@ -25,7 +12,6 @@ import {
   ConversationSummary,
   errors,
   IdParams,
-  LogPosition,
   Message,
   MessageListQuery,
   page,
@@ -35,7 +21,8 @@ import {
 } from './query-schemas.ts';
 
 export interface QueryApiDeps {
-  tenancy: Tenancy;
+  /** Resolves tenant users' keys (the inbox read model's identity tables). */
+  identity: IdentityPort;
   inbox: InboxQueries;
   /** The inbox projector's checkpoint, for read-your-writes. */
   inboxProgress: CheckpointWatcher;
@@ -55,26 +42,19 @@ export interface QueryApiDeps {
 const POSITION_HEADER = 'parley-min-position';
 
 export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance> {
-  const app = Fastify(edgeServerOptions({ requestLog: deps.logger ?? false }));
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  registerEdge(app);
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Parley query API', version: '1.0.0', description: 'Reads: inbox read models projected from the event log.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
+  const api = await createApi({
+    title: 'Parley query API',
+    description: 'Reads: inbox read models projected from the event log.',
+    identity: deps.identity,
+    platformAdminKey: deps.platformAdminKey,
+    platformAnalystKey: deps.platformAnalystKey,
+    requestLog: deps.logger ?? false,
   });
-  registerAuthentication(app, new Authenticator(deps.tenancy, deps.platformAdminKey, deps.platformAnalystKey ?? null));
-
-  const access = (a: Access) => ({ access: a });
-  const readers = access({ kind: 'roles', roles: ['admin', 'supervisor', 'agent', 'analyst'] });
-  const supervisors = access({ kind: 'roles', roles: ['admin', 'supervisor'] });
-  const platformAdmin = access({ kind: 'platform-admin' });
-  const open = access({ kind: 'public' });
-  const api = app.withTypeProvider<ZodTypeProvider>();
+  const app = api;
+  const readers = allow('readInbox');
+  const supervisors = allow('watchQueues');
+  const platformAdmin = accessFor('platform-admin');
+  const open = accessFor('public');
 
   /**
    * Waits (bounded) until the inbox has applied the position the caller wrote at, and
@@ -92,10 +72,6 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
     const reached = await deps.inboxProgress.waitFor(wanted, q.waitMs);
     reply.header('parley-consistency', reached ? 'fresh' : 'stale');
   };
-  const cursorErrors = <T>(work: () => Promise<T>): Promise<T> =>
-    work().catch((err: unknown) => {
-      throw err instanceof InvalidCursorError ? badRequest(err.message) : err;
-    });
 
   const monitored: readonly MonitoredProjector[] = [...deps.projectors, ...(deps.moreProjectors ?? [])];
   const statuses = (): Promise<ProjectorStatus[]> => Promise.all(monitored.map((p) => p.status()));
@@ -108,7 +84,6 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
     request.log.error({ problems: report.problems }, 'projectors unhealthy');
     return reply.status(503).send(report);
   });
-  api.get('/openapi.json', { config: open, schema: { hide: true } }, async () => app.swagger());
 
   api.get(
     '/v1/conversations',
@@ -125,7 +100,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
       const q = request.query;
       await readYourWrites(request, reply, q);
       const principal = principalOf(request);
-      return cursorErrors(() =>
+      return (
         deps.inbox.listConversations(
           principal.tenantId,
           {
@@ -138,7 +113,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
             text: q.q,
           },
           { sort: q.sort, limit: q.limit, cursor: q.cursor },
-        ),
+        )
       );
     },
   );
@@ -172,8 +147,8 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
     async (request, reply) => {
       const q = request.query;
       await readYourWrites(request, reply, q);
-      const found = await cursorErrors(() =>
-        deps.inbox.messages(principalOf(request).tenantId, request.params.id, { limit: q.limit, cursor: q.cursor, order: q.order }),
+      const found = await (
+        deps.inbox.messages(principalOf(request).tenantId, request.params.id, { limit: q.limit, cursor: q.cursor, order: q.order })
       );
       if (!found) throw notFound('conversation not found');
       return found;

@@ -1,17 +1,15 @@
 import { ConversationStatus, Priority } from '@parley/events';
+import { errorResponses, LogPosition } from '@parley/kit';
 import { z } from 'zod';
 
 /** The query API's wire formats: validation, types and OpenAPI from one place. */
 
-export const ErrorBody = z.object({ error: z.string(), message: z.string() });
-export const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
+export const errors = errorResponses(400, 401, 403, 404);
 
 const Instant = z.string().describe('ISO 8601 instant');
 const Id = z.uuid();
 
 /** Read-your-writes: every read takes the position a command returned. */
-/** A log position as the command API returns it (PostgreSQL: digits; EventStoreDB: commit/prepare). */
-export const LogPosition = z.string().regex(/^[0-9/]{1,64}$/, 'a position returned by the command API');
 
 export const Consistency = z.strictObject({
   minPosition: LogPosition.optional()

@@ -1,5 +1,5 @@
 import { customerSentAt } from '@parley/events';
-import type { Generated, GeneratedTeam } from './conversation-generator.ts';
+import type { Generated, GeneratedTeam } from '../../../testing/conversation-generator.ts';
 
 /**
  * The SLA figures computed a second time, in plain TypeScript, independently of the

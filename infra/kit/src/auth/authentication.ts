@@ -1,8 +1,23 @@
 import type { UserRole } from '@parley/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { constantTimeEquals } from '../auth/api-keys.ts';
 import { forbidden, unauthorized } from '../errors.ts';
-import type { Principal, Tenancy } from '../application/tenancy.ts';
+import { constantTimeEquals } from './api-keys.ts';
+import { type Permission, rolesFor } from './roles.ts';
+
+/** Who is calling: resolved from the API key; the tenant never comes from the request body. */
+export interface Principal {
+  tenantId: string;
+  userId: string;
+  role: UserRole;
+}
+
+/**
+ * Resolves a tenant user's API key. The write side answers from its tenant fold, the
+ * read side from the identity read model; a revoked key or a deactivated user's is null.
+ */
+export interface IdentityPort {
+  authenticate(apiKey: string): Promise<Principal | null>;
+}
 
 const bearer = (request: FastifyRequest): string => {
   const header = request.headers.authorization;
@@ -27,7 +42,7 @@ export class Authenticator {
   private readonly platformAnalystKeys: readonly string[];
 
   constructor(
-    private readonly tenancy: Tenancy,
+    private readonly identity: IdentityPort,
     platformAdminKey: PlatformKeys,
     /** Platform-level analyst (read-only SQL over all tenants); null: nobody holds it. */
     platformAnalystKey: PlatformKeys | null = null,
@@ -39,7 +54,7 @@ export class Authenticator {
 
   /** The caller's principal, when its role is one of `roles`. */
   async require(request: FastifyRequest, roles: readonly UserRole[]): Promise<Principal> {
-    const principal = await this.tenancy.authenticate(bearer(request));
+    const principal = await this.identity.authenticate(bearer(request));
     if (!principal) throw unauthorized('unknown or revoked API key');
     if (!roles.includes(principal.role)) throw forbidden(`this needs one of the roles: ${roles.join(', ')}`);
     return principal;
@@ -68,6 +83,11 @@ export type Access =
   | { kind: 'analyst' }
   | { kind: 'roles'; roles: readonly UserRole[] };
 
+/** A route's config for a permission of the role policy. */
+export const allow = (permission: Permission): { access: Access } => ({ access: { kind: 'roles', roles: rolesFor(permission) } });
+/** A route's config for a kind of caller other than a tenant user's role. */
+export const accessFor = (kind: Exclude<Access['kind'], 'roles'>): { access: Access } => ({ access: { kind } as Access });
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
@@ -90,7 +110,7 @@ export function registerAuthentication(app: FastifyInstance, auth: Authenticator
     if (!access) throw forbidden('route has no access rule');
     if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
     else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
-    else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, ['analyst']);
+    else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, rolesFor('queryAnalytics'));
     else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
   });
 }

@@ -3,7 +3,8 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { badRequest } from '../errors.ts';
-import { type ErrorBody, registerErrorHandler } from './error-handler.ts';
+import { registerErrorHandler } from './error-handler.ts';
+import type { ErrorBody } from './wire.ts';
 
 /**
  * The HTTP edge both APIs share, beyond authentication: request ids, the error log,

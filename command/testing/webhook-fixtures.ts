@@ -6,7 +6,7 @@ import type {
   WebhookMessageOf,
   WebhookPayload,
   WebhookStatus,
-} from './webhook-payload.ts';
+} from '../src/whatsapp/webhook-payload.ts';
 
 /**
  * Builders for webhook bodies exactly as WhatsApp documents them, for tests and benchmarks.

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { Tenancy } from '../src/application/tenancy.ts';
+import type { IdentityPort } from '../src/auth/authentication.ts';
 import { loadConfig } from '../src/config.ts';
 import { AppError } from '../src/errors.ts';
-import { Authenticator } from '../src/http/authentication.ts';
+import { Authenticator } from '../src/auth/authentication.ts';
 
 const ADMIN = 'current-admin-key-0123456789';
 const OLD_ADMIN = 'previous-admin-key-0123456789';
@@ -32,14 +32,14 @@ describe('platform keys in the configuration', () => {
     expect(loadConfig(base).platformAnalystKeys).toEqual([]);
 
     // Platform keys never reach the tenancy: no tenant is looked up here.
-    const auth = new Authenticator(undefined as unknown as Tenancy, rotating.platformAdminKeys, rotating.platformAnalystKeys);
+    const auth = new Authenticator(undefined as unknown as IdentityPort, rotating.platformAdminKeys, rotating.platformAnalystKeys);
     for (const key of [ADMIN, OLD_ADMIN]) expect(statusOf(() => auth.requirePlatformAdmin(bearer(key)))).toBe(200);
     for (const key of [ANALYST, OLD_ANALYST]) expect(statusOf(() => auth.requirePlatformAnalyst(bearer(key)))).toBe(200);
     expect(statusOf(() => auth.requirePlatformAdmin(bearer(OLD_ANALYST)))).toBe(401);
     expect(statusOf(() => auth.requirePlatformAnalyst(bearer(OLD_ADMIN)))).toBe(401);
     // Revocation is removing the previous key from the configuration (and restarting).
     const rotated = loadConfig({ ...base, PARLEY_ANALYST_KEY: ANALYST });
-    const after = new Authenticator(undefined as unknown as Tenancy, rotated.platformAdminKeys, rotated.platformAnalystKeys);
+    const after = new Authenticator(undefined as unknown as IdentityPort, rotated.platformAdminKeys, rotated.platformAnalystKeys);
     expect(statusOf(() => after.requirePlatformAdmin(bearer(OLD_ADMIN)))).toBe(401);
     expect(statusOf(() => after.requirePlatformAnalyst(bearer(OLD_ANALYST)))).toBe(401);
   });

@@ -40,3 +40,10 @@ export const notFound = (m: string) => new AppError('not_found', m);
 export const conflict = (m: string) => new AppError('conflict', m);
 export const unprocessable = (m: string) => new AppError('unprocessable', m);
 export const tooManyRequests = (m: string) => new AppError('too_many_requests', m);
+
+/** A page cursor this API did not issue, or issued for another sort or other filters: a 400. */
+export class InvalidCursorError extends AppError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
+}

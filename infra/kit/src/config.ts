@@ -1,5 +1,26 @@
 import { z } from 'zod';
-import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits } from './whatsapp/dead-letters.ts';
+
+/**
+ * Bounds on unsigned dead letters (numbers nobody connected: anyone can post those). What
+ * a bound turns away is counted, per hour, reason and number, instead of stored.
+ */
+export interface DeadLetterLimits {
+  /** Bytes of payload JSON an unsigned dead letter keeps; beyond, it is cut and its size recorded. */
+  unsignedMaxPayloadBytes: number;
+  /** Unsigned dead letters stored per minute, all numbers together. */
+  unsignedPerMinute: number;
+  /** Unsigned dead letters stored per minute for one phone_number_id. */
+  unsignedPerNumberPerMinute: number;
+  /** Unsigned dead letters kept in all: the sample; once full, the rest are only counted. */
+  unsignedMaxRows: number;
+}
+
+export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = {
+  unsignedMaxPayloadBytes: 16 * 1024,
+  unsignedPerMinute: 60,
+  unsignedPerNumberPerMinute: 10,
+  unsignedMaxRows: 10_000,
+};
 
 const Port = z.coerce.number().int().min(1).max(65535);
 const Count = z.coerce.number().int().min(0);

@@ -1,6 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { contactIdFor, conversationIdFor, threadKeyFor } from '../domain/ids.ts';
-import { imageMessage, interactiveButtonReply, statusUpdate, textMessage, webhookEnvelope, signBody, newWamid } from '../whatsapp/webhook-fixtures.ts';
+import { contactIdFor, conversationIdFor, imageMessage, interactiveButtonReply, newWamid, signBody, statusUpdate, textMessage, threadKeyFor, webhookEnvelope } from '@parley/command/testing';
 
 export interface DemoTenant {
   name: string;

@@ -6,8 +6,7 @@ import { type CommandPlatform, createCommandPlatform } from '@parley/command';
 import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
-import { registerAnalyticsRoutes } from '../../src/analytics/analytics-routes.ts';
-import { createQueryPlatform, type QueryPlatform } from '../../src/query-platform.ts';
+import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
 export const ANALYST_KEY = 'test-platform-analyst-key-0123456789';

@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fastifySwagger from '@fastify/swagger';
-import { Authenticator, type CommandPlatform, createCommandPlatform, registerAuthentication, registerErrorHandler, Tenancy } from '@parley/command';
+import { type CommandPlatform, createCommandPlatform } from '@parley/command';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type AnalystLimits, type Analytics, createAnalytics } from '@parley/projections/analytics';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { appendGenerated, generateConversations } from '../../../projections/test/analytics/support/conversation-generator.ts';
-import { registerAnalyticsRoutes } from '../../src/analytics/analytics-routes.ts';
+import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
+import { appendGenerated, generateConversations } from '@parley/projections/testing';
 
 export interface Answer {
   status: number;
@@ -44,7 +41,10 @@ export class AnalyticsApi {
   ) {}
 
   analytics!: Analytics;
-  app!: FastifyInstance;
+  query!: QueryPlatform;
+  get app() {
+    return this.query.app;
+  }
 
   static async start(label: string, options: { analystLimits?: Partial<AnalystLimits>; conversationsPerTenant?: number } = {}): Promise<AnalyticsApi> {
     const adminKey = `${label}-platform-admin-key-0123456789`;
@@ -96,16 +96,17 @@ export class AnalyticsApi {
     await api.analytics.start();
     await api.analytics.projector.waitFor();
 
-    const app = Fastify();
-    app.setValidatorCompiler(validatorCompiler);
-    app.setSerializerCompiler(serializerCompiler);
-    registerErrorHandler(app);
-    // As the query API mounts them: the OpenAPI document is built from the same schemas.
-    await app.register(fastifySwagger, { openapi: { info: { title: 'analytics e2e', version: '1' } }, transform: jsonSchemaTransform });
-    registerAuthentication(app, new Authenticator(new Tenancy(platform.store), adminKey, analystKey));
-    registerAnalyticsRoutes(app, { analytics: api.analytics, clock: () => api.now });
-    api.app = app;
-    api.baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    // The query API as the query process mounts the analytics endpoints, with its inbox
+    // projector: the read side authenticates from the inbox's identity tables.
+    api.query = await createQueryPlatform({
+      databaseUrl: db.connectionString,
+      store: platform.store,
+      platformAdminKey: adminKey,
+      platformAnalystKey: analystKey,
+      runProjectors: true,
+      extend: (app) => registerAnalyticsRoutes(app, { analytics: api.analytics, clock: () => api.now }),
+    });
+    api.baseUrl = await api.query.app.listen({ host: '127.0.0.1', port: 0 });
     return api;
   }
 
@@ -124,7 +125,7 @@ export class AnalyticsApi {
   }
 
   async stop() {
-    await this.app?.close();
+    await this.query?.close();
     await this.analytics?.close();
     await this.platform.close();
     await this.db.drop();

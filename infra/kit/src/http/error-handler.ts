@@ -1,11 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
-
-export interface ErrorBody {
-  error: string;
-  message: string;
-}
+import type { ErrorBody } from './wire.ts';
 
 /** The one place where errors become HTTP answers. 5xx answers never show internals. */
 export function registerErrorHandler(app: FastifyInstance) {

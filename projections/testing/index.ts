@@ -1,0 +1,3 @@
+// Test support for other packages' tests and benchmarks: generated conversations with
+// known metrics, appended to a store as the command side would.
+export * from './conversation-generator.ts';
