@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { loadConfig } from '@parley/command';
-import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore } from '@parley/events';
+import { consoleLogger, createEventStoreDbEventStore, createPgPool, createPostgresEventStore } from '@parley/events';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
@@ -16,7 +16,7 @@ const store = config.eventStoreUrl
   ? createEventStoreDbEventStore({ connectionString: config.eventStoreUrl })
   : await createPostgresEventStore({ connectionString: config.databaseUrl });
 const pool = createPgPool({ connectionString: config.databaseUrl, max: 4 });
-const projectors = [new PgProjector({ pool, store, projection: inboxProjection, log: (level, message) => console.log(`[${level}] ${message}`) })];
+const projectors = [new PgProjector({ pool, store, projection: inboxProjection, logger: consoleLogger('projector') })];
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;
 if (config.analytics && config.clickhouse.url) {

@@ -1,5 +1,5 @@
 import { type PlatformKeys, Tenancy } from '@parley/command';
-import { createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
+import { consoleLogger, createEventStoreDbEventStore, createPgPool, createPostgresEventStore, type EventStore } from '@parley/events';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
 import type { FastifyInstance } from 'fastify';
@@ -41,8 +41,13 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
       : await createPostgresEventStore({ connectionString: options.databaseUrl }));
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
-  const log = options.logger ? (level: string, message: string) => console.log(`[projector] ${level}: ${message}`) : undefined;
-  const inbox = new PgProjector({ pool: projectorPool, store, projection: inboxProjection, batchSize: options.projectorBatchSize, log });
+  const inbox = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: inboxProjection,
+    batchSize: options.projectorBatchSize,
+    logger: options.logger ? consoleLogger('projector') : undefined,
+  });
   if (options.runProjectors) await inbox.start();
   else await inbox.prepare();
 
