@@ -6,3 +6,5 @@ export * from './catalog/envelope.ts';
 export * from './catalog/events.ts';
 export * from './catalog/event-codec.ts';
 export * from './catalog/customer-time.ts';
+export { PositionWaiter } from './store/position-waiter.ts';
+export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger.ts';

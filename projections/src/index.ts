@@ -10,3 +10,4 @@ export {
 } from './runtime/projector-status.ts';
 export { type Projected, toProjected } from './runtime/projected-event.ts';
 export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';
+export { registerHealthRoute } from './runtime/health-route.ts';

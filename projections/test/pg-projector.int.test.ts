@@ -1,4 +1,4 @@
-import { createPostgresEventStore, type Position, type PostgresEventStore, START } from '@parley/events';
+import { createPostgresEventStore, type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -199,10 +199,13 @@ describe('PostgreSQL projector runtime', () => {
     // A version bump seen by two processes at start: both prepare, one rebuilds.
     const bumped = { ...projection, version: projection.version + 1 };
     let rebuilds = 0;
-    const log = (_: string, message: string) => {
-      if (message.includes('rebuilt')) rebuilds += 1;
+    const logger = {
+      ...silentLogger,
+      info: (message: string) => {
+        if (message.includes('rebuilt')) rebuilds += 1;
+      },
     };
-    await Promise.all([new PgProjector({ pool, store, projection: bumped, log }).prepare(), new PgProjector({ pool, store, projection: bumped, log }).prepare()]);
+    await Promise.all([new PgProjector({ pool, store, projection: bumped, logger }).prepare(), new PgProjector({ pool, store, projection: bumped, logger }).prepare()]);
     expect(rebuilds).toBe(1);
     expect(await dump('inbox_twins')).toEqual(once);
   });

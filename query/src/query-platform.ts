@@ -1,4 +1,4 @@
-import { createPgPool, type EventStore } from '@parley/events';
+import { consoleLogger, createPgPool, type EventStore } from '@parley/events';
 import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
@@ -37,8 +37,13 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   const store = options.store ?? (await createEventStore({ databaseUrl: options.databaseUrl, eventStoreUrl: options.eventStoreUrl ?? null }));
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
-  const log = options.logger ? (level: string, message: string) => console.log(`[projector] ${level}: ${message}`) : undefined;
-  const inbox = new PgProjector({ pool: projectorPool, store, projection: inboxProjection, batchSize: options.projectorBatchSize, log });
+  const inbox = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: inboxProjection,
+    batchSize: options.projectorBatchSize,
+    logger: options.logger ? consoleLogger('projector') : undefined,
+  });
   if (options.runProjectors) await inbox.start();
   else await inbox.prepare();
 

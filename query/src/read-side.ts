@@ -1,6 +1,6 @@
 import { join } from 'node:path';
+import { consoleLogger, type EventStore } from '@parley/events';
 import type { Config } from '@parley/kit';
-import type { EventStore } from '@parley/events';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
 import { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';
 import { createQueryPlatform, type QueryPlatform } from './query-platform.ts';
@@ -20,13 +20,12 @@ export interface ReadSide {
  * process (projections/src/main.ts).
  */
 export async function startReadSide(config: Config, store: EventStore, clock: () => Date = () => new Date()): Promise<ReadSide> {
-  const log = config.log ? (message: string, error?: unknown) => console.error(`[analytics] ${message}`, error ?? '') : undefined;
   const analytics = config.analytics
     ? await createAnalytics({
         store,
         clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },
         clock,
-        log,
+        logger: config.log ? consoleLogger('analytics') : undefined,
       })
     : null;
   const runAnalytics = config.runProjectors || config.clickhouse.url === null;

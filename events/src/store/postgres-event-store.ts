@@ -18,6 +18,7 @@ import {
 } from './event-store.ts';
 import { createPgPool, LISTEN_CONNECTION } from './pg-pool.ts';
 import { migrateEventStore, NOTIFY_CHANNEL } from './postgres-schema.ts';
+import { PositionWaiter } from './position-waiter.ts';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;
@@ -204,8 +205,7 @@ const LISTEN_RETRY_MAX_MS = 5_000;
  * comes back is seen within that, LISTEN or not. Nothing here ever fails a subscriber.
  */
 class HeadWatcher {
-  private head = 0n;
-  private waiters = new Set<{ after: bigint; wake: () => void }>();
+  private readonly head = new PositionWaiter<bigint>((a, b) => (a < b ? -1 : a > b ? 1 : 0), 0n);
   private client: pg.Client | undefined;
   private connecting: Promise<void> | undefined;
   private failures = 0;
@@ -231,7 +231,7 @@ class HeadWatcher {
     const client = new pg.Client({ connectionString: this.connectionString, ...LISTEN_CONNECTION });
     let lost = false;
     client.on('notification', (msg) => {
-      if (msg.payload) this.advance(BigInt(msg.payload));
+      if (msg.payload) this.head.advance(BigInt(msg.payload));
     });
     client.on('error', () => {
       lost = true;
@@ -255,7 +255,7 @@ class HeadWatcher {
     // Whatever committed while nobody listened: re-read the head. Should that fail, the
     // subscribers' own reads cover it.
     try {
-      this.advance(await this.readHead());
+      this.head.advance(await this.readHead());
     } catch {
       // see above
     }
@@ -267,7 +267,7 @@ class HeadWatcher {
     this.retryLater();
     // Waiters would otherwise sleep out their long wait deaf: let them re-read now, and
     // wait again with the short re-check.
-    for (const w of [...this.waiters]) w.wake();
+    this.head.releaseAll();
   }
 
   private retryLater() {
@@ -283,40 +283,19 @@ class HeadWatcher {
     this.retryTimer.unref();
   }
 
-  private advance(head: bigint) {
-    if (head <= this.head) return;
-    this.head = head;
-    for (const w of [...this.waiters]) if (head > w.after) w.wake();
-  }
-
   /**
    * Resolves once the log's head is past `after`, after `maxWaitMs` (DEAF_RECHECK_MS
-   * while not listening), or on close. Never rejects.
+   * while not listening), when `signal` aborts, or on close. Never rejects.
    */
-  async waitPast(after: bigint, maxWaitMs: number, signal: { closed: boolean; wake?: () => void }): Promise<void> {
+  async waitPast(after: bigint, maxWaitMs: number, signal: AbortSignal): Promise<void> {
     await this.listen();
-    if (this.head > after || signal.closed) return;
-    const waitMs = this.client ? maxWaitMs : Math.min(maxWaitMs, DEAF_RECHECK_MS);
-    await new Promise<void>((resolve) => {
-      const waiter = {
-        after,
-        wake: () => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          signal.wake = undefined;
-          resolve();
-        },
-      };
-      const timer = setTimeout(waiter.wake, waitMs);
-      signal.wake = waiter.wake;
-      this.waiters.add(waiter);
-    });
+    await this.head.waitFor(after + 1n, this.client ? maxWaitMs : Math.min(maxWaitMs, DEAF_RECHECK_MS), signal);
   }
 
   async close() {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    for (const w of [...this.waiters]) w.wake();
+    this.head.releaseAll();
     await this.connecting;
     const client = this.client;
     this.client = undefined;
@@ -385,13 +364,14 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   };
 
   const subscribeToAll = ({ after = START, filter, batchSize = 500 }: SubscribeOptions = {}): Subscription => {
-    const signal: { closed: boolean; wake?: () => void } = { closed: false };
+    const closing = new AbortController();
+    const { signal } = closing;
     async function* iterate(): AsyncGenerator<RecordedEvent> {
       let checkpoint = after;
-      while (!signal.closed) {
+      while (!signal.aborted) {
         const page = await readAll({ after: checkpoint, maxCount: batchSize, filter });
         for (const event of page.events) {
-          if (signal.closed) return;
+          if (signal.aborted) return;
           yield event;
         }
         checkpoint = page.next;
@@ -402,8 +382,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     return {
       [Symbol.asyncIterator]: () => generator,
       async close() {
-        signal.closed = true;
-        signal.wake?.();
+        closing.abort();
         await generator.return(undefined);
       },
     };

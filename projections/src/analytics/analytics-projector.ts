@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { decodeEvent, type EventStore, isEventType, type Position, type RecordedEvent, START } from '@parley/events';
+import { decodeEvent, type EventStore, isEventType, type Logger, type Position, type RecordedEvent, START } from '@parley/events';
 import type { Calendar } from './business-hours.ts';
 import { chTime, fromChTime, queryRows } from './clickhouse.ts';
 import {
@@ -14,7 +14,8 @@ import {
 } from './conversation-fold.ts';
 import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
 import { FACT_TABLES, type FactTable } from './schema.ts';
-import { LoopHealth, type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
+import { FollowLoop } from '../runtime/follow-loop.ts';
+import { type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
 
 
 export interface AnalyticsProjectorOptions {
@@ -26,7 +27,7 @@ export interface AnalyticsProjectorOptions {
   /** A partial batch is written after this long without new events. */
   flushMs?: number;
   clock?: () => Date;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
   /** Test seam: runs after a batch's inserts, before its checkpoint (the crash test kills here). */
   afterInsertBeforeCheckpoint?: (batch: { first: Position; last: Position }) => void | Promise<void>;
 }
@@ -71,29 +72,43 @@ const CACHE_LIMIT = 100_000;
  */
 export class AnalyticsProjector implements MonitoredProjector {
   readonly name = ANALYTICS_PROJECTOR;
-  private readonly batchSize: number;
-  private readonly flushMs: number;
   private readonly clock: () => Date;
-  private readonly log: (message: string, error?: unknown) => void;
   private readonly db: string;
   private folds = new Map<string, ConversationFold>();
   private levels = new Map<string, TeamServiceLevels>();
   private marks = new Map<FactTable, number>();
   private checkpoint: Position = START;
-  private running = false;
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private subscription: { close(): Promise<void> } | null = null;
-  /** The loop's failures: its back-off, and what its status says about them. */
-  private readonly health = new LoopHealth();
-  private wakeFromBackOff: (() => void) | null = null;
+  private readonly follower: FollowLoop;
 
   constructor(private readonly options: AnalyticsProjectorOptions) {
-    this.batchSize = options.batchSize ?? 5_000;
-    this.flushMs = options.flushMs ?? 200;
+    const batchSize = options.batchSize ?? 5_000;
     this.clock = options.clock ?? (() => new Date());
-    this.log = options.log ?? (() => undefined);
     this.db = options.database;
+    this.follower = new FollowLoop({
+      name: this.name,
+      store: options.store,
+      batchSize,
+      readBatchSize: Math.min(batchSize, 2_000),
+      flushMs: options.flushMs ?? 200,
+      logger: options.logger,
+      resuming: 'loading the checkpoint',
+      // A failed batch may have left the memory ahead of what was stored: nothing is
+      // consumed again before a fresh load of the checkpoint, marks and folds.
+      resume: async ({ afterFailure }) => {
+        if (afterFailure) await this.load();
+        return this.checkpoint;
+      },
+      apply: (batch) => this.apply(batch),
+    });
+  }
+
+  /** The loop's failures: its back-off, and what its status says about them. */
+  private get health() {
+    return this.follower.health;
+  }
+
+  private get running(): boolean {
+    return this.follower.running;
   }
 
   get position(): Position {
@@ -103,28 +118,20 @@ export class AnalyticsProjector implements MonitoredProjector {
   /** Loads checkpoint, marks and settings, then projects in the background until stop(). */
   async start(): Promise<void> {
     await this.load();
-    this.stopping = false;
-    this.running = true;
-    this.loop = this.run();
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeFromBackOff?.();
-    await this.subscription?.close();
-    await this.loop;
-    this.loop = null;
+    await this.follower.stop();
   }
 
   /** Resolves once the checkpoint has reached `position` (default: the head now). */
   async waitFor(position?: Position, timeoutMs = 60_000): Promise<void> {
     const target = position ?? (await this.options.store.headPosition());
-    const deadline = Date.now() + timeoutMs;
-    while (this.options.store.comparePositions(this.checkpoint, target) < 0) {
-      if (!this.running) throw new Error(`${this.name} stopped at ${this.checkpoint} before ${target}`);
-      if (Date.now() > deadline) throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    if (this.options.store.comparePositions(this.checkpoint, target) >= 0) return;
+    if (this.running && (await this.follower.waitFor(target, timeoutMs))) return;
+    if (!this.running) throw new Error(`${this.name} stopped at ${this.checkpoint} before ${target}`);
+    throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
   }
 
   async status(): Promise<ProjectorStatus> {
@@ -200,88 +207,6 @@ export class AnalyticsProjector implements MonitoredProjector {
 
   private readonly lookup: ServiceLevelLookup = (tenantId, teamId) => (teamId === null ? undefined : this.levels.get(`${tenantId}|${teamId}`));
 
-  /**
-   * Projects until stopped. Whatever fails (the log's database gone, ClickHouse refusing
-   * an insert) is retried after a back-off, for as long as it takes, from a fresh load of
-   * the checkpoint, marks and folds: a failed batch may have left the memory ahead of
-   * what was stored, so nothing is consumed again before a load has succeeded.
-   */
-  private async run(): Promise<void> {
-    let loaded = true;
-    while (!this.stopping) {
-      let stage = 'loading the checkpoint';
-      try {
-        if (!loaded) {
-          await this.load();
-          loaded = true;
-        }
-        await this.consume((now) => {
-          stage = now;
-        });
-      } catch (error) {
-        if (this.stopping) break;
-        loaded = false;
-        const delay = this.health.failed(stage, error);
-        this.log(`${this.name}: ${stage} failed, retrying from the checkpoint in ${Math.round(delay)} ms`, error);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wakeFromBackOff = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeFromBackOff = null;
-      }
-    }
-    this.running = false;
-  }
-
-  /** Pulls events into batches of batchSize, or whatever arrived within flushMs. */
-  private async consume(at: (stage: string) => void): Promise<void> {
-    if (this.health.failing > 0) {
-      // Back after failures with nothing to apply: no batch will come to say it works again.
-      at('reading the log');
-      if (this.options.store.comparePositions(await this.options.store.headPosition(), this.checkpoint) <= 0) this.health.recovered();
-    }
-    const subscription = this.options.store.subscribeToAll({ after: this.checkpoint, batchSize: Math.min(this.batchSize, 2_000) });
-    this.subscription = subscription;
-    const iterator = subscription[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
-    let batch: RecordedEvent[] = [];
-    try {
-      const apply = async () => {
-        at(`applying events ${batch[0]!.position}–${batch.at(-1)!.position}`);
-        await this.apply(batch);
-        batch = [];
-      };
-      // The deadline runs from a batch's first event, not its latest: under steady traffic
-      // events never leave a flushMs gap, and a partial batch would wait for batchSize.
-      let flushAt = 0;
-      while (!this.stopping) {
-        if (batch.length > 0 && Date.now() >= flushAt) {
-          await apply();
-          continue;
-        }
-        at('reading the log');
-        pending ??= iterator.next();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const due = new Promise<'flush'>((r) => {
-          timer = setTimeout(() => r('flush'), batch.length === 0 ? 1_000 : flushAt - Date.now());
-        });
-        const next = await Promise.race([pending, due]).finally(() => clearTimeout(timer));
-        if (next === 'flush') continue;
-        pending = null;
-        if (next.done) break;
-        batch.push(next.value);
-        if (batch.length === 1) flushAt = Date.now() + this.flushMs;
-        if (batch.length >= this.batchSize) await apply();
-      }
-      if (batch.length > 0 && !this.stopping) await apply();
-    } finally {
-      await subscription.close();
-    }
-  }
-
   /** Loads the stored folds of the conversations a batch touches that are not in memory. */
   private async loadFolds(ids: Set<string>) {
     const missing = [...ids].filter((id) => !this.folds.has(id));
@@ -298,7 +223,7 @@ export class AnalyticsProjector implements MonitoredProjector {
     }
   }
 
-  private async apply(batch: RecordedEvent[]) {
+  private async apply(batch: readonly RecordedEvent[]) {
     const decoded = batch.flatMap((recorded) => {
       if (!isEventType(recorded.type)) return [];
       return [{ ...decodeEvent(recorded), seq: positionSeq(recorded.position) }];
@@ -410,7 +335,6 @@ export class AnalyticsProjector implements MonitoredProjector {
       format: 'JSONEachRow',
     });
     this.checkpoint = last;
-    this.health.progressed();
     if (this.folds.size > CACHE_LIMIT) {
       // Stored folds reload on demand: dropping the oldest half keeps memory bounded.
       let drop = this.folds.size / 2;

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EventStore } from '@parley/events';
+import type { EventStore, Logger } from '@parley/events';
 import type { ProjectorStatus } from '../runtime/projector-status.ts';
 import { type AnalystLimits, AnalystSql } from './analyst/analyst-sql.ts';
 import { AnalyticsProjector } from './analytics-projector.ts';
@@ -27,7 +27,7 @@ export interface AnalyticsOptions {
     cluster: string | null;
   };
   clock?: () => Date;
-  log?: (message: string, error?: unknown) => void;
+  logger?: Logger;
   /** Events per ClickHouse batch (default 5,000). */
   batchSize?: number;
   analystLimits?: Partial<AnalystLimits>;
@@ -55,7 +55,7 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     client,
     database: clickhouse.database,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
   const analyst = new AnalystSql({ clickhouse, ...(options.analystLimits ? { limits: options.analystLimits } : {}) });

@@ -1,10 +1,5 @@
-import { type EventStore, LISTEN_CONNECTION, type Position } from '@parley/events';
+import { type EventStore, LISTEN_CONNECTION, type Position, PositionWaiter } from '@parley/events';
 import pg from 'pg';
-
-interface Waiter {
-  position: Position;
-  resolve: (reached: boolean) => void;
-}
 
 /** Projectors announce every committed checkpoint on this channel: `<projector>\t<position>`. */
 export const CHECKPOINT_CHANNEL = 'parley_projector_checkpoint';
@@ -23,15 +18,15 @@ export interface CheckpointWatcherOptions {
  * poll of the checkpoint row backs that up. One listener and one poll serve all waiters.
  */
 export class CheckpointWatcher {
-  private readonly waiters = new Set<Waiter>();
+  /** The checkpoint as last read or announced, and who waits for it to move. */
+  private readonly progress: PositionWaiter<Position>;
   private readonly pollMs: number;
   private readonly listen: boolean;
   private polling = false;
-  private latest: Position | null = null;
   private listener: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
   private closed = false;
-  /** `latest` was read after the current LISTEN began: notifications alone keep it fresh. */
+  /** The checkpoint was read after the current LISTEN began: notifications alone keep `progress` fresh. */
   private synced = false;
   /** After a failed or lost LISTEN, no new attempt before this (doubling up to 5 s): polling covers the gap. */
   private listenRetryAt = 0;
@@ -45,13 +40,14 @@ export class CheckpointWatcher {
   ) {
     this.pollMs = options.pollMs ?? 50;
     this.listen = options.listen ?? true;
+    this.progress = new PositionWaiter((a, b) => store.comparePositions(a, b));
   }
 
   async current(): Promise<Position | null> {
     const res = await this.pool.query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE projector = $1', [this.projector]);
     const position = res.rows[0]?.position;
-    this.advance(position === undefined ? null : (position as Position));
-    return this.latest;
+    this.progress.advance(position === undefined ? null : (position as Position));
+    return this.progress.current;
   }
 
   /** Whether a client's string is a position of this log's store: waitFor throws on others. */
@@ -61,47 +57,25 @@ export class CheckpointWatcher {
 
   /** True once the checkpoint is at or past `position`; false when `timeoutMs` passed first. */
   async waitFor(position: Position, timeoutMs: number): Promise<boolean> {
-    if (this.reached(position)) return true;
+    if (this.progress.reached(position)) return true;
     // Listen before reading, so a checkpoint committed in between is not missed. Once a
-    // read has followed the LISTEN, notifications keep `latest` current: no read per request.
+    // read has followed the LISTEN, notifications keep `progress` current: no read per request.
     await this.ensureListening();
     if (!this.synced) {
       await this.current();
       this.synced = this.listener !== null;
     }
-    if (this.reached(position)) return true;
-    if (timeoutMs <= 0) return false;
-    return new Promise<boolean>((resolve) => {
-      const waiter: Waiter = {
-        position,
-        resolve: (ok) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(ok);
-        },
-      };
-      const timer = setTimeout(() => waiter.resolve(false), timeoutMs);
-      this.waiters.add(waiter);
-      void this.poll();
-    });
+    const reached = this.progress.waitFor(position, timeoutMs);
+    void this.poll();
+    return reached;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of [...this.waiters]) w.resolve(false);
+    this.progress.releaseAll();
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);
-  }
-
-  private reached(position: Position, at: Position | null = this.latest): boolean {
-    return at !== null && this.store.comparePositions(at, position) >= 0;
-  }
-
-  private advance(at: Position | null): void {
-    if (at === null || (this.latest !== null && this.store.comparePositions(at, this.latest) <= 0)) return;
-    this.latest = at;
-    for (const w of [...this.waiters]) if (this.reached(w.position)) w.resolve(true);
   }
 
   private listenLater(): void {
@@ -132,7 +106,7 @@ export class CheckpointWatcher {
       client.on('notification', (n) => {
         if (n.channel !== CHECKPOINT_CHANNEL || !n.payload) return;
         const [name, position] = n.payload.split('\t');
-        if (name === this.projector && position !== undefined) this.advance(position as Position);
+        if (name === this.projector && position !== undefined) this.progress.advance(position as Position);
       });
       try {
         await client.connect();
@@ -159,7 +133,7 @@ export class CheckpointWatcher {
     if (this.polling) return;
     this.polling = true;
     try {
-      while (this.waiters.size > 0 && !this.closed) {
+      while (this.progress.waiting > 0 && !this.closed) {
         await new Promise((r) => setTimeout(r, this.listener ? this.pollMs : Math.min(this.pollMs, 5)));
         try {
           await this.current();

@@ -1,7 +1,8 @@
-import { type EventStore, type Position, type RecordedEvent, START } from '@parley/events';
+import { type EventStore, type Logger, type Position, type RecordedEvent, START, silentLogger } from '@parley/events';
 import type pg from 'pg';
 import type { PgProjection, Sql } from './pg-projection.ts';
 import { CHECKPOINT_CHANNEL } from './checkpoint-watcher.ts';
+import { backOff, FollowLoop, Resubscribe } from './follow-loop.ts';
 import { orderKeyOf, toProjected } from './projected-event.ts';
 import { LoopHealth, type MonitoredProjector, type ProjectorStatus, stalledSeconds } from './projector-status.ts';
 import { migrateRuntime } from './runtime-schema.ts';
@@ -17,7 +18,7 @@ export interface PgProjectorOptions {
   attempts?: number;
   retryDelayMs?: number;
   clock?: () => Date;
-  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  logger?: Logger;
   /**
    * Runs inside the batch transaction after the read-model writes and before the
    * checkpoint: tests interrupt a projector exactly there.
@@ -52,8 +53,6 @@ class DatabaseUnreachable extends Error {
     this.name = 'DatabaseUnreachable';
   }
 }
-const TICK = Symbol('tick');
-const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => resolve(TICK)));
 
 /**
  * Connection losses, shutdowns, deadlocks and serialization failures are the database's
@@ -72,7 +71,7 @@ function isTransient(err: unknown): boolean {
   return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(err.message);
 }
 
-class CheckpointMoved extends Error {}
+class CheckpointMoved extends Resubscribe {}
 
 /**
  * A replayed event applies on top of the rows' current state: its order key sorts after
@@ -97,21 +96,15 @@ export class PgProjector implements MonitoredProjector {
   private readonly attempts: number;
   private readonly retryDelayMs: number;
   private readonly clock: () => Date;
-  private readonly log: NonNullable<PgProjectorOptions['log']>;
+  private readonly logger: Logger;
   private readonly beforeCheckpoint: PgProjectorOptions['beforeCheckpoint'];
   private readonly live: Target;
+  private readonly follower: FollowLoop;
 
-  private running = false;
-  private stopping = false;
-  private loop: Promise<void> | null = null;
-  private subscription: { close(): Promise<void> } | null = null;
+  /** Where the live checkpoint stood when this runner last read or moved it. */
   private generation = 0;
   private position: Position = START;
   private rebuilding: Promise<void> | null = null;
-  /** The live loop's failures: its back-off, and what its status says about them. */
-  private readonly health = new LoopHealth();
-  /** Cuts a back-off short when the projector stops. */
-  private wakeFromBackOff: (() => void) | null = null;
 
   constructor(options: PgProjectorOptions) {
     this.pool = options.pool;
@@ -121,9 +114,29 @@ export class PgProjector implements MonitoredProjector {
     this.attempts = options.attempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.clock = options.clock ?? (() => new Date());
-    this.log = options.log ?? (() => undefined);
+    this.logger = options.logger ?? silentLogger;
     this.beforeCheckpoint = options.beforeCheckpoint;
     this.live = { schema: options.projection.schema, checkpoint: options.projection.name };
+    this.follower = new FollowLoop({
+      name: `projection ${this.name}`,
+      store: this.store,
+      batchSize: this.batchSize,
+      logger: this.logger,
+      resume: async () => {
+        const checkpoint = await this.readCheckpoint(this.live.checkpoint);
+        this.position = checkpoint.position;
+        this.generation = checkpoint.generation;
+        return checkpoint.position;
+      },
+      apply: async (batch) => {
+        this.position = await this.applyBatch(this.live, batch, { position: this.position, generation: this.generation });
+      },
+    });
+  }
+
+  /** The live loop's failures: its back-off, and what its status says about them. */
+  private get health(): LoopHealth {
+    return this.follower.health;
   }
 
   get name(): string {
@@ -141,105 +154,20 @@ export class PgProjector implements MonitoredProjector {
       return this.projection.version;
     });
     if (created !== this.projection.version) {
-      this.log('info', `projection ${this.name}: version ${created} → ${this.projection.version}, rebuilding`);
+      this.logger.info(`projection ${this.name}: version ${created} → ${this.projection.version}, rebuilding`);
       await this.rebuild({ unlessVersion: this.projection.version });
     }
   }
 
   /** Prepares and follows the log in the background until `stop()`. */
   async start(): Promise<void> {
-    if (this.loop) return;
+    if (this.follower.started) return;
     await this.prepare();
-    this.stopping = false;
-    this.loop = this.run();
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeFromBackOff?.();
-    await this.subscription?.close();
-    await this.loop;
-    this.loop = null;
-  }
-
-  /**
-   * Follows the log until stopped. Whatever fails (the database gone, a subscription
-   * that broke, a batch that could not commit) is retried from the stored checkpoint
-   * after a back-off, for as long as it takes: the loop itself never ends on an error.
-   */
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let stage = 'reading the checkpoint';
-      try {
-        this.running = true;
-        await this.follow((now) => {
-          stage = now;
-        });
-      } catch (err) {
-        if (this.stopping) break;
-        if (!(err instanceof CheckpointMoved)) await this.backOff(this.health, stage, err);
-      }
-    }
-    this.running = false;
-  }
-
-  private async backOff(health: LoopHealth, stage: string, err: unknown): Promise<void> {
-    const delay = health.failed(stage, err);
-    this.log('error', `projection ${this.name}: ${stage}: ${(err as Error).message}; retrying in ${Math.round(delay)} ms`);
-    const live = health === this.health; // a rebuild's back-off is not the loop's to cut short
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      if (live) {
-        this.wakeFromBackOff = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }
-    });
-    if (live) this.wakeFromBackOff = null;
-  }
-
-  /** One subscription from the stored checkpoint, until stopped or the checkpoint moves under it. */
-  private async follow(at: (stage: string) => void): Promise<void> {
-    at('reading the checkpoint');
-    const checkpoint = await this.readCheckpoint(this.live.checkpoint);
-    this.position = checkpoint.position;
-    this.generation = checkpoint.generation;
-    if (this.health.failing > 0) {
-      // Back after failures with nothing to apply: no batch will come to say it works again.
-      at('reading the log');
-      if (this.store.comparePositions(await this.store.headPosition(), this.position) <= 0) this.health.recovered();
-    }
-    const subscription = this.store.subscribeToAll({ after: this.position, batchSize: this.batchSize });
-    this.subscription = subscription;
-    const events = subscription[Symbol.asyncIterator]();
-    let pending: Promise<IteratorResult<RecordedEvent>> | null = null;
-    try {
-      while (!this.stopping) {
-        at('reading the log');
-        const first: IteratorResult<RecordedEvent> = await (pending ?? events.next());
-        pending = null;
-        if (first.done) return;
-        const batch = [first.value];
-        // Take what the subscription already holds; wait for nothing more.
-        while (batch.length < this.batchSize) {
-          const next = events.next();
-          const raced = await Promise.race([next, nextTick()]);
-          if (raced === TICK) {
-            pending = next;
-            break;
-          }
-          if (raced.done) break;
-          batch.push(raced.value);
-        }
-        at(`applying events ${batch[0]!.position}–${batch.at(-1)!.position}`);
-        this.position = await this.applyBatch(this.live, batch, { position: this.position, generation: this.generation });
-        this.health.progressed();
-      }
-    } finally {
-      this.subscription = null;
-      await subscription.close();
-    }
+    await this.follower.stop();
   }
 
   /**
@@ -315,7 +243,7 @@ export class PgProjector implements MonitoredProjector {
 
   private async park(sql: Sql, target: Target, recorded: RecordedEvent, error: unknown): Promise<void> {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    this.log('warn', `projection ${target.checkpoint}: parked event ${recorded.eventId} (${recorded.type}) at ${recorded.position}: ${message}`);
+    this.logger.warn(`projection ${target.checkpoint}: parked event ${recorded.eventId} (${recorded.type}) at ${recorded.position}: ${message}`);
     const event = { type: recorded.type, data: recorded.data, metadata: recorded.metadata, recordedAt: recorded.recordedAt.toISOString(), revision: recorded.revision };
     await sql.query(
       `INSERT INTO projector.parked_events (projector, event_id, position, stream_id, event_type, event, error, attempts)
@@ -379,7 +307,8 @@ export class PgProjector implements MonitoredProjector {
         health.progressed();
       } catch (err) {
         if (!isTransient(err)) throw err;
-        await this.backOff(health, 'rebuilding', err); // the checkpoint did not move: the same page again
+        // The checkpoint did not move: the same page again. Stopping the live loop does not cut this short.
+        await backOff({ name: `projection ${this.name}`, logger: this.logger, health, stage: 'rebuilding', error: err });
       }
     }
     const retired = `${this.projection.schema}__retired`;
@@ -406,7 +335,7 @@ export class PgProjector implements MonitoredProjector {
     });
     // Readers still on the old tables finish first: DROP waits for their locks.
     await this.pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
-    this.log('info', `projection ${this.name}: rebuilt up to ${position}`);
+    this.logger.info(`projection ${this.name}: rebuilt up to ${position}`);
   }
 
   /**
@@ -439,7 +368,7 @@ export class PgProjector implements MonitoredProjector {
       eventsBehind: behind,
       secondsBehind: pending ? Math.max(0, (this.clock().getTime() - pending.recordedAt.getTime()) / 1000) : 0,
       parked: Number(parked.rows[0]?.n ?? 0),
-      running: this.running,
+      running: this.follower.running,
       rebuilding,
       lastProgressAt: row.updated_at.toISOString(),
       stalledSeconds: behind === 0 ? 0 : stalledSeconds(row.now, pending?.recordedAt ?? null, row.updated_at),
