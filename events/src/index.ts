@@ -8,3 +8,4 @@ export * from './catalog/event-codec.ts';
 export * from './catalog/customer-time.ts';
 export { PositionWaiter } from './store/position-waiter.ts';
 export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger.ts';
+export * from './catalog/delivery-status.ts';

@@ -12,6 +12,7 @@ import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 import { conversationIdFor } from './ids.ts';
 import { may } from '@parley/kit/roles';
+import { DELIVERY_STATUS_EVENT, DELIVERY_STATUS_OF, type DeliveryStatus } from '@parley/events';
 
 /**
  * The conversation aggregate. One stream (a "thread") holds every conversation of one
@@ -98,7 +99,7 @@ export interface InboundItem {
   referral: Record<string, unknown> | null;
 }
 
-export type StatusKind = 'sent' | 'delivered' | 'read' | 'failed';
+export type StatusKind = DeliveryStatus;
 
 export interface StatusItem {
   kind: StatusKind;
@@ -149,13 +150,6 @@ export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 const isOpen = (s: ThreadState): s is ThreadBase & { status: OpenStatus; current: Conversation } =>
   s.status !== 'none' && s.status !== 'closed';
-
-const statusEvent = {
-  sent: 'MessageSent',
-  delivered: 'MessageDelivered',
-  read: 'MessageRead',
-  failed: 'MessageFailed',
-} as const;
 
 function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppActivity' }>, state: ThreadState): ThreadEvent[] {
   const events: ThreadEvent[] = [];
@@ -232,7 +226,7 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
         data: { ...base, errorCode: error.code, errorTitle: error.title, errorDetails: error.details },
       });
     } else {
-      events.push({ type: statusEvent[s.kind], data: base });
+      events.push({ type: DELIVERY_STATUS_EVENT[s.kind], data: base });
     }
   }
   return events;
@@ -421,7 +415,7 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
     case 'MessageDelivered':
     case 'MessageRead':
     case 'MessageFailed': {
-      const kind = { MessageSent: 'sent', MessageDelivered: 'delivered', MessageRead: 'read', MessageFailed: 'failed' }[event.type];
+      const kind = DELIVERY_STATUS_OF[event.type];
       state.seen.add(`st:${event.data.wamid}:${kind}`);
       return state;
     }

@@ -3,12 +3,10 @@ import {
   decodeEvent,
   encodeEvent,
   type EventContext,
-  type EventMetadata,
   type EventStore,
   PartialDuplicateAppendError,
   type ParleyEvent,
   type Position,
-  type RecordedEvent,
   START,
   WrongExpectedRevisionError,
 } from '@parley/events';

@@ -1,8 +1,8 @@
 // The bounds are shared with the read side's customer time (events/src/catalog/customer-time.ts).
-import { type InboundContent, MAX_CLOCK_AHEAD_MS, MAX_DELIVERY_AGE_MS } from '@parley/events';
+import { type InboundContent, isDeliveryStatus, MAX_CLOCK_AHEAD_MS, MAX_DELIVERY_AGE_MS } from '@parley/events';
 import { isKnownMessage } from './webhook-payload.ts';
 import type { WebhookChangeValue, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookStatus } from './webhook-payload.ts';
-import type { StatusItem, StatusKind } from '../domain/conversation-thread.ts';
+import type { StatusItem } from '../domain/conversation-thread.ts';
 
 /**
  * Pure translations from validated webhook payloads to the facts our events record.
@@ -158,8 +158,6 @@ export function toInboundContent(message: WebhookMessage): InboundContent {
 
 // ---------------------------------------------------------------- statuses
 
-const STATUS_KINDS: ReadonlySet<string> = new Set<StatusKind>(['sent', 'delivered', 'read', 'failed']);
-const isStatusKind = (status: string): status is StatusKind => STATUS_KINDS.has(status);
 
 /**
  * The facts of a status update, or null for kinds we do not act on (the caller
@@ -167,7 +165,7 @@ const isStatusKind = (status: string): status is StatusKind => STATUS_KINDS.has(
  */
 export function toStatusFacts(status: WebhookStatus, receivedAt: Date): StatusItem | null {
   const kind = status.status;
-  if (!isStatusKind(kind)) return null;
+  if (!isDeliveryStatus(kind)) return null;
   const { pricing, conversation } = status;
   const first = status.errors?.[0];
   const at = boundedInstant(status.timestamp, receivedAt);

@@ -1,6 +1,6 @@
 import { eventCatalog, type UserRole } from '@parley/events';
 import { describe, expect, it } from 'vitest';
-import { tenantDecider, type TenantCommand, type TenantEvent, type TenantState } from '../../src/domain/tenant.ts';
+import { tenantDecider, type TenantCommand, type TenantState } from '../../src/domain/tenant.ts';
 import { history as runHistory, rejection } from './decider-testing.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';

@@ -1,4 +1,4 @@
-import type { EventMetadata, ParleyEvent } from '@parley/events';
+import { DELIVERY_STATUS_OF, type EventMetadata, type ParleyEvent } from '@parley/events';
 import { chTime } from './clickhouse.ts';
 import { type ConversationFold, humanActorId } from './conversation-fold.ts';
 
@@ -7,10 +7,7 @@ import { type ConversationFold, humanActorId } from './conversation-fold.ts';
 const STATUS_OF = {
   MessageReceived: 'received',
   MessageQueued: 'queued',
-  MessageSent: 'sent',
-  MessageDelivered: 'delivered',
-  MessageRead: 'read',
-  MessageFailed: 'failed',
+  ...DELIVERY_STATUS_OF,
 } as const;
 
 export type MessageEvent = Extract<ParleyEvent, { type: keyof typeof STATUS_OF }>;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ConversationStatus, Priority } from '@parley/events';
+import { type ConversationStatus, deliveryStatusRank, type Priority } from '@parley/events';
 import type pg from 'pg';
 import { z } from 'zod';
 import { InvalidCursorError } from '@parley/kit';
+import { rolesFor } from '@parley/kit/roles';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -422,11 +423,11 @@ export class InboxQueries {
        FROM users u
        LEFT JOIN conversations c ON c.tenant_id = u.tenant_id AND c.assignee_id = u.user_id AND c.status <> 'closed'
          AND ($2::uuid IS NULL OR c.team_id = $2)
-       WHERE u.tenant_id = $1 AND u.role IN ('agent', 'supervisor', 'admin')
+       WHERE u.tenant_id = $1 AND u.role = ANY($3::text[])
          AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.team_id = $2))
        GROUP BY u.tenant_id, u.user_id, u.name, u.role
        ORDER BY count(c.conversation_id) DESC, u.name`,
-      [tenantId, teamId ?? null],
+      [tenantId, teamId ?? null, rolesFor('workConversations')],
     );
     return res.rows.map((r) => ({
       agentId: r.user_id,
@@ -455,7 +456,6 @@ interface MessageRow {
   statuses: { status: string; at: string; errorCode: number | null; errorTitle: string | null; errorDetails: string | null }[];
 }
 
-const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
 
 export interface MessageView {
   id: string;
@@ -477,7 +477,7 @@ const toMessage = (r: MessageRow): MessageView => {
     at: new Date(s.at).toISOString(),
     error: s.errorCode === null ? null : { code: s.errorCode, title: s.errorTitle ?? '', details: s.errorDetails },
   }));
-  const furthest = statuses.reduce<string | null>((best, s) => ((STATUS_RANK[s.status] ?? 0) > (best ? (STATUS_RANK[best] ?? 0) : 0) ? s.status : best), null);
+  const furthest = statuses.reduce<string | null>((best, s) => (deliveryStatusRank(s.status) > (best ? deliveryStatusRank(best) : 0) ? s.status : best), null);
   return {
     id: r.message_id,
     direction: r.direction,
