@@ -8,7 +8,7 @@ import { SecretBox } from './auth/secret-box.ts';
 import { contactDecider } from './domain/contact.ts';
 import { threadDecider } from './domain/conversation-thread.ts';
 import { CommandHandler } from './handling/command-handler.ts';
-import { createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
+import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
 import { buildCommandApi } from './http/command-api.ts';
 import { DeadLetters } from './whatsapp/dead-letters.ts';
 import { WebhookIngest } from './whatsapp/webhook-ingest.ts';
@@ -31,6 +31,16 @@ export interface CommandPlatform {
   pool: pg.Pool;
   close(): Promise<void>;
 }
+
+/** The options a process's configuration gives the command side. */
+export const commandPlatformOptions = (config: Config): CommandPlatformOptions => ({
+  databaseUrl: config.databaseUrl,
+  eventStoreUrl: config.eventStoreUrl,
+  platformAdminKey: config.platformAdminKeys,
+  secretKey: config.secretKey,
+  deadLetterLimits: config.deadLetterLimits,
+  logger: config.log,
+});
 
 /** Wires the command side: the composition root shared by `main.ts`, tests and benchmarks. */
 export async function createCommandPlatform(options: CommandPlatformOptions): Promise<CommandPlatform> {

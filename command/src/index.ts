@@ -1,1 +1,1 @@
-export { createCommandPlatform, type CommandPlatform, type CommandPlatformOptions } from './command-platform.ts';
+export { commandPlatformOptions, createCommandPlatform, type CommandPlatform, type CommandPlatformOptions } from './command-platform.ts';

@@ -1,21 +1,14 @@
 // `npm start`: the whole platform in one process (command API, projectors, query API with
 // the analytics endpoints) and a demo seeded through the APIs on first start.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createCommandPlatform } from '@parley/command';
-import { loadConfig } from '@parley/kit';
+import { commandPlatformOptions, createCommandPlatform } from '@parley/command';
+import { closeOnSignals, loadConfig } from '@parley/kit';
 import { type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 import { startReadSide } from '@parley/query';
 
 const config = loadConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
-const command = await createCommandPlatform({
-  databaseUrl: config.databaseUrl,
-  eventStoreUrl: config.eventStoreUrl,
-  platformAdminKey: config.platformAdminKeys,
-  secretKey: config.secretKey,
-  deadLetterLimits: config.deadLetterLimits,
-  logger: config.log,
-});
+const command = await createCommandPlatform(commandPlatformOptions(config));
 const readSide = await startReadSide(config, command.store);
 const commandUrl = await command.app.listen({ host: config.host, port: config.ports.command });
 const queryUrl = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
@@ -51,11 +44,4 @@ if (config.demoFile) {
   if (config.platformAnalystKey) console.log(`platform analyst key (demo): ${config.platformAnalystKey}`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void readSide
-      .close()
-      .then(() => command.close())
-      .then(() => process.exit(0));
-  });
-}
+closeOnSignals(() => readSide.close(), () => command.close());

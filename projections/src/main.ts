@@ -4,7 +4,7 @@
 // embedded chDB binds its data directory to one process, the query process.
 import { join } from 'node:path';
 import { consoleLogger, createPgPool } from '@parley/events';
-import { createApi, createEventStore, loadConfig } from '@parley/kit';
+import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley/kit';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
@@ -37,14 +37,10 @@ registerHealthRoute(api, monitored, { stallAfterSeconds: config.projectorStallSe
 const base = await api.listen({ host: config.host, port: config.ports.projections });
 console.log(`projectors    ${base}/health`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void api
-      .close()
-      .then(() => Promise.all(projectors.map((p) => p.stop())))
-      .then(() => analytics?.close())
-      .then(() => pool.end())
-      .then(() => store.close())
-      .then(() => process.exit(0));
-  });
-}
+closeOnSignals(
+  () => api.close(),
+  () => Promise.all(projectors.map((p) => p.stop())),
+  () => analytics?.close(),
+  () => pool.end(),
+  () => store.close(),
+);

@@ -1,5 +1,5 @@
 // The query process: query API + analytics endpoints (+ projectors unless PARLEY_RUN_PROJECTORS=false).
-import { createEventStore, loadConfig } from '@parley/kit';
+import { closeOnSignals, createEventStore, loadConfig } from '@parley/kit';
 import { startReadSide } from './read-side.ts';
 
 const config = loadConfig(process.env);
@@ -8,11 +8,4 @@ const readSide = await startReadSide(config, store);
 const base = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
 console.log(`query API     ${base}   (OpenAPI: ${base}/openapi.json, lag: ${base}/health)`);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void readSide
-      .close()
-      .then(() => store.close())
-      .then(() => process.exit(0));
-  });
-}
+closeOnSignals(() => readSide.close(), () => store.close());

@@ -20,3 +20,4 @@ export { edgeServerOptions, type EdgeOptions, MAX_NESTING, registerEdge, unstora
 export { registerErrorHandler } from './http/error-handler.ts';
 export { type Api, type ApiOptions, createApi } from './http/create-api.ts';
 export { ErrorBody, errorResponses, LogPosition } from './http/wire.ts';
+export { closeOnSignals } from './process.ts';
