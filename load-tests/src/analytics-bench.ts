@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createPostgresEventStore } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import pg from 'pg';
-import { createAnalytics, type ReportFilter, responseTimePercentiles, slaCompliance, volumes } from '../../projections/src/analytics/index.ts';
+import { createAnalytics, QUANTILES, type ReportFilter, responseTimePercentiles, slaCompliance, volumes } from '@parley/projections/analytics';
 import { appendGenerated, generateConversations } from '@parley/projections/testing';
 
 export interface AnalyticsBenchOptions {
@@ -173,6 +173,8 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
       await slaCompliance(analytics.client, 'parley', f);
       await responseTimePercentiles(analytics.client, 'parley', f);
     });
+    // The levels of the ClickHouse report, so both engines do the same work.
+    const levels = `percentile_disc(ARRAY[${QUANTILES.join(', ')}])`;
     const pgSla = await median(async () => {
       await pool.query(
         `SELECT count(*) FILTER (WHERE responded AND business_seconds <= target_seconds) AS met,
@@ -187,12 +189,12 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
         pgArgs,
       );
       await pool.query(
-        `SELECT percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY wall_seconds), percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY business_seconds)
+        `SELECT ${levels} WITHIN GROUP (ORDER BY wall_seconds), ${levels} WITHIN GROUP (ORDER BY business_seconds)
          FROM pg_response_facts WHERE tenant_id = $1 AND started_at >= $2 AND started_at < $3 AND responded`,
         pgArgs.slice(0, 3),
       );
       await pool.query(
-        `SELECT percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY full_resolution_seconds), percentile_disc(ARRAY[0.5, 0.9, 0.95]) WITHIN GROUP (ORDER BY full_resolution_business_seconds)
+        `SELECT ${levels} WITHIN GROUP (ORDER BY full_resolution_seconds), ${levels} WITHIN GROUP (ORDER BY full_resolution_business_seconds)
          FROM pg_conversation_facts WHERE tenant_id = $1 AND opened_at >= $2 AND opened_at < $3 AND NOT is_open`,
         pgArgs.slice(0, 3),
       );

@@ -1,5 +1,6 @@
 import { type ClickHouseClient, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
+import { z } from 'zod';
 
 export interface ClickHouseOptions {
   /** null: embedded chDB in this process. */
@@ -51,12 +52,43 @@ export function chTime(ms: number | null): string | null {
 /** Parses a DateTime64 read back as text (UTC). */
 export const fromChTime = (text: string): number => Date.parse(`${text.replace(' ', 'T')}Z`);
 
-/** Rows of a query as JSON objects; numbers may come back as strings (UInt64 on a server). */
-export async function queryRows(
-  client: ClickHouseClient,
-  query: string,
-  params: Record<string, unknown> = {},
-): Promise<Record<string, unknown>[]> {
+/**
+ * Rows of a query as JSON objects; numbers may come back as strings (UInt64 on a server).
+ * With `row`, each is decoded by it (see `ch` for the columns' decoders).
+ */
+export async function queryRows<S extends z.ZodType>(client: ClickHouseClient, query: string, params: Record<string, unknown>, row: S): Promise<z.output<S>[]>;
+export async function queryRows(client: ClickHouseClient, query: string, params?: Record<string, unknown>): Promise<Record<string, unknown>[]>;
+export async function queryRows(client: ClickHouseClient, query: string, params: Record<string, unknown> = {}, row?: z.ZodType): Promise<unknown[]> {
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return result.json<Record<string, unknown>>();
+  const rows = await result.json<Record<string, unknown>>();
+  return row ? rows.map((r) => row.parse(r)) : rows;
 }
+
+/**
+ * The one row of an aggregate without GROUP BY (ClickHouse answers one even over no
+ * rows), decoded by `row`.
+ */
+export async function queryRow<S extends z.ZodType>(client: ClickHouseClient, query: string, params: Record<string, unknown>, row: S): Promise<z.output<S>> {
+  const [first] = await queryRows(client, query, params, row);
+  if (first === undefined) throw new Error('an aggregate query answered no row');
+  return first;
+}
+
+/** DateTime64 text (UTC) as an ISO instant. */
+export const isoFromChTime = (text: string): string => new Date(fromChTime(text)).toISOString();
+
+/**
+ * Decoders of JSONEachRow values by ClickHouse type. Integers are coerced: a server
+ * quotes 64-bit ones (output_format_json_quote_64bit_integers), chDB does not.
+ */
+export const ch = {
+  number: z.coerce.number(),
+  numberOrNull: z.coerce.number().nullable(),
+  numbers: z.array(z.coerce.number()),
+  string: z.string(),
+  stringOrNull: z.string().nullable(),
+  /** DateTime64 as its text, e.g. for a cursor passed back as a parameter. */
+  time: z.string(),
+  /** Nullable DateTime64 as an ISO instant. */
+  instantOrNull: z.string().transform(isoFromChTime).nullable(),
+};

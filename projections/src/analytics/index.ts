@@ -12,6 +12,7 @@ export { createClickHouseClient, identifier, type ClickHouseOptions } from './cl
 export { FACT_TABLES, migrate, migrationStatements, type SchemaContext } from './schema.ts';
 export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
 export * from './reports.ts';
+export { DurationPercentiles, Percentiles, QUANTILES } from './quantiles.ts';
 export { AnalystBusy, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS, type AnalystLimits } from './analyst/analyst-sql.ts';
 export type { AnalystScope } from './analyst/analyst-scopes.ts';
 export * from './time-types.ts';

@@ -1,12 +1,17 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { InvalidCursorError } from '@parley/kit';
 import { z } from 'zod';
-import { chTime, fromChTime, queryRows } from './clickhouse.ts';
+import { ch, chTime, fromChTime, isoFromChTime, queryRow, queryRows } from './clickhouse.ts';
+import { byQuantile, DurationPercentiles, Percentiles, percentiles, quantilesSql } from './quantiles.ts';
 import { DATETIME64, within } from './time-types.ts';
 
 /**
  * The supervisor reports, computed in ClickHouse. Definitions: docs/metrics.md. Every
  * value is a server-side query parameter; the only text assembled here is fixed SQL
  * fragments chosen by the filters given.
+ *
+ * Each report's rows are a zod schema next to its query: the query API answers with
+ * them and exports their fields as CSV columns, in their order.
  */
 
 export interface ReportFilter {
@@ -44,8 +49,31 @@ const params = (f: ReportFilter) => ({
 });
 
 const T = DATETIME64.type;
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** A duration or target in whole seconds; null where there is none. */
+const Seconds = z.number().nullable();
+
+/**
+ * What the team and agent filters narrow in a table. Without an agent column the agent
+ * filter does not apply to the table's figure (the route refuses it there).
+ */
+interface FilterColumns {
+  team: string;
+  agent?: string;
+}
+
+/** Waits (response_facts): the wait's team, the agent who replied; due: the wait's target. */
+const WAIT_COLUMNS = { team: 'team_id', agent: 'agent_id', dueAt: 'due_at' } as const;
+/** Conversations (conversation_facts): their current team, the agent who handled them; due: resolution. */
+const CONVERSATION_COLUMNS = { team: 'team_id', agent: 'handled_by', dueAt: 'resolution_due_at' } as const;
+/** The rollups carrying team and agent dimensions. */
+const ROLLUP_COLUMNS = { team: 'team_id', agent: 'agent_id' } as const;
+
+/** The filters given, as conditions on `columns`; their values stay query parameters. */
+function filterSql(f: ReportFilter, columns: FilterColumns): string {
+  return [f.teamId ? `AND ${columns.team} = {team:String}` : '', f.agentId && columns.agent ? `AND ${columns.agent} = {agent:String}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
 
 /** Waits for a human (response_facts), filtered, with their met/breached verdicts. */
 function episodesSql(f: ReportFilter, db: string) {
@@ -56,8 +84,7 @@ function episodesSql(f: ReportFilter, db: string) {
         OR (responded = 0 AND due_at IS NOT NULL AND ifNull(ended_at, {now:${T}}) > due_at) AS breached
     FROM ${db}.response_facts FINAL
     WHERE tenant_id = {tenant:String} AND started_at >= {from:${T}} AND started_at < {to:${T}}
-      ${f.teamId ? 'AND team_id = {team:String}' : ''}
-      ${f.agentId ? 'AND agent_id = {agent:String}' : ''}`;
+      ${filterSql(f, WAIT_COLUMNS)}`;
 }
 
 /** Conversations opened in the range (conversation_facts), filtered, with resolution verdicts. */
@@ -68,23 +95,27 @@ function conversationsSql(f: ReportFilter, db: string) {
       is_open = 0 AND full_resolution_business_seconds <= resolution_target_seconds AS met,
       (is_open = 0 AND full_resolution_business_seconds > resolution_target_seconds)
         OR (is_open = 1 AND resolution_due_at IS NOT NULL AND {now:${T}} > resolution_due_at) AS breached
-    FROM ${db}.conversation_facts FINAL
-    WHERE tenant_id = {tenant:String} AND opened_at >= {from:${T}} AND opened_at < {to:${T}}
-      ${f.teamId ? 'AND team_id = {team:String}' : ''}
-      ${f.agentId ? 'AND handled_by = {agent:String}' : ''}`;
+    ${openedConversationsSql(f, db)}`;
 }
 
-export interface ComplianceRow {
-  target: SlaTarget;
-  met: number;
-  breached: number;
-  /** met / (met + breached), in %; null when nothing was judged. */
-  compliancePct: number | null;
+/** FROM and WHERE of the conversations opened in the range, filtered on `columns`. */
+function openedConversationsSql(f: ReportFilter, db: string, columns: FilterColumns = CONVERSATION_COLUMNS) {
+  return `FROM ${db}.conversation_facts FINAL
+    WHERE tenant_id = {tenant:String} AND opened_at >= {from:${T}} AND opened_at < {to:${T}}
+      ${filterSql(f, columns)}`;
 }
+
+export const ComplianceRow = z.object({
+  target: z.enum(SLA_TARGETS),
+  met: z.number(),
+  breached: z.number(),
+  /** met / (met + breached), in %; null when nothing was judged. */
+  compliancePct: z.number().nullable(),
+});
+export type ComplianceRow = z.infer<typeof ComplianceRow>;
 
 export async function slaCompliance(client: ClickHouseClient, db: string, f: ReportFilter): Promise<ComplianceRow[]> {
-  const out: ComplianceRow[] = [];
-  const episodes = await queryRows(
+  const e = await queryRow(
     client,
     `SELECT
        countIf(met AND kind = 'first') AS m1, countIf(breached AND kind = 'first') AS b1,
@@ -92,70 +123,60 @@ export async function slaCompliance(client: ClickHouseClient, db: string, f: Rep
        countIf(met AND kind = 'next') AS m3, countIf(breached AND kind = 'next') AS b3
      FROM (${episodesSql(f, db)}) WHERE target_seconds IS NOT NULL`,
     params(f),
+    z.object({ m1: ch.number, b1: ch.number, m2: ch.number, b2: ch.number, m3: ch.number, b3: ch.number }),
   );
-  const resolution = await queryRows(
+  const r = await queryRow(
     client,
     `SELECT countIf(met) AS m, countIf(breached) AS b FROM (${conversationsSql(f, db)}) WHERE resolution_target_seconds IS NOT NULL`,
     params(f),
+    z.object({ m: ch.number, b: ch.number }),
   );
-  const e = episodes[0] ?? {};
-  const r = resolution[0] ?? {};
-  const row = (target: SlaTarget, met: unknown, breached: unknown): ComplianceRow => {
-    const m = num(met ?? 0);
-    const b = num(breached ?? 0);
-    return { target, met: m, breached: b, compliancePct: m + b === 0 ? null : (100 * m) / (m + b) };
-  };
-  out.push(row('first_response', e.m1, e.b1), row('first_response_all', e.m2, e.b2), row('next_response', e.m3, e.b3), row('resolution', r.m, r.b));
-  return out;
+  const row = (target: SlaTarget, met: number, breached: number): ComplianceRow => ({
+    target,
+    met,
+    breached,
+    compliancePct: met + breached === 0 ? null : (100 * met) / (met + breached),
+  });
+  return [row('first_response', e.m1, e.b1), row('first_response_all', e.m2, e.b2), row('next_response', e.m3, e.b3), row('resolution', r.m, r.b)];
 }
 
-export interface Percentiles {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-}
-export interface DurationPercentiles {
-  wall: Percentiles;
-  business: Percentiles;
-}
-
-const percentiles = (count: unknown, values: unknown): Percentiles => {
-  const n = num(count ?? 0);
-  const qs = Array.isArray(values) ? values.map(Number) : [];
-  return n === 0 ? { count: 0, p50: null, p90: null, p95: null } : { count: n, p50: qs[0] ?? null, p90: qs[1] ?? null, p95: qs[2] ?? null };
-};
+export const ResponseTimePercentiles = z.object({
+  firstResponse: DurationPercentiles,
+  firstResponseAll: DurationPercentiles,
+  nextResponse: DurationPercentiles,
+  resolution: DurationPercentiles,
+  firstResolution: DurationPercentiles,
+});
+export type ResponseTimePercentiles = z.infer<typeof ResponseTimePercentiles>;
 
 /**
  * p50/p90/p95 with quantilesExact (exact: the value at rank floor(p·n) of the sorted
  * values). First response: first waits answered; resolution: full resolution of closed
  * conversations.
  */
-export async function responseTimePercentiles(
-  client: ClickHouseClient,
-  db: string,
-  f: ReportFilter,
-): Promise<{ firstResponse: DurationPercentiles; firstResponseAll: DurationPercentiles; nextResponse: DurationPercentiles; resolution: DurationPercentiles; firstResolution: DurationPercentiles }> {
+export async function responseTimePercentiles(client: ClickHouseClient, db: string, f: ReportFilter): Promise<ResponseTimePercentiles> {
+  const exact = quantilesSql('quantilesExact');
   const ep = await queryRows(
     client,
-    `SELECT kind2 AS kind, count() AS n, quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS w, quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS b
+    `SELECT kind2 AS kind, count() AS n, ${exact}(assumeNotNull(wall_seconds)) AS w, ${exact}(assumeNotNull(business_seconds)) AS b
      FROM (${episodesSql(f, db)}) ARRAY JOIN multiIf(kind = 'first', ['first', 'all'], kind = 'reopen', ['all'], ['next']) AS kind2
      WHERE responded = 1 GROUP BY kind2`,
     params(f),
+    z.object({ kind: ch.string, n: ch.number, w: ch.numbers, b: ch.numbers }),
   );
-  const conv = await queryRows(
+  const c = await queryRow(
     client,
     `SELECT count() AS n,
-       quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(full_resolution_seconds)) AS w, quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(full_resolution_business_seconds)) AS b,
-       quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(first_resolution_seconds)) AS fw, quantilesExact(0.5, 0.9, 0.95)(assumeNotNull(first_resolution_business_seconds)) AS fb
+       ${exact}(assumeNotNull(full_resolution_seconds)) AS w, ${exact}(assumeNotNull(full_resolution_business_seconds)) AS b,
+       ${exact}(assumeNotNull(first_resolution_seconds)) AS fw, ${exact}(assumeNotNull(first_resolution_business_seconds)) AS fb
      FROM (${conversationsSql(f, db)}) WHERE is_open = 0`,
     params(f),
+    z.object({ n: ch.number, w: ch.numbers, b: ch.numbers, fw: ch.numbers, fb: ch.numbers }),
   );
   const of = (kind: string): DurationPercentiles => {
     const r = ep.find((x) => x.kind === kind);
-    return { wall: percentiles(r?.n, r?.w), business: percentiles(r?.n, r?.b) };
+    return { wall: percentiles(r?.n ?? 0, r?.w ?? []), business: percentiles(r?.n ?? 0, r?.b ?? []) };
   };
-  const c = conv[0] ?? {};
   return {
     firstResponse: of('first'),
     firstResponseAll: of('all'),
@@ -165,55 +186,48 @@ export async function responseTimePercentiles(
   };
 }
 
-export interface BreachRow {
-  key: string;
-  target: SlaTarget;
-  breaches: number;
-}
+export const BreachRow = z.object({ key: z.string(), target: z.enum(SLA_TARGETS), breaches: z.number() });
+export type BreachRow = z.infer<typeof BreachRow>;
+
+/** The SQL of a breach group's key over waits or conversations. */
+const breachKey = (by: BreachGroup, columns: typeof WAIT_COLUMNS | typeof CONVERSATION_COLUMNS): string =>
+  ({
+    team: `ifNull(${columns.team}, '')`,
+    agent: `ifNull(${columns.agent}, '')`,
+    priority: 'priority',
+    day: `toString(toDate(${columns.dueAt}, {tz:String}))`,
+  })[by];
 
 /** Breaches grouped by team, agent, priority or the day (in the report's zone) the target was missed. */
 export async function breaches(client: ClickHouseClient, db: string, f: ReportFilter, by: BreachGroup): Promise<BreachRow[]> {
-  const key = {
-    team: "ifNull(team_id, '')",
-    agent: "ifNull(agent_id, '')",
-    priority: 'priority',
-    day: 'toString(toDate(due_at, {tz:String}))',
-  }[by];
   const rows = await queryRows(
     client,
     `SELECT key, target, count() AS breaches FROM (
-       SELECT ${key} AS key, multiIf(kind = 'first', 'first_response', kind = 'reopen', 'first_response_reopen', 'next_response') AS target
+       SELECT ${breachKey(by, WAIT_COLUMNS)} AS key, multiIf(kind = 'first', 'first_response', kind = 'reopen', 'first_response_reopen', 'next_response') AS target
        FROM (${episodesSql(f, db)}) WHERE breached AND target_seconds IS NOT NULL
        UNION ALL
-       SELECT ${key.replace('agent_id', 'handled_by').replace('due_at', 'resolution_due_at')} AS key, 'resolution' AS target
+       SELECT ${breachKey(by, CONVERSATION_COLUMNS)} AS key, 'resolution' AS target
        FROM (${conversationsSql(f, db)}) WHERE breached AND resolution_target_seconds IS NOT NULL
      ) GROUP BY key, target ORDER BY key, target`,
     params(f),
+    z.object({ key: ch.string, target: z.enum([...SLA_TARGETS, 'first_response_reopen']), breaches: ch.number }),
   );
   // Reopen waits are judged against the first-response target: reported under it.
   const merged = new Map<string, BreachRow>();
+  const add = (key: string, target: SlaTarget, count: number) => {
+    const prev = merged.get(`${key}|${target}`);
+    if (prev) prev.breaches += count;
+    else merged.set(`${key}|${target}`, { key, target, breaches: count });
+  };
   for (const r of rows) {
-    const target = (r.target === 'first_response_reopen' ? 'first_response_all' : r.target) as SlaTarget;
-    const k = `${String(r.key)}|${target}`;
-    const prev = merged.get(k);
-    if (prev) prev.breaches += num(r.breaches);
-    else merged.set(k, { key: String(r.key), target, breaches: num(r.breaches) });
-    if (r.target === 'first_response') {
-      const all = `${String(r.key)}|first_response_all`;
-      const prevAll = merged.get(all);
-      if (prevAll) prevAll.breaches += num(r.breaches);
-      else merged.set(all, { key: String(r.key), target: 'first_response_all', breaches: num(r.breaches) });
-    }
+    add(r.key, r.target === 'first_response_reopen' ? 'first_response_all' : r.target, r.breaches);
+    if (r.target === 'first_response') add(r.key, 'first_response_all', r.breaches);
   }
   return [...merged.values()].sort((a, b) => (a.key === b.key ? a.target.localeCompare(b.target) : a.key.localeCompare(b.key)));
 }
 
-export interface VolumeRow {
-  period: string;
-  direction: string;
-  messageType: string;
-  messages: number;
-}
+export const VolumeRow = z.object({ period: z.string(), direction: z.string(), messageType: z.string(), messages: z.number() });
+export type VolumeRow = z.infer<typeof VolumeRow>;
 
 /**
  * Messages by hour or day in the report's zone, from the 15-minute rollup (never the
@@ -225,28 +239,29 @@ export async function volumes(client: ClickHouseClient, db: string, f: ReportFil
   const period = granularity === 'hour' ? 'toString(toStartOfHour(bucket, {tz:String}))' : 'toString(toDate(bucket, {tz:String}))';
   // Unfiltered reports read the coarser rollup (fewer rows); filters need the team/agent one.
   const filtered = Boolean(f.teamId || f.agentId);
-  const rows = await queryRows(
+  return queryRows(
     client,
-    `SELECT ${period} AS period, direction, message_type, sum(messages) AS messages
+    `SELECT ${period} AS period, direction, message_type AS messageType, sum(messages) AS messages
      FROM ${db}.${filtered ? 'message_volume_team_15m' : 'message_volume_15m'}
      WHERE tenant_id = {tenant:String} AND event_type IN ('received', 'queued')
        AND bucket >= toStartOfFifteenMinutes({from:${T}}) AND bucket < toStartOfFifteenMinutes({to:${T}})
-       ${f.teamId ? 'AND team_id = {team:String}' : ''}
-       ${f.agentId ? 'AND agent_id = {agent:String}' : ''}
+       ${filterSql(f, ROLLUP_COLUMNS)}
      GROUP BY period, direction, message_type ORDER BY period, direction, message_type`,
     params(f),
+    // Columns named after the row's fields: only the UInt64 sum needs decoding.
+    VolumeRow.extend({ messages: ch.number }),
   );
-  return rows.map((r) => ({ period: String(r.period), direction: String(r.direction), messageType: String(r.message_type), messages: num(r.messages) }));
 }
 
-export interface LeaderboardRow {
-  agentId: string;
-  conversationsHandled: number;
-  medianFirstResponseSeconds: number | null;
-  medianResolutionSeconds: number | null;
-  csatAverage: number | null;
-  csatResponses: number;
-}
+export const LeaderboardRow = z.object({
+  agentId: z.string(),
+  conversationsHandled: z.number(),
+  medianFirstResponseSeconds: Seconds,
+  medianResolutionSeconds: Seconds,
+  csatAverage: z.number().nullable(),
+  csatResponses: z.number(),
+});
+export type LeaderboardRow = z.infer<typeof LeaderboardRow>;
 
 /** Per agent: conversations closed in their hands, their median first response and resolution, CSAT. */
 export async function agentLeaderboard(client: ClickHouseClient, db: string, f: ReportFilter): Promise<LeaderboardRow[]> {
@@ -256,12 +271,14 @@ export async function agentLeaderboard(client: ClickHouseClient, db: string, f: 
        countIf(csat IS NOT NULL) AS csat_n, avgIf(csat, csat IS NOT NULL) AS csat_avg
      FROM (${conversationsSql(f, db)}) WHERE is_open = 0 AND handled_by IS NOT NULL GROUP BY agent`,
     params(f),
+    z.object({ agent: ch.string, handled: ch.number, med_res: ch.numberOrNull, csat_n: ch.number, csat_avg: ch.numberOrNull }),
   );
   const frt = await queryRows(
     client,
     `SELECT agent_id AS agent, quantileExact(0.5)(assumeNotNull(wall_seconds)) AS med_frt
      FROM (${episodesSql(f, db)}) WHERE responded = 1 AND kind = 'first' GROUP BY agent`,
     params(f),
+    z.object({ agent: ch.string, med_frt: ch.numberOrNull }),
   );
   const board = new Map<string, LeaderboardRow>();
   const entry = (agentId: string) => {
@@ -273,24 +290,19 @@ export async function agentLeaderboard(client: ClickHouseClient, db: string, f: 
     return row;
   };
   for (const r of conv) {
-    const row = entry(String(r.agent));
-    row.conversationsHandled = num(r.handled);
-    row.medianResolutionSeconds = numOrNull(r.med_res);
-    row.csatResponses = num(r.csat_n);
-    row.csatAverage = row.csatResponses === 0 ? null : num(r.csat_avg);
+    const row = entry(r.agent);
+    row.conversationsHandled = r.handled;
+    row.medianResolutionSeconds = r.med_res;
+    row.csatResponses = r.csat_n;
+    row.csatAverage = r.csat_n === 0 ? null : r.csat_avg;
   }
-  for (const r of frt) entry(String(r.agent)).medianFirstResponseSeconds = numOrNull(r.med_frt);
+  for (const r of frt) entry(r.agent).medianFirstResponseSeconds = r.med_frt;
   return [...board.values()].sort((a, b) => b.conversationsHandled - a.conversationsHandled || a.agentId.localeCompare(b.agentId));
 }
 
-export interface HourlyResponseRow {
-  period: string;
-  responses: number;
-  /** Approximate (t-digest states merged from the hourly rollup). */
-  p50: number;
-  p90: number;
-  p95: number;
-}
+/** Approximate (t-digest states merged from the hourly rollup). */
+export const HourlyResponseRow = z.object({ period: z.string(), responses: z.number(), ...byQuantile(() => z.number()) });
+export type HourlyResponseRow = z.infer<typeof HourlyResponseRow>;
 
 /**
  * Answered waits of one kind per hour or day, from the t-digest rollup: approximate
@@ -307,19 +319,16 @@ export async function responseTimesByPeriod(
   const period = { hour: 'toString(toStartOfHour(hour, {tz:String}))', day: 'toString(toDate(hour, {tz:String}))', total: "'total'" }[granularity];
   const rows = await queryRows(
     client,
-    `SELECT ${period} AS period, countMerge(responses) AS n, quantilesTDigestMerge(0.5, 0.9, 0.95)(wall_quantiles) AS q
+    `SELECT ${period} AS period, countMerge(responses) AS n, ${quantilesSql('quantilesTDigestMerge')}(wall_quantiles) AS q
      FROM ${db}.${f.agentId ? 'response_times_agent_hourly' : 'response_times_hourly'}
      WHERE tenant_id = {tenant:String} AND kind = {kind:String}
        AND hour >= toStartOfHour({from:${T}}) AND hour < toStartOfHour({to:${T}})
-       ${f.teamId ? 'AND team_id = {team:String}' : ''}
-       ${f.agentId ? 'AND agent_id = {agent:String}' : ''}
+       ${filterSql(f, ROLLUP_COLUMNS)}
      GROUP BY period ORDER BY period`,
     { ...params(f), kind },
+    z.object({ period: ch.string, n: ch.number, q: ch.numbers }),
   );
-  return rows.map((r) => {
-    const q = Array.isArray(r.q) ? r.q.map(Number) : [];
-    return { period: String(r.period), responses: num(r.n), p50: q[0] ?? 0, p90: q[1] ?? 0, p95: q[2] ?? 0 };
-  });
+  return rows.map((r) => ({ period: r.period, responses: r.n, ...byQuantile((_, i) => r.q[i] ?? 0) }));
 }
 
 /* ----------------------------------------------------------------------------------
@@ -339,36 +348,33 @@ export interface SlaDrillQuery {
   day?: string | null;
 }
 
-export interface SlaDrillItem {
-  conversationId: string;
+export const SlaDrillItem = z.object({
+  conversationId: z.string(),
   /** Wait number within the conversation; null for resolution rows (one per conversation). */
-  episode: number | null;
+  episode: z.number().nullable(),
   /** first, reopen, next (waits) or resolution. */
-  kind: string;
+  kind: z.string(),
   /** Start of the wait, or the conversation's open for resolution. */
-  startedAt: string;
+  startedAt: z.string(),
   /** Reply or close that ended the wait; the last close for resolution; null while running. */
-  endedAt: string | null;
-  teamId: string | null;
+  endedAt: z.string().nullable(),
+  teamId: z.string().nullable(),
   /** Who replied (waits) or handled it (resolution). */
-  agentId: string | null;
-  priority: string;
-  wallSeconds: number | null;
-  businessSeconds: number | null;
-  targetSeconds: number | null;
-  dueAt: string | null;
-  outcome: 'met' | 'breached' | 'none';
-}
+  agentId: z.string().nullable(),
+  priority: z.string(),
+  wallSeconds: Seconds,
+  businessSeconds: Seconds,
+  targetSeconds: Seconds,
+  dueAt: z.string().nullable(),
+  outcome: z.enum(['met', 'breached', 'none']),
+});
+export type SlaDrillItem = z.infer<typeof SlaDrillItem>;
 
-export interface SlaDrillPage {
-  items: SlaDrillItem[];
-  nextCursor: string | null;
-}
-
-/** A cursor that is not one this API issued for the same target. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
+export const SlaDrillPage = z.object({
+  items: z.array(SlaDrillItem),
+  nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page'),
+});
+export type SlaDrillPage = z.infer<typeof SlaDrillPage>;
 
 /**
  * Keyset cursor: the sort key of the last row served, the target it was issued for and
@@ -403,9 +409,23 @@ function decodeCursor(cursor: string, target: SlaTarget): DrillCursor {
   return result.data;
 }
 
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-/** DateTime64 text (UTC) as an ISO instant. */
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(fromChTime(String(v))).toISOString());
+/** A drill-down row as the query names its columns (both sources alike). */
+const DrillSourceRow = z.object({
+  conversation_id: ch.string,
+  episode: ch.number,
+  kind: ch.string,
+  started_at: ch.time,
+  ended_at: ch.instantOrNull,
+  team_id: ch.stringOrNull,
+  agent_id: ch.stringOrNull,
+  priority: ch.string,
+  wall_seconds: ch.numberOrNull,
+  business_seconds: ch.numberOrNull,
+  target_seconds: ch.numberOrNull,
+  due_at: ch.instantOrNull,
+  met_: ch.number,
+  breached_: ch.number,
+});
 
 /**
  * The waits (first_response, first_response_all, next_response) or conversations
@@ -424,7 +444,7 @@ export async function slaConversations(
   const filter: ReportFilter = cursor ? { ...f, now: new Date(cursor.now) } : f;
   const resolution = q.target === 'resolution';
   const judged = resolution ? 'resolution_target_seconds IS NOT NULL' : 'target_seconds IS NOT NULL';
-  const due = resolution ? 'resolution_due_at' : 'due_at';
+  const due = (resolution ? CONVERSATION_COLUMNS : WAIT_COLUMNS).dueAt;
   const conditions = [
     resolution ? '1' : 'kind IN {kinds:Array(String)}',
     q.outcome === 'met' ? `ifNull(met, 0) AND ${judged}` : q.outcome === 'breached' ? `ifNull(breached, 0) AND ${judged}` : '1',
@@ -445,38 +465,43 @@ export async function slaConversations(
          target_seconds, due_at, ifNull(met, 0) AS met_, ifNull(breached, 0) AS breached_
        FROM (${episodesSql(filter, db)}) WHERE ${conditions} ORDER BY started_at, conversation_id, episode`;
   const kinds = resolution ? [] : KINDS[q.target as Exclude<SlaTarget, 'resolution'>];
-  const rows = await queryRows(client, `${source} LIMIT {limit:UInt32}`, {
-    ...params(filter),
-    kinds,
-    priority: q.priority ?? '',
-    day: q.day ?? '1970-01-01',
-    c_at: cursor?.at ?? '1970-01-01 00:00:00.000',
-    c_id: cursor?.conversationId ?? '',
-    c_ep: cursor?.episode ?? 0,
-    // One row more than asked says whether there is a next page.
-    limit: page.limit + 1,
-  });
+  const rows = await queryRows(
+    client,
+    `${source} LIMIT {limit:UInt32}`,
+    {
+      ...params(filter),
+      kinds,
+      priority: q.priority ?? '',
+      day: q.day ?? '1970-01-01',
+      c_at: cursor?.at ?? '1970-01-01 00:00:00.000',
+      c_id: cursor?.conversationId ?? '',
+      c_ep: cursor?.episode ?? 0,
+      // One row more than asked says whether there is a next page.
+      limit: page.limit + 1,
+    },
+    DrillSourceRow,
+  );
   const items = rows.slice(0, page.limit).map(
     (r): SlaDrillItem => ({
-      conversationId: String(r.conversation_id),
-      episode: resolution ? null : num(r.episode),
-      kind: String(r.kind),
-      startedAt: iso(r.started_at)!,
-      endedAt: iso(r.ended_at),
-      teamId: str(r.team_id),
-      agentId: str(r.agent_id),
-      priority: String(r.priority),
-      wallSeconds: numOrNull(r.wall_seconds),
-      businessSeconds: numOrNull(r.business_seconds),
-      targetSeconds: numOrNull(r.target_seconds),
-      dueAt: iso(r.due_at),
-      outcome: num(r.met_) === 1 ? 'met' : num(r.breached_) === 1 ? 'breached' : 'none',
+      conversationId: r.conversation_id,
+      episode: resolution ? null : r.episode,
+      kind: r.kind,
+      startedAt: isoFromChTime(r.started_at),
+      endedAt: r.ended_at,
+      teamId: r.team_id,
+      agentId: r.agent_id,
+      priority: r.priority,
+      wallSeconds: r.wall_seconds,
+      businessSeconds: r.business_seconds,
+      targetSeconds: r.target_seconds,
+      dueAt: r.due_at,
+      outcome: r.met_ === 1 ? 'met' : r.breached_ === 1 ? 'breached' : 'none',
     }),
   );
   const last = rows[page.limit - 1];
   const nextCursor =
     rows.length > page.limit && last
-      ? encodeCursor({ target: q.target, now: filter.now.getTime(), at: String(last.started_at), conversationId: String(last.conversation_id), episode: num(last.episode) })
+      ? encodeCursor({ target: q.target, now: filter.now.getTime(), at: last.started_at, conversationId: last.conversation_id, episode: last.episode })
       : null;
   return { items, nextCursor };
 }
@@ -485,70 +510,67 @@ export async function slaConversations(
  * Queue wait: first queued → first assigned.
  * -------------------------------------------------------------------------------- */
 
-export interface QueueWaitReport {
+export const QueueWaitReport = z.object({
   /** Conversations queued and then assigned: exact p50/p90/p95 of first queued → first assigned (wall-clock). */
-  wait: Percentiles;
+  wait: Percentiles,
   /** Queued, never assigned, still open: waiting now. */
-  stillQueued: number;
+  stillQueued: z.number(),
   /** Queued, never assigned, closed: left the queue without an agent. */
-  closedUnassigned: number;
-}
+  closedUnassigned: z.number(),
+});
+export type QueueWaitReport = z.infer<typeof QueueWaitReport>;
 
 /**
  * Wait time of conversations opened in the range (team: current team, as for
  * resolution). A conversation assigned before it was ever queued has no queue wait.
  */
 export async function queueWaitTimes(client: ClickHouseClient, db: string, f: ReportFilter): Promise<QueueWaitReport> {
-  const rows = await queryRows(
+  const { n, q, ...counts } = await queryRow(
     client,
     `SELECT
        countIf(waited) AS n,
-       quantilesExactIf(0.5, 0.9, 0.95)(wait_seconds, waited) AS q,
-       countIf(first_queued_at IS NOT NULL AND first_assigned_at IS NULL AND is_open = 1) AS still_queued,
-       countIf(first_queued_at IS NOT NULL AND first_assigned_at IS NULL AND is_open = 0) AS closed_unassigned
+       ${quantilesSql('quantilesExactIf')}(wait_seconds, waited) AS q,
+       countIf(first_queued_at IS NOT NULL AND first_assigned_at IS NULL AND is_open = 1) AS stillQueued,
+       countIf(first_queued_at IS NOT NULL AND first_assigned_at IS NULL AND is_open = 0) AS closedUnassigned
      FROM (
        SELECT first_queued_at, first_assigned_at, is_open,
          ifNull(first_queued_at IS NOT NULL AND first_assigned_at IS NOT NULL AND first_assigned_at >= first_queued_at, 0) AS waited,
          -- Whole seconds, truncated like every duration (both instants are set when waited = 1).
          intDiv(toUnixTimestamp64Milli(ifNull(first_assigned_at, toDateTime64(0, 3, 'UTC'))) - toUnixTimestamp64Milli(ifNull(first_queued_at, toDateTime64(0, 3, 'UTC'))), 1000) AS wait_seconds
-       FROM ${db}.conversation_facts FINAL
-       WHERE tenant_id = {tenant:String} AND opened_at >= {from:${T}} AND opened_at < {to:${T}}
-         ${f.teamId ? 'AND team_id = {team:String}' : ''}
+       ${openedConversationsSql(f, db, { team: CONVERSATION_COLUMNS.team })}
      )`,
     params(f),
+    z.object({ n: ch.number, q: ch.numbers, stillQueued: ch.number, closedUnassigned: ch.number }),
   );
-  const r = rows[0] ?? {};
-  return { wait: percentiles(r.n, r.q), stillQueued: num(r.still_queued ?? 0), closedUnassigned: num(r.closed_unassigned ?? 0) };
+  return { wait: percentiles(n, q), ...counts };
 }
 
 /* ----------------------------------------------------------------------------------
  * Handle time: open and held by an agent.
  * -------------------------------------------------------------------------------- */
 
-export interface HandleTimeReport {
+export const HandleTimeReport = z.object({
   /** Closed conversations: exact p50/p90/p95 of the time they were open and assigned (wall-clock). */
-  handle: Percentiles;
+  handle: Percentiles,
   /** Open conversations held by an agent right now (their handle time is still running). */
-  handlingNow: number;
+  handlingNow: z.number(),
   /** Closed conversations whose handle time is unknown (projected before handle time was tracked). */
-  unknown: number;
-}
+  unknown: z.number(),
+});
+export type HandleTimeReport = z.infer<typeof HandleTimeReport>;
 
 /** Handle time of conversations opened in the range (team: current team; agent: handled by). */
 export async function handleTimes(client: ClickHouseClient, db: string, f: ReportFilter): Promise<HandleTimeReport> {
-  const rows = await queryRows(
+  const { n, q, ...counts } = await queryRow(
     client,
     `SELECT
        countIf(is_open = 0 AND handle_ms IS NOT NULL) AS n,
-       quantilesExactIf(0.5, 0.9, 0.95)(intDiv(ifNull(handle_ms, 0), 1000), is_open = 0 AND handle_ms IS NOT NULL) AS q,
-       countIf(is_open = 1 AND handling_since IS NOT NULL) AS handling_now,
+       ${quantilesSql('quantilesExactIf')}(intDiv(ifNull(handle_ms, 0), 1000), is_open = 0 AND handle_ms IS NOT NULL) AS q,
+       countIf(is_open = 1 AND handling_since IS NOT NULL) AS handlingNow,
        countIf(is_open = 0 AND handle_ms IS NULL) AS unknown
-     FROM ${db}.conversation_facts FINAL
-     WHERE tenant_id = {tenant:String} AND opened_at >= {from:${T}} AND opened_at < {to:${T}}
-       ${f.teamId ? 'AND team_id = {team:String}' : ''}
-       ${f.agentId ? 'AND handled_by = {agent:String}' : ''}`,
+     ${openedConversationsSql(f, db)}`,
     params(f),
+    z.object({ n: ch.number, q: ch.numbers, handlingNow: ch.number, unknown: ch.number }),
   );
-  const r = rows[0] ?? {};
-  return { handle: percentiles(r.n, r.q), handlingNow: num(r.handling_now ?? 0), unknown: num(r.unknown ?? 0) };
+  return { handle: percentiles(n, q), ...counts };
 }

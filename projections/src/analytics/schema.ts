@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { chTime, queryRows } from './clickhouse.ts';
+import { z } from 'zod';
+import { ch, chTime, queryRows } from './clickhouse.ts';
+import { quantilesSql } from './quantiles.ts';
 
 /**
  * Versioned ClickHouse migrations. Every statement is idempotent (IF NOT EXISTS), so a
@@ -199,17 +201,34 @@ export const PROJECTOR_CHECKPOINTS: TableSpec = {
   shardKey: 'cityHash64(projector)',
 };
 
+/** The columns of a message-volume rollup after its tenant, team and agent dimensions. */
+const MESSAGE_VOLUME_COLUMNS = [
+  "bucket DateTime('UTC')",
+  'direction LowCardinality(String)',
+  'message_type LowCardinality(String)',
+  'sender_type LowCardinality(String)',
+  'event_type LowCardinality(String)',
+  'messages UInt64',
+];
+
+/** The columns of a response-time rollup after its tenant, team and agent dimensions. */
+const RESPONSE_TIME_COLUMNS = [
+  'kind LowCardinality(String)',
+  "hour DateTime('UTC')",
+  'responses AggregateFunction(count)',
+  `wall_quantiles AggregateFunction(${quantilesSql('quantilesTDigest')}, Int64)`,
+  `business_quantiles AggregateFunction(${quantilesSql('quantilesTDigest')}, Int64)`,
+];
+/** What the response-time rollups' views write into those columns, from answered waits. */
+const RESPONSE_TIME_STATES = [
+  'countState() AS responses',
+  `${quantilesSql('quantilesTDigestState')}(assumeNotNull(wall_seconds)) AS wall_quantiles`,
+  `${quantilesSql('quantilesTDigestState')}(assumeNotNull(business_seconds)) AS business_quantiles`,
+].join(', ');
+
 export const MESSAGE_VOLUME_15M: TableSpec = {
   name: 'message_volume_15m',
-  columns: [
-    'tenant_id String',
-    "bucket DateTime('UTC')",
-    'direction LowCardinality(String)',
-    'message_type LowCardinality(String)',
-    'sender_type LowCardinality(String)',
-    'event_type LowCardinality(String)',
-    'messages UInt64',
-  ].join(', '),
+  columns: ['tenant_id String', ...MESSAGE_VOLUME_COLUMNS].join(', '),
   engine: 'SummingMergeTree',
   engineArgs: 'messages',
   orderBy: '(tenant_id, bucket, direction, message_type, sender_type, event_type)',
@@ -218,15 +237,7 @@ export const MESSAGE_VOLUME_15M: TableSpec = {
 
 export const RESPONSE_TIMES_HOURLY: TableSpec = {
   name: 'response_times_hourly',
-  columns: [
-    'tenant_id String',
-    'team_id String',
-    'kind LowCardinality(String)',
-    "hour DateTime('UTC')",
-    'responses AggregateFunction(count)',
-    'wall_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
-    'business_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
-  ].join(', '),
+  columns: ['tenant_id String', 'team_id String', ...RESPONSE_TIME_COLUMNS].join(', '),
   engine: 'AggregatingMergeTree',
   orderBy: '(tenant_id, team_id, kind, hour)',
   shardKey: 'cityHash64(tenant_id)',
@@ -244,17 +255,7 @@ const CONVERSATION_HANDLE_COLUMNS = ['handle_ms Nullable(Int64)', `handling_sinc
 
 export const MESSAGE_VOLUME_TEAM_15M: TableSpec = {
   name: 'message_volume_team_15m',
-  columns: [
-    'tenant_id String',
-    'team_id String',
-    'agent_id String',
-    "bucket DateTime('UTC')",
-    'direction LowCardinality(String)',
-    'message_type LowCardinality(String)',
-    'sender_type LowCardinality(String)',
-    'event_type LowCardinality(String)',
-    'messages UInt64',
-  ].join(', '),
+  columns: ['tenant_id String', 'team_id String', 'agent_id String', ...MESSAGE_VOLUME_COLUMNS].join(', '),
   engine: 'SummingMergeTree',
   engineArgs: 'messages',
   // Team first: the usual filter; an agent-only filter still prunes by the agent column.
@@ -264,16 +265,7 @@ export const MESSAGE_VOLUME_TEAM_15M: TableSpec = {
 
 export const RESPONSE_TIMES_AGENT_HOURLY: TableSpec = {
   name: 'response_times_agent_hourly',
-  columns: [
-    'tenant_id String',
-    'team_id String',
-    'agent_id String',
-    'kind LowCardinality(String)',
-    "hour DateTime('UTC')",
-    'responses AggregateFunction(count)',
-    'wall_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
-    'business_quantiles AggregateFunction(quantilesTDigest(0.5, 0.9, 0.95), Int64)',
-  ].join(', '),
+  columns: ['tenant_id String', 'team_id String', 'agent_id String', ...RESPONSE_TIME_COLUMNS].join(', '),
   engine: 'AggregatingMergeTree',
   orderBy: '(tenant_id, agent_id, team_id, kind, hour)',
   shardKey: 'cityHash64(tenant_id)',
@@ -345,7 +337,7 @@ export const migrations: readonly Migration[] = [
         'response_times_hourly_mv',
         'response_times_hourly',
         (src) =>
-          `SELECT tenant_id, ifNull(team_id, '') AS team_id, kind, toStartOfHour(started_at) AS hour, countState() AS responses, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS wall_quantiles, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS business_quantiles FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, kind, hour`,
+          `SELECT tenant_id, ifNull(team_id, '') AS team_id, kind, toStartOfHour(started_at) AS hour, ${RESPONSE_TIME_STATES} FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, kind, hour`,
         'response_facts',
       ),
     ],
@@ -376,7 +368,7 @@ export const migrations: readonly Migration[] = [
         'response_times_agent_hourly',
         // Answered waits only, so agent_id (who replied) is always set; written once (see v2).
         (src) =>
-          `SELECT tenant_id, ifNull(team_id, '') AS team_id, ifNull(agent_id, '') AS agent_id, kind, toStartOfHour(started_at) AS hour, countState() AS responses, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(wall_seconds)) AS wall_quantiles, quantilesTDigestState(0.5, 0.9, 0.95)(assumeNotNull(business_seconds)) AS business_quantiles FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, agent_id, kind, hour`,
+          `SELECT tenant_id, ifNull(team_id, '') AS team_id, ifNull(agent_id, '') AS agent_id, kind, toStartOfHour(started_at) AS hour, ${RESPONSE_TIME_STATES} FROM ${src} WHERE responded = 1 GROUP BY tenant_id, team_id, agent_id, kind, hour`,
         'response_facts',
       ),
     ],
@@ -397,7 +389,7 @@ export async function migrate(client: ClickHouseClient, ctx: SchemaContext, now:
     await client.command({ query: statement });
   }
   const applied = new Set(
-    (await queryRows(client, `SELECT version FROM ${ctx.database}.schema_migrations`)).map((r) => Number(r.version)),
+    (await queryRows(client, `SELECT version FROM ${ctx.database}.schema_migrations`, {}, z.object({ version: ch.number }))).map((r) => r.version),
   );
   const done: number[] = [];
   for (const m of migrations) {

@@ -1,4 +1,4 @@
-import { accessFor, allow, badRequest, principalOf, tooManyRequests } from '@parley/kit';
+import { accessFor, allow, badRequest, errorResponses, principalOf, tooManyRequests } from '@parley/kit';
 import { Priority, TimeZone } from '@parley/events';
 import {
   AnalystBusy,
@@ -8,29 +8,37 @@ import {
   type Analytics,
   agentLeaderboard,
   BREACH_GROUPS,
+  BreachRow,
   breaches,
+  ComplianceRow,
   DATE,
   dateIn,
-  type DurationPercentiles,
-  InvalidCursorError,
+  HandleTimeReport,
+  HourlyResponseRow,
   handleTimes,
   instantIn,
+  LeaderboardRow,
+  Percentiles,
+  QueueWaitReport,
   queueWaitTimes,
   type ReportFilter,
+  ResponseTimePercentiles,
   responseTimePercentiles,
   responseTimesByPeriod,
   SLA_OUTCOMES,
-  type SlaDrillItem,
   SLA_TARGETS,
+  SlaDrillItem,
+  SlaDrillPage,
   slaCompliance,
   slaConversations,
   REPORT_TIME_TYPE,
+  VolumeRow,
   volumes,
 } from '@parley/projections/analytics';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type CsvColumn, columnsOf, toCsv, wantsCsv } from './csv.ts';
+import { type CsvColumn, columnsFrom, toCsv, wantsCsv } from './csv.ts';
 
 export interface AnalyticsRouteDeps {
   analytics: Pick<Analytics, 'client' | 'database' | 'analyst'>;
@@ -62,13 +70,12 @@ function reportQuery<S extends z.ZodType<{ from: string; to: string }>>(schema: 
 const Report = reportQuery(z.strictObject(REPORT_SHAPE));
 /** A report's 200 answer: its JSON body, or the CSV text when asked for. */
 const orCsv = <T extends z.ZodType>(json: T) => z.union([json, z.string().describe('text/csv export')]);
+/** The 200 answer of a report of rows: `{ items }` of the row schema, or CSV. */
+const itemsOf = <T extends z.ZodType>(row: T) => orCsv(z.object({ items: z.array(row) }));
 /** The most rows one CSV export of the drill-down returns: a larger one must be narrowed. */
 const MAX_EXPORT_ROWS = 100_000;
 
-const Percentiles = z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), p95: z.number().nullable() });
-const Durations = z.object({ wall: Percentiles, business: Percentiles });
-const ErrorBody = z.object({ error: z.string(), message: z.string() });
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody };
+const errors = errorResponses(400, 401, 403);
 
 const supervisors = allow('readReports');
 
@@ -93,9 +100,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
     return toCsv(rows, columns);
   };
-  /** Answers items as JSON `{ items }` or as CSV. */
-  const itemsOr = <T extends object>(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined, name: string, items: T[], keys: readonly (keyof T & string)[]) =>
-    wantsCsv(request, format) ? csv(reply, name, items, columnsOf<T>(keys)) : { items };
+  /** Answers items as JSON `{ items }` or as CSV, a column per field of their row schema. */
+  const itemsOr = <S extends z.ZodObject>(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined, name: string, items: z.infer<S>[], row: S) =>
+    wantsCsv(request, format) ? csv(reply, name, items, columnsFrom(row)) : { items };
 
   api.get(
     '/v1/analytics/sla/compliance',
@@ -105,15 +112,12 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'SLA compliance per target: met / (met + breached); running waits count as breached once past due',
         tags: ['analytics'],
         querystring: Report,
-        response: {
-          200: orCsv(z.object({ items: z.array(z.object({ target: z.enum(SLA_TARGETS), met: z.number(), breached: z.number(), compliancePct: z.number().nullable() })) })),
-          ...errors,
-        },
+        response: { 200: itemsOf(ComplianceRow), ...errors },
       },
     },
     async (request, reply) => {
       const items = await slaCompliance(client, db, filter(principalOf(request).tenantId, request.query));
-      return itemsOr(request, reply, request.query.format, 'sla-compliance', items, ['target', 'met', 'breached', 'compliancePct']);
+      return itemsOr(request, reply, request.query.format, 'sla-compliance', items, ComplianceRow);
     },
   );
 
@@ -125,10 +129,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'p50/p90/p95 of first response, next response and resolution times (exact), wall-clock and business hours',
         tags: ['analytics'],
         querystring: Report,
-        response: {
-          200: orCsv(z.object({ firstResponse: Durations, firstResponseAll: Durations, nextResponse: Durations, resolution: Durations, firstResolution: Durations })),
-          ...errors,
-        },
+        response: { 200: orCsv(ResponseTimePercentiles), ...errors },
       },
     },
     async (request, reply) => {
@@ -147,13 +148,13 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'SLA breaches grouped by team, agent, priority or day (the day the target was missed, in timeZone)',
         tags: ['analytics'],
         querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, by: z.enum(BREACH_GROUPS) })),
-        response: { 200: orCsv(z.object({ items: z.array(z.object({ key: z.string(), target: z.enum(SLA_TARGETS), breaches: z.number() })) })), ...errors },
+        response: { 200: itemsOf(BreachRow), ...errors },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const items = await breaches(client, db, filter(principalOf(request).tenantId, q), q.by);
-      return itemsOr(request, reply, q.format, `sla-breaches-by-${q.by}`, items, ['key', 'target', 'breaches']);
+      return itemsOr(request, reply, q.format, `sla-breaches-by-${q.by}`, items, BreachRow);
     },
   );
 
@@ -166,16 +167,13 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
           'Messages by hour or day, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes); team and agent: who had the conversation then',
         tags: ['analytics'],
         querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day']).default('day') })),
-        response: {
-          200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), direction: z.string(), messageType: z.string(), messages: z.number() })) })),
-          ...errors,
-        },
+        response: { 200: itemsOf(VolumeRow), ...errors },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const items = await volumes(client, db, filter(principalOf(request).tenantId, q), q.granularity);
-      return itemsOr(request, reply, q.format, `volumes-by-${q.granularity}`, items, ['period', 'direction', 'messageType', 'messages']);
+      return itemsOr(request, reply, q.format, `volumes-by-${q.granularity}`, items, VolumeRow);
     },
   );
 
@@ -189,16 +187,13 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         querystring: reportQuery(
           z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day', 'total']).default('hour'), kind: z.enum(['first', 'reopen', 'next']).default('first') }),
         ),
-        response: {
-          200: orCsv(z.object({ items: z.array(z.object({ period: z.string(), responses: z.number(), p50: z.number(), p90: z.number(), p95: z.number() })) })),
-          ...errors,
-        },
+        response: { 200: itemsOf(HourlyResponseRow), ...errors },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const items = await responseTimesByPeriod(client, db, filter(principalOf(request).tenantId, q), q.granularity, q.kind);
-      return itemsOr(request, reply, q.format, `response-times-${q.kind}-by-${q.granularity}`, items, ['period', 'responses', 'p50', 'p90', 'p95']);
+      return itemsOr(request, reply, q.format, `response-times-${q.kind}-by-${q.granularity}`, items, HourlyResponseRow);
     },
   );
 
@@ -210,33 +205,12 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'Per agent: conversations handled, median first response, median resolution, CSAT',
         tags: ['analytics'],
         querystring: Report,
-        response: {
-          200: orCsv(z.object({
-            items: z.array(
-              z.object({
-                agentId: z.string(),
-                conversationsHandled: z.number(),
-                medianFirstResponseSeconds: z.number().nullable(),
-                medianResolutionSeconds: z.number().nullable(),
-                csatAverage: z.number().nullable(),
-                csatResponses: z.number(),
-              }),
-            ),
-          })),
-          ...errors,
-        },
+        response: { 200: itemsOf(LeaderboardRow), ...errors },
       },
     },
     async (request, reply) => {
       const items = await agentLeaderboard(client, db, filter(principalOf(request).tenantId, request.query));
-      return itemsOr(request, reply, request.query.format, 'agent-leaderboard', items, [
-        'agentId',
-        'conversationsHandled',
-        'medianFirstResponseSeconds',
-        'medianResolutionSeconds',
-        'csatAverage',
-        'csatResponses',
-      ]);
+      return itemsOr(request, reply, request.query.format, 'agent-leaderboard', items, LeaderboardRow);
     },
   );
 
@@ -259,31 +233,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
             cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
           }),
         ),
-        response: {
-          200: orCsv(
-            z.object({
-              items: z.array(
-                z.object({
-                  conversationId: z.string(),
-                  episode: z.number().nullable(),
-                  kind: z.string(),
-                  startedAt: z.string(),
-                  endedAt: z.string().nullable(),
-                  teamId: z.string().nullable(),
-                  agentId: z.string().nullable(),
-                  priority: z.string(),
-                  wallSeconds: z.number().nullable(),
-                  businessSeconds: z.number().nullable(),
-                  targetSeconds: z.number().nullable(),
-                  dueAt: z.string().nullable(),
-                  outcome: z.enum(['met', 'breached', 'none']),
-                }),
-              ),
-              nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page'),
-            }),
-          ),
-          ...errors,
-        },
+        response: { 200: orCsv(SlaDrillPage), ...errors },
       },
     },
     async (request, reply) => {
@@ -292,12 +242,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       const drill = { target: q.target, outcome: q.outcome, priority: q.priority ?? null, day: q.day ?? null };
       const exporting = wantsCsv(request, q.format);
       if (exporting && q.cursor) throw badRequest('cursor pages the JSON answer; a CSV export has every row');
-      let page;
-      try {
-        page = await slaConversations(client, db, f, drill, exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor });
-      } catch (error) {
-        throw error instanceof InvalidCursorError ? badRequest(error.message) : error;
-      }
+      const page = await slaConversations(client, db, f, drill, exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor });
       if (!exporting) return page;
       if (page.nextCursor !== null) throw badRequest(`more than ${MAX_EXPORT_ROWS} rows: narrow the range or the filters`);
       return csv(reply, `sla-${q.target}-${q.outcome}`, page.items, DRILL_COLUMNS);
@@ -312,10 +257,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'Wait time: first queued → first assigned (exact p50/p90/p95, wall-clock), still queued and closed unassigned, of conversations opened in the range',
         tags: ['analytics'],
         querystring: Report,
-        response: {
-          200: orCsv(z.object({ wait: Percentiles, stillQueued: z.number(), closedUnassigned: z.number() })),
-          ...errors,
-        },
+        response: { 200: orCsv(QueueWaitReport), ...errors },
       },
     },
     async (request, reply) => {
@@ -324,9 +266,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       if (q.agentId) throw badRequest('agentId does not apply to wait time: it is the time before any agent holds the conversation; filter by teamId');
       const report = await queueWaitTimes(client, db, filter(principalOf(request).tenantId, q));
       if (!wantsCsv(request, q.format)) return report;
-      return csv(reply, 'queue-wait', [{ ...report.wait, stillQueued: report.stillQueued, closedUnassigned: report.closedUnassigned }], [
-        ...columnsOf<Percentiles & { stillQueued: number; closedUnassigned: number }>(['count', 'p50', 'p90', 'p95', 'stillQueued', 'closedUnassigned']),
-      ]);
+      const { wait, ...counts } = report;
+      return csv(reply, 'queue-wait', [{ ...wait, ...counts }], QUEUE_WAIT_COLUMNS);
     },
   );
 
@@ -338,16 +279,15 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'Handle time: how long conversations opened in the range were open and held by an agent (exact p50/p90/p95 of closed ones, wall-clock)',
         tags: ['analytics'],
         querystring: Report,
-        response: { 200: orCsv(z.object({ handle: Percentiles, handlingNow: z.number(), unknown: z.number() })), ...errors },
+        response: { 200: orCsv(HandleTimeReport), ...errors },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const report = await handleTimes(client, db, filter(principalOf(request).tenantId, q));
       if (!wantsCsv(request, q.format)) return report;
-      return csv(reply, 'handle-time', [{ ...report.handle, handlingNow: report.handlingNow, unknown: report.unknown }], [
-        ...columnsOf<Percentiles & { handlingNow: number; unknown: number }>(['count', 'p50', 'p90', 'p95', 'handlingNow', 'unknown']),
-      ]);
+      const { handle, ...counts } = report;
+      return csv(reply, 'handle-time', [{ ...handle, ...counts }], HANDLE_TIME_COLUMNS);
     },
   );
 
@@ -366,7 +306,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
             .default({})
             .describe('Values for {name:Type} placeholders in the SQL'),
         }),
-        response: { 200: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number() }), ...errors, 429: ErrorBody },
+        response: { 200: z.object({ rows: z.array(z.record(z.string(), z.unknown())), rowCount: z.number() }), ...errors, ...errorResponses(429) },
       },
     },
     async (request, reply) => {
@@ -386,35 +326,15 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
   );
 }
 
-interface Percentiles {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-}
-interface DurationRow extends Percentiles {
-  measure: string;
-  clock: 'wall' | 'business';
-}
-const durationRows = (report: Record<string, DurationPercentiles>): DurationRow[] =>
+/** The percentiles report in CSV: one line per measure and clock, the nested JSON flattened. */
+const PercentileLine = z.object({ measure: z.string(), clock: z.enum(['wall', 'business']), ...Percentiles.shape });
+const durationRows = (report: ResponseTimePercentiles): z.infer<typeof PercentileLine>[] =>
   Object.entries(report).flatMap(([measure, d]) => [
     { measure, clock: 'wall' as const, ...d.wall },
     { measure, clock: 'business' as const, ...d.business },
   ]);
-const PERCENTILE_COLUMNS = columnsOf<DurationRow>(['measure', 'clock', 'count', 'p50', 'p90', 'p95']);
-const DRILL_COLUMNS = columnsOf<SlaDrillItem>([
-  'conversationId',
-  'episode',
-  'kind',
-  'startedAt',
-  'endedAt',
-  'teamId',
-  'agentId',
-  'priority',
-  'wallSeconds',
-  'businessSeconds',
-  'targetSeconds',
-  'dueAt',
-  'outcome',
-]);
-
+const PERCENTILE_COLUMNS = columnsFrom(PercentileLine);
+/** Queue wait and handle time in CSV: one line, the figure's percentiles and then the counts. */
+const QUEUE_WAIT_COLUMNS = columnsFrom(Percentiles.extend(QueueWaitReport.omit({ wait: true }).shape));
+const HANDLE_TIME_COLUMNS = columnsFrom(Percentiles.extend(HandleTimeReport.omit({ handle: true }).shape));
+const DRILL_COLUMNS = columnsFrom(SlaDrillItem);

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 
 /**
  * CSV export of the analytics reports (RFC 4180: comma separated, CRLF line ends, a
@@ -35,4 +36,9 @@ export function toCsv<T>(rows: readonly T[], columns: readonly CsvColumn<T>[]): 
 /** Columns straight from an object's keys, in the order given. */
 export function columnsOf<T>(keys: readonly (keyof T & string)[]): CsvColumn<T>[] {
   return keys.map((key) => ({ header: key, value: (row: T) => row[key] as CsvValue }));
+}
+
+/** Columns from a row schema's fields, in their declared order. */
+export function columnsFrom<S extends z.ZodObject>(row: S): CsvColumn<z.infer<S>>[] {
+  return columnsOf<z.infer<S>>(Object.keys(row.shape) as (keyof z.infer<S> & string)[]);
 }
