@@ -1,0 +1,104 @@
+import { accessFor, allow, type Api, forbidden, LogPosition, principalOf } from '@parley/kit';
+import { z } from 'zod';
+import { commandContext } from '../command-context.ts';
+import { errors, Id } from '../command-schemas.ts';
+
+const open = accessFor('public');
+
+/** A tenant admin connects WhatsApp Business numbers: their webhooks are then accepted. */
+export async function whatsAppNumberRoutes(api: Api) {
+  api.post(
+    '/v1/whatsapp-numbers',
+    {
+      config: allow('manageTenant'),
+      schema: {
+        summary: 'Connect a WhatsApp Business phone number (its webhooks are then accepted)',
+        tags: ['tenants'],
+        body: z.strictObject({
+          phoneNumberId: z.string().regex(/^\d{5,32}$/, 'digits only (Meta phone_number_id)'),
+          displayPhoneNumber: z.string().trim().min(5).max(32),
+          appSecret: z.string().min(16).max(256).describe('Meta app secret: signs the webhooks'),
+          verifyToken: z.string().min(8).max(256).describe('Token Meta echoes in the subscription handshake'),
+        }),
+        response: { 201: z.object({ numberId: Id, position: LogPosition }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      return reply.status(201).send(await api.numbers.connect(request.body, commandContext(request, principalOf(request))));
+    },
+  );
+}
+
+/** Meta's webhook (handshake and signed deliveries), and the platform admin's view of what it could not act on. */
+export async function webhookRoutes(api: Api) {
+  const { deadLetters } = api;
+
+  api.get(
+    '/v1/admin/webhook-dead-letters',
+    {
+      config: accessFor('platform-admin'),
+      schema: {
+        summary: 'Webhook content kept but not acted on, and unsigned content only counted (platform admin key)',
+        tags: ['webhooks'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
+    },
+    async (request) => {
+      const [items, counted] = await Promise.all([deadLetters.list(request.query.limit), deadLetters.counts(request.query.limit)]);
+      return { items, counted };
+    },
+  );
+
+  // Its own plugin: the raw-body parser below must not reach the other routes' JSON bodies.
+  await api.register(metaWebhook);
+}
+
+async function metaWebhook(api: Api) {
+  const { numbers, webhook } = api;
+  // The signature covers the raw bytes: keep them, parse later.
+  api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  api.get(
+    '/webhooks/whatsapp',
+    {
+      config: open,
+      schema: {
+        summary: "Meta's subscription handshake",
+        tags: ['webhooks'],
+        security: [],
+        querystring: z.looseObject({
+          'hub.mode': z.string(),
+          'hub.verify_token': z.string(),
+          'hub.challenge': z.string().max(1000),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      if (q['hub.mode'] !== 'subscribe' || !(await numbers.isKnownVerifyToken(q['hub.verify_token']))) {
+        throw forbidden('verify token does not match any connected number');
+      }
+      return reply.type('text/plain').send(q['hub.challenge']);
+    },
+  );
+
+  api.post(
+    '/webhooks/whatsapp',
+    {
+      config: { ...open, rawText: true },
+      schema: { summary: 'WhatsApp Cloud API webhook (signed with X-Hub-Signature-256)', tags: ['webhooks'], security: [] },
+    },
+    async (request, reply) => {
+      const raw = request.body;
+      // No typed error answers 415, so the body is written here.
+      if (!Buffer.isBuffer(raw)) return reply.status(415).send({ error: 'bad_request', message: 'send application/json' });
+      const signature = request.headers['x-hub-signature-256'];
+      const outcome = await webhook.ingest(raw, typeof signature === 'string' ? signature : undefined, request.id);
+      if (outcome.status !== 200) {
+        const error = outcome.status === 401 ? 'unauthorized' : 'bad_request';
+        return reply.status(outcome.status).send({ error, message: outcome.reason });
+      }
+      return reply.send({ ok: true, events: outcome.events, deadLetters: outcome.deadLetters, positions: outcome.positions });
+    },
+  );
+}
