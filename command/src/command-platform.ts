@@ -1,4 +1,5 @@
 import { createPgPool, type EventStore } from '@parley/events';
+import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Conversations } from './application/conversations.ts';
@@ -8,7 +9,6 @@ import { SecretBox } from './auth/secret-box.ts';
 import { contactDecider } from './domain/contact.ts';
 import { threadDecider } from './domain/conversation-thread.ts';
 import { CommandHandler } from './handling/command-handler.ts';
-import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
 import { buildCommandApi } from './http/command-api.ts';
 import { DeadLetters } from './whatsapp/dead-letters.ts';
 import { WebhookIngest } from './whatsapp/webhook-ingest.ts';

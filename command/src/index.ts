@@ -1,1 +1,1 @@
-export { commandPlatformOptions, createCommandPlatform, type CommandPlatform, type CommandPlatformOptions } from './command-platform.ts';
+export { type CommandPlatform, type CommandPlatformOptions, commandPlatformOptions, createCommandPlatform } from './command-platform.ts';

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { textMessage, webhookEnvelope } from '@parley/command/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { textMessage, webhookEnvelope } from '@parley/command/testing';
 import { ADMIN_KEY, type HttpAnswer, RunningCommandApi } from './support/running-command-api.ts';
 
 // Two command API processes on one database: A runs in this test process, B is
@@ -70,7 +70,11 @@ beforeAll(async () => {
   }
   bUrl = `http://127.0.0.1:${port}`;
 
-  const tenant = await a.post<{ tenantId: string; userId: string; apiKey: string }>('/v1/tenants', { name: 'Keys', admin: { name: 'Ada', email: 'ada@keys.test' } }, ADMIN_KEY);
+  const tenant = await a.post<{ tenantId: string; userId: string; apiKey: string }>(
+    '/v1/tenants',
+    { name: 'Keys', admin: { name: 'Ada', email: 'ada@keys.test' } },
+    ADMIN_KEY,
+  );
   keys.admin = tenant.body.apiKey;
   ids.admin = tenant.body.userId;
   const add = async (name: string, role: string) => {
@@ -90,7 +94,11 @@ beforeAll(async () => {
   const number = { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+1 555 0199', appSecret: APP_SECRET, verifyToken: 'verify-keys-token' };
   expect((await a.post('/v1/whatsapp-numbers', number, keys.admin)).status).toBe(201);
   const customer = '5215500000001';
-  const payload = webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ waId: customer, name: 'C' }], messages: [textMessage({ from: customer, body: 'hola' })] });
+  const payload = webhookEnvelope({
+    phoneNumberId: PHONE_NUMBER_ID,
+    contacts: [{ waId: customer, name: 'C' }],
+    messages: [textMessage({ from: customer, body: 'hola' })],
+  });
   expect((await a.webhook(payload, APP_SECRET)).status).toBe(200);
   const opened = (await a.allEvents()).find((e) => e.type === 'ConversationOpened')!;
   ids.conversation = (opened.data as { conversationId: string }).conversationId;

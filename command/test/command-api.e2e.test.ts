@@ -1,5 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConversationId } from '../src/domain/ids.ts';
 import {
   imageMessage,
   interactiveButtonReply,
@@ -10,6 +8,8 @@ import {
   textMessage,
   webhookEnvelope,
 } from '@parley/command/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConversationId } from '../src/domain/ids.ts';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 const PHONE_NUMBER_ID = '109876543210001';
@@ -170,7 +170,12 @@ describe('WhatsApp webhook', () => {
       statusUpdate({ id: out, status: 'sent', recipientId: CUSTOMER, pricing: { billable: true, category: 'utility' } }),
       statusUpdate({ id: out, status: 'delivered', recipientId: CUSTOMER, pricing: { billable: true, category: 'utility' } }),
       statusUpdate({ id: out, status: 'read', recipientId: CUSTOMER, pricing: { billable: true, category: 'utility' } }),
-      statusUpdate({ id: failed, status: 'failed', recipientId: CUSTOMER, error: { code: 131047, title: 'Re-engagement message', details: 'more than 24 hours' } }),
+      statusUpdate({
+        id: failed,
+        status: 'failed',
+        recipientId: CUSTOMER,
+        error: { code: 131047, title: 'Re-engagement message', details: 'more than 24 hours' },
+      }),
     ];
     const payload = webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, statuses });
     expect((await api.webhook(payload, APP_SECRET)).status).toBe(200);
@@ -300,9 +305,7 @@ describe('conversation commands', () => {
   });
 
   it('closes, refuses work on the closed conversation, records CSAT once and reopens to the agent', async () => {
-    expect((await api.post(on('close'), { reason: 'resolved', outcome: 'refund_issued' }, keys.agent2)).body.events).toEqual([
-      'ConversationClosed',
-    ]);
+    expect((await api.post(on('close'), { reason: 'resolved', outcome: 'refund_issued' }, keys.agent2)).body.events).toEqual(['ConversationClosed']);
     expect((await api.post(on('close'), { reason: 'resolved' }, keys.agent2)).status).toBe(409);
     expect((await api.post(on('tags'), { tag: 'late' }, keys.agent2)).status).toBe(409);
     expect((await api.post(on('csat'), { score: 4, comment: 'ok' }, keys.supervisor)).status).toBe(200);
@@ -368,16 +371,23 @@ describe('conversation commands', () => {
   it('serves its OpenAPI description', async () => {
     const spec = await api.request<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(spec.status).toBe(200);
-    expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/tenants', '/webhooks/whatsapp', '/v1/conversations/{id}/assign']),
-    );
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/tenants', '/webhooks/whatsapp', '/v1/conversations/{id}/assign']));
   });
 });
 
 describe('event log', () => {
   it('holds every event type the flows above produced, with valid envelopes', async () => {
     const types = new Set(await eventTypes());
-    for (const t of ['TenantRegistered', 'UserAdded', 'ApiKeyIssued', 'TeamCreated', 'AgentAddedToTeam', 'WhatsAppNumberConnected', 'ConversationTransferred', 'CsatRecorded']) {
+    for (const t of [
+      'TenantRegistered',
+      'UserAdded',
+      'ApiKeyIssued',
+      'TeamCreated',
+      'AgentAddedToTeam',
+      'WhatsAppNumberConnected',
+      'ConversationTransferred',
+      'CsatRecorded',
+    ]) {
       expect(types.has(t), t).toBe(true);
     }
   });

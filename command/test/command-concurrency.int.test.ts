@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CommandPlatform, createCommandPlatform } from '../src/command-platform.ts';
-import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * Two command API instances on one database, as two processes would run: their caches
@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const call = async (p: CommandPlatform, method: 'POST' | 'GET', url: string, body: unknown, headers: Record<string, string>) => {
-  const res = await p.app.inject({ method, url, payload: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  const res = await p.app.inject({
+    method,
+    url,
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: res.statusCode, body: res.json() as Record<string, string> };
 };
 
@@ -35,7 +40,17 @@ it('keeps every concurrent change made through two instances, and stores a webho
   const tenant = await call(a, 'POST', '/v1/tenants', { name: 'T', admin: { name: 'A', email: 'a@t.test' } }, { authorization: `Bearer ${ADMIN}` });
   const admin = { authorization: `Bearer ${tenant.body.apiKey}` };
   const appSecret = 'concurrency-app-secret-0123';
-  expect((await call(b, 'POST', '/v1/whatsapp-numbers', { phoneNumberId: '40000001', displayPhoneNumber: '+1 555 4000', appSecret, verifyToken: 'verify-token-1' }, admin)).status).toBe(201);
+  expect(
+    (
+      await call(
+        b,
+        'POST',
+        '/v1/whatsapp-numbers',
+        { phoneNumberId: '40000001', displayPhoneNumber: '+1 555 4000', appSecret, verifyToken: 'verify-token-1' },
+        admin,
+      )
+    ).status,
+  ).toBe(201);
 
   const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '40000001', messages: [textMessage({ from: '15550001', body: 'hi' })] }));
   const signed = { 'x-hub-signature-256': signBody(raw, appSecret) };
@@ -50,9 +65,7 @@ it('keeps every concurrent change made through two instances, and stores a webho
 
   // Both instances tag the same conversation at once: each stale cache meets a conflict and retries.
   const tags = Array.from({ length: 12 }, (_, i) => `t${i}`);
-  const answers = await Promise.all(
-    tags.map((tag, i) => call(i % 2 ? a : b, 'POST', `/v1/conversations/${conversationId}/tags`, { tag }, admin)),
-  );
+  const answers = await Promise.all(tags.map((tag, i) => call(i % 2 ? a : b, 'POST', `/v1/conversations/${conversationId}/tags`, { tag }, admin)));
   expect(answers.map((r) => r.status)).toEqual(tags.map(() => 200));
   const tagged = (await all()).filter((e) => e.type === 'ConversationTagged').map((e) => (e.data as { tag: string }).tag);
   expect(tagged.sort()).toEqual([...tags].sort());
@@ -64,9 +77,21 @@ it('decides on the stream as stored when a sender it has not cached turns out to
   const tenant = await call(a, 'POST', '/v1/tenants', { name: 'T2', admin: { name: 'A', email: 'a2@t.test' } }, { authorization: `Bearer ${ADMIN}` });
   const admin = { authorization: `Bearer ${tenant.body.apiKey}` };
   const appSecret = 'concurrency-app-secret-4567';
-  expect((await call(a, 'POST', '/v1/whatsapp-numbers', { phoneNumberId: '40000002', displayPhoneNumber: '+1 555 4001', appSecret, verifyToken: 'verify-token-2' }, admin)).status).toBe(201);
+  expect(
+    (
+      await call(
+        a,
+        'POST',
+        '/v1/whatsapp-numbers',
+        { phoneNumberId: '40000002', displayPhoneNumber: '+1 555 4001', appSecret, verifyToken: 'verify-token-2' },
+        admin,
+      )
+    ).status,
+  ).toBe(201);
   const deliver = async (p: CommandPlatform, name: string, body: string) => {
-    const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '40000002', contacts: [{ waId: '15550002', name }], messages: [textMessage({ from: '15550002', body })] }));
+    const raw = JSON.stringify(
+      webhookEnvelope({ phoneNumberId: '40000002', contacts: [{ waId: '15550002', name }], messages: [textMessage({ from: '15550002', body })] }),
+    );
     return (await call(p, 'POST', '/webhooks/whatsapp', raw, { 'x-hub-signature-256': signBody(raw, appSecret) })).status;
   };
   // The first message through a; b has neither the contact nor the thread cached, and

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createPostgresEventStore, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * The command API as its own process while its database goes away: every session ended
@@ -71,19 +71,33 @@ it('lives through killed sessions and an outage, answers 200 again within second
   api = await startApi(port);
   const child = api;
   const post = async (path: string, body: unknown, key: string) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as Record<string, string>;
   };
   const tenant = await post('/v1/tenants', { name: 'O', admin: { name: 'O', email: 'o@o.test' } }, ADMIN);
   const appSecret = randomBytes(20).toString('hex');
-  await post('/v1/whatsapp-numbers', { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+1 555 7701', appSecret, verifyToken: 'outage-token' }, tenant.apiKey!);
+  await post(
+    '/v1/whatsapp-numbers',
+    { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '+1 555 7701', appSecret, verifyToken: 'outage-token' },
+    tenant.apiKey!,
+  );
 
   const acknowledged: Array<{ wamid: string; sender: number; at: number }> = [];
   const unanswered: Array<{ wamid: string; sender: number }> = [];
   const send = async (wamid: string, sender: number): Promise<number> => {
-    const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, messages: [textMessage({ from: String(15550000000 + sender), id: wamid, body: wamid })] }));
+    const raw = JSON.stringify(
+      webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, messages: [textMessage({ from: String(15550000000 + sender), id: wamid, body: wamid })] }),
+    );
     try {
-      const res = await fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) }, body: raw });
+      const res = await fetch(`${base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) },
+        body: raw,
+      });
       await res.arrayBuffer();
       return res.status;
     } catch {
@@ -109,7 +123,9 @@ it('lives through killed sessions and an outage, answers 200 again within second
   // they become dead letters, written in a transaction of their own.
   const strays = (async () => {
     while (!stopped) {
-      const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '99000001', messages: [textMessage({ from: '15559990000', id: newWamid(), body: 'anyone?' })] }));
+      const raw = JSON.stringify(
+        webhookEnvelope({ phoneNumberId: '99000001', messages: [textMessage({ from: '15559990000', id: newWamid(), body: 'anyone?' })] }),
+      );
       await fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw })
         .then((res) => res.arrayBuffer())
         .catch(() => undefined);

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { textMessage, webhookEnvelope } from '@parley/command/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 /**
@@ -46,12 +46,20 @@ describe('input no store can hold', () => {
     expect(query.body).toEqual({ error: 'bad_request', message: 'querystring.hub.verify_token: must not contain U+0000 (NUL)' });
     const params = await api.request('POST', '/v1/conversations/a%00b/notes', { key: adminKey, body: { body: 'hi' } });
     expect(params.body).toEqual({ error: 'bad_request', message: 'params.id: must not contain U+0000 (NUL)' });
-    const deep = await api.request('POST', '/v1/teams', { key: adminKey, raw: `{"name":${'['.repeat(10_000)}${']'.repeat(10_000)}}`, headers: { 'content-type': 'application/json' } });
+    const deep = await api.request('POST', '/v1/teams', {
+      key: adminKey,
+      raw: `{"name":${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(deep).toMatchObject({ status: 400, body: { error: 'bad_request', message: expect.stringMatching(/nested deeper than 32 levels$/) } });
   });
 
   it('still reaches the WhatsApp webhook, whose customers’ words are kept, not refused', async () => {
-    const payload = webhookEnvelope({ phoneNumberId: '5550001', contacts: [{ waId: '15550001', name: 'N\u0000l' }], messages: [textMessage({ from: '15550001', body: 'a\u0000b \ud800' })] });
+    const payload = webhookEnvelope({
+      phoneNumberId: '5550001',
+      contacts: [{ waId: '15550001', name: 'N\u0000l' }],
+      messages: [textMessage({ from: '15550001', body: 'a\u0000b \ud800' })],
+    });
     const res = await api.request('POST', '/webhooks/whatsapp', { raw: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
     // An unknown number: kept as a dead letter, answered 200 so WhatsApp stops redelivering.
     expect(res).toMatchObject({ status: 200, body: { ok: true, deadLetters: 1 } });
@@ -60,7 +68,9 @@ describe('input no store can hold', () => {
   it('refuses an unsigned webhook nested 10,000 levels deep before anything walks it', async () => {
     // A valid delivery for a number nobody connected, so it would be dead-lettered, with
     // the nesting spliced in as text: JSON.stringify itself recurses and would overflow.
-    const valid = JSON.stringify(webhookEnvelope({ phoneNumberId: '5550002', contacts: [{ waId: '15550002', name: 'D' }], messages: [textMessage({ from: '15550002', body: 'hi' })] }));
+    const valid = JSON.stringify(
+      webhookEnvelope({ phoneNumberId: '5550002', contacts: [{ waId: '15550002', name: 'D' }], messages: [textMessage({ from: '15550002', body: 'hi' })] }),
+    );
     const raw = valid.replace('"messaging_product":"whatsapp"', `"messaging_product":"whatsapp","nest":${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     expect(raw).not.toBe(valid);
     const res = await api.request('POST', '/webhooks/whatsapp', { raw, headers: { 'content-type': 'application/json' } });
@@ -71,12 +81,33 @@ describe('input no store can hold', () => {
 describe('signed webhook values longer than the catalog holds', () => {
   it('are an invalid payload kept as a dead letter, not a 500 WhatsApp would redeliver for days', async () => {
     const appSecret = 'edge-app-secret-0123456789';
-    const connected = await api.post('/v1/whatsapp-numbers', { phoneNumberId: '5550003', displayPhoneNumber: '+1 555 0003', appSecret, verifyToken: 'verify-token-edge' }, adminKey);
+    const connected = await api.post(
+      '/v1/whatsapp-numbers',
+      { phoneNumberId: '5550003', displayPhoneNumber: '+1 555 0003', appSecret, verifyToken: 'verify-token-edge' },
+      adminKey,
+    );
     expect(connected.status).toBe(201);
     for (const [field, payload] of [
-      ['profile.name', webhookEnvelope({ phoneNumberId: '5550003', contacts: [{ waId: '15550003', name: 'n'.repeat(201) }], messages: [textMessage({ from: '15550003', body: 'hi' })] })],
-      ['from', webhookEnvelope({ phoneNumberId: '5550003', contacts: [{ waId: '1', name: 'N' }], messages: [textMessage({ from: '1'.repeat(33), body: 'hi' })] })],
-      ['text.body', webhookEnvelope({ phoneNumberId: '5550003', contacts: [{ waId: '15550004', name: 'N' }], messages: [textMessage({ from: '15550004', body: 'x'.repeat(65_537) })] })],
+      [
+        'profile.name',
+        webhookEnvelope({
+          phoneNumberId: '5550003',
+          contacts: [{ waId: '15550003', name: 'n'.repeat(201) }],
+          messages: [textMessage({ from: '15550003', body: 'hi' })],
+        }),
+      ],
+      [
+        'from',
+        webhookEnvelope({ phoneNumberId: '5550003', contacts: [{ waId: '1', name: 'N' }], messages: [textMessage({ from: '1'.repeat(33), body: 'hi' })] }),
+      ],
+      [
+        'text.body',
+        webhookEnvelope({
+          phoneNumberId: '5550003',
+          contacts: [{ waId: '15550004', name: 'N' }],
+          messages: [textMessage({ from: '15550004', body: 'x'.repeat(65_537) })],
+        }),
+      ],
     ] as const) {
       const res = await api.webhook(payload, appSecret);
       expect({ field, status: res.status, message: res.body.message }).toEqual({ field, status: 400, message: expect.stringContaining(`${field}: Too big`) });
@@ -158,7 +189,13 @@ describe('a 5xx', () => {
       const logged = lines.filter((l) => l.includes('trace-500-abc'));
       expect(logged).toHaveLength(1);
       const entry = JSON.parse(logged[0]!) as Record<string, any>;
-      expect(entry).toMatchObject({ level: 50, reqId: 'trace-500-abc', status: 500, req: { method: 'POST', path: '/v1/tenants' }, err: { message: expect.any(String) } });
+      expect(entry).toMatchObject({
+        level: 50,
+        reqId: 'trace-500-abc',
+        status: 500,
+        req: { method: 'POST', path: '/v1/tenants' },
+        err: { message: expect.any(String) },
+      });
       expect(entry.err.message.length).toBeGreaterThan(0);
       expect(logged[0]!.endsWith('\n') && !logged[0]!.slice(0, -1).includes('\n')).toBe(true);
       expect(logged[0]).not.toContain(ADMIN_KEY);

@@ -31,7 +31,13 @@ describe('service levels API', () => {
     expect(policy.body.events).toEqual(['SlaPolicySet']);
     const hours = await api.request('PUT', `/v1/teams/${teamId}/business-hours`, {
       key: adminKey,
-      body: { timeZone: 'America/Mexico_City', periods: [{ day: 0, open: '09:00', close: '18:00' }, { day: 5, open: '22:00', close: '02:00' }] },
+      body: {
+        timeZone: 'America/Mexico_City',
+        periods: [
+          { day: 0, open: '09:00', close: '18:00' },
+          { day: 5, open: '22:00', close: '02:00' },
+        ],
+      },
     });
     expect(hours.status).toBe(200);
     expect(hours.body.events).toEqual(['BusinessHoursSet']);
@@ -53,7 +59,10 @@ describe('service levels API', () => {
     const tz = await api.request('PUT', `/v1/teams/${teamId}/business-hours`, { key: adminKey, body: { timeZone: 'Mars/Olympus', periods: [] } });
     expect(tz.status).toBe(400);
     expect(String(tz.body.message)).toMatch(/time zone/);
-    const clock = await api.request('PUT', `/v1/teams/${teamId}/business-hours`, { key: adminKey, body: { timeZone: 'UTC', periods: [{ day: 7, open: '25:00', close: '18:00' }] } });
+    const clock = await api.request('PUT', `/v1/teams/${teamId}/business-hours`, {
+      key: adminKey,
+      body: { timeZone: 'UTC', periods: [{ day: 7, open: '25:00', close: '18:00' }] },
+    });
     expect(clock.status).toBe(400);
   });
 });

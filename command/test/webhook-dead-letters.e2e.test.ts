@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import { textMessage, webhookEnvelope } from '@parley/command/testing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 /** Small bounds, so that a test can reach each of them. */

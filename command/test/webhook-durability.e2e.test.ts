@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createPostgresEventStore, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { newWamid, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 /**
  * "200 only after the append is durable", tested the hard way: the command API runs as
@@ -54,18 +54,32 @@ it('keeps every webhook it answered 200, once, when the process is killed mid-st
   const base = `http://127.0.0.1:${port}`;
   let api = await startApi(port);
   const post = async (path: string, body: unknown, key: string) => {
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify(body),
+    });
     return (await res.json()) as Record<string, string>;
   };
   const tenant = await post('/v1/tenants', { name: 'D', admin: { name: 'D', email: 'd@d.test' } }, ADMIN);
   const appSecret = randomBytes(20).toString('hex');
-  await post('/v1/whatsapp-numbers', { phoneNumberId: '77000001', displayPhoneNumber: '+1 555 7700', appSecret, verifyToken: 'durability-token' }, tenant.apiKey!);
+  await post(
+    '/v1/whatsapp-numbers',
+    { phoneNumberId: '77000001', displayPhoneNumber: '+1 555 7700', appSecret, verifyToken: 'durability-token' },
+    tenant.apiKey!,
+  );
 
   const acknowledged: Array<{ wamid: string; sender: number }> = [];
   const send = async (wamid: string, sender: number) => {
-    const raw = JSON.stringify(webhookEnvelope({ phoneNumberId: '77000001', messages: [textMessage({ from: String(15550000000 + sender), id: wamid, body: wamid })] }));
+    const raw = JSON.stringify(
+      webhookEnvelope({ phoneNumberId: '77000001', messages: [textMessage({ from: String(15550000000 + sender), id: wamid, body: wamid })] }),
+    );
     try {
-      const res = await fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) }, body: raw });
+      const res = await fetch(`${base}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) },
+        body: raw,
+      });
       if (res.status === 200) acknowledged.push({ wamid, sender });
       return res.status;
     } catch {

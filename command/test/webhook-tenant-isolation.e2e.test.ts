@@ -1,7 +1,7 @@
+import { type EnvelopeInput, newWamid, statusUpdate, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { encodeEvent, type ParleyEvent, type RecordedEvent } from '@parley/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactIdFor, conversationIdFor, deterministicId, numberIdFor, streams, threadKeyFor } from '../src/domain/ids.ts';
-import { type EnvelopeInput, newWamid, statusUpdate, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { ADMIN_KEY, RunningCommandApi } from './support/running-command-api.ts';
 
 /**
@@ -16,11 +16,19 @@ const unix = (d: Date) => String(Math.floor(d.getTime() / 1000));
 
 beforeAll(async () => {
   api = await RunningCommandApi.start('webhook_tenant_isolation');
-  for (const [t, name] of [[A, 'Acme'], [B, 'Globex']] as const) {
+  for (const [t, name] of [
+    [A, 'Acme'],
+    [B, 'Globex'],
+  ] as const) {
     const res = await api.post<{ tenantId: string; apiKey: string }>('/v1/tenants', { name, admin: { name: 'Admin', email: `admin@${name}.test` } }, ADMIN_KEY);
     t.tenantId = res.body.tenantId;
     t.key = res.body.apiKey;
-    const number = { phoneNumberId: t.phoneNumberId, displayPhoneNumber: `+1 555 ${t.phoneNumberId.slice(-4)}`, appSecret: t.secret, verifyToken: `verify-${name}` };
+    const number = {
+      phoneNumberId: t.phoneNumberId,
+      displayPhoneNumber: `+1 555 ${t.phoneNumberId.slice(-4)}`,
+      appSecret: t.secret,
+      verifyToken: `verify-${name}`,
+    };
     expect((await api.post('/v1/whatsapp-numbers', number, t.key)).status).toBe(201);
   }
 });
@@ -40,7 +48,13 @@ function legacy(t: Tenant, waId: string) {
   const contactId = contactIdFor(t.tenantId, { waId, userId: null });
   const threadKey = threadKeyFor(t.tenantId, t.phoneNumberId, contactId);
   const conversationId = conversationIdFor(threadKey, 1);
-  const ctx = { tenantId: t.tenantId, actor: { type: 'customer' as const, id: contactId }, correlationId: 'before-the-upgrade', causationId: null, now: api.now };
+  const ctx = {
+    tenantId: t.tenantId,
+    actor: { type: 'customer' as const, id: contactId },
+    correlationId: 'before-the-upgrade',
+    causationId: null,
+    now: api.now,
+  };
   const encode = (event: ParleyEvent, id: string) => encodeEvent(event, id, ctx);
   return {
     contactId,
@@ -50,7 +64,10 @@ function legacy(t: Tenant, waId: string) {
       encode({ type: 'ContactCreated', data: { contactId, waId, userId: null, profileName: 'Test Customer' } }, deterministicId('contact-created', contactId)),
     opened: () =>
       encode(
-        { type: 'ConversationOpened', data: { conversationId, contactId, numberId: numberIdFor(t.phoneNumberId), phoneNumberId: t.phoneNumberId, origin: 'inbound' } },
+        {
+          type: 'ConversationOpened',
+          data: { conversationId, contactId, numberId: numberIdFor(t.phoneNumberId), phoneNumberId: t.phoneNumberId, origin: 'inbound' },
+        },
         deterministicId('opened', conversationId),
       ),
     // The unscoped ids every version before this one gave webhook events.
@@ -221,7 +238,9 @@ describe('webhook timestamps', () => {
   it('bounds a message stamped decades ahead to receipt + 5 minutes, so its 24 h window closes', async () => {
     const wamid = newWamid();
     const in2076 = new Date('2076-01-01T00:00:00.000Z');
-    expect((await deliver(A, { messages: [textMessage({ from: '5215550000020', id: wamid, body: 'from the future', timestamp: unix(in2076) })] })).status).toBe(200);
+    expect((await deliver(A, { messages: [textMessage({ from: '5215550000020', id: wamid, body: 'from the future', timestamp: unix(in2076) })] })).status).toBe(
+      200,
+    );
     const [received] = withWamid(await api.allEvents(), 'MessageReceived', wamid);
     expect(received?.data).toMatchObject({
       sentAt: new Date(api.now.getTime() + 5 * 60_000).toISOString(),

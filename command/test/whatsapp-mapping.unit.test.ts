@@ -1,5 +1,3 @@
-import { InboundContent } from '@parley/events';
-import { describe, expect, it } from 'vitest';
 import {
   audioMessage,
   contactsMessage,
@@ -20,22 +18,16 @@ import {
   videoMessage,
   webhookEnvelope,
 } from '@parley/command/testing';
+import { InboundContent } from '@parley/events';
+import { describe, expect, it } from 'vitest';
+import { boundedInstant, contactProfileFor, referral, replyContext, toInboundContent, toStatusFacts, toUnixInstant } from '../src/whatsapp/webhook-mapping.ts';
 import {
-  boundedInstant,
-  contactProfileFor,
-  referral,
-  replyContext,
-  toInboundContent,
-  toStatusFacts,
-  toUnixInstant,
-} from '../src/whatsapp/webhook-mapping.ts';
-import {
-  type WebhookChangeValue,
-  type WebhookMessage,
-  type WebhookStatus,
-  WebhookPayload,
   formatZodIssues,
   isMessagesChange,
+  type WebhookChangeValue,
+  type WebhookMessage,
+  WebhookPayload,
+  type WebhookStatus,
 } from '../src/whatsapp/webhook-payload.ts';
 
 const PHONE_NUMBER_ID = '106540352242922';
@@ -272,9 +264,7 @@ describe('message context', () => {
   it('reads a reply, a referral and the sender', () => {
     const message = textMessage({ from: CUSTOMER, id: 'wamid.B', timestamp: TS, body: 'this one', context: { from: '15550783881', id: 'wamid.A' } });
     const withReferral = { ...message, referral: { source_url: 'https://fb.me/ad', source_type: 'ad', ctwa_clid: 'x1' } };
-    const value = validatedValue(
-      webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ waId: CUSTOMER, name: 'Ana' }], messages: [withReferral] }),
-    );
+    const value = validatedValue(webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ waId: CUSTOMER, name: 'Ana' }], messages: [withReferral] }));
     const parsed = value.messages?.[0];
     if (parsed === undefined) throw new Error('expected one message');
     expect(toUnixInstant(parsed.timestamp)).toBe(AT);
@@ -295,7 +285,10 @@ describe('message context', () => {
     const value = validatedValue(
       webhookEnvelope({
         phoneNumberId: PHONE_NUMBER_ID,
-        contacts: [{ waId: '16315550000', name: 'Someone else' }, { userId: 'US.13491208655302741918', name: 'Bo' }],
+        contacts: [
+          { waId: '16315550000', name: 'Someone else' },
+          { userId: 'US.13491208655302741918', name: 'Bo' },
+        ],
         messages: [message],
       }),
     );
@@ -309,9 +302,7 @@ describe('message context', () => {
     const withUserId = validatedValue(
       webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ userId: 'BR.1502576394655843', name: 'Cy' }], messages: [message] }),
     );
-    const other = validatedValue(
-      webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ waId: '16315550000', name: 'Dee' }], messages: [message] }),
-    );
+    const other = validatedValue(webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, contacts: [{ waId: '16315550000', name: 'Dee' }], messages: [message] }));
     expect(contactProfileFor(withUserId, message)).toEqual({ waId: CUSTOMER, userId: 'BR.1502576394655843', profileName: 'Cy' });
     expect(contactProfileFor(other, message)).toEqual({ waId: CUSTOMER, userId: null, profileName: null });
   });
@@ -443,13 +434,13 @@ describe('validation', () => {
 
   it('rejects a message without from', () => {
     const payload = broken(valid()) as unknown as { entry: [{ changes: [{ value: { messages: [Record<string, unknown>] } }] }] };
-    delete payload.entry[0].changes[0].value.messages[0]['from'];
+    delete payload.entry[0].changes[0].value.messages[0].from;
     expect(rejectionOf(payload)).toBe('entry.0.changes.0.value.messages.0.from: expected string');
   });
 
   it('rejects text without a body', () => {
     const payload = broken(valid()) as unknown as { entry: [{ changes: [{ value: { messages: [{ text: Record<string, unknown> }] } }] }] };
-    delete payload.entry[0].changes[0].value.messages[0].text['body'];
+    delete payload.entry[0].changes[0].value.messages[0].text.body;
     expect(rejectionOf(payload)).toBe('entry.0.changes.0.value.messages.0.text.body: expected string');
   });
 
@@ -467,7 +458,7 @@ describe('validation', () => {
 
   it('rejects a status without id', () => {
     const status = broken(statusUpdate({ id: 'wamid.X', status: 'sent', recipientId: CUSTOMER })) as Record<string, unknown>;
-    delete status['id'];
+    delete status.id;
     expect(rejectionOf(webhookEnvelope({ phoneNumberId: PHONE_NUMBER_ID, statuses: [status as WebhookStatus] }))).toBe(
       'entry.0.changes.0.value.statuses.0.id: expected string',
     );
@@ -498,11 +489,7 @@ describe('fixtures', () => {
       contacts: [{ wa_id: CUSTOMER, profile: { name: 'Test Customer' } }],
     });
     // Known answer: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog").
-    expect(signBody('The quick brown fox jumps over the lazy dog', 'key')).toBe(
-      'sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
-    );
-    expect(signBody(Buffer.from('The quick brown fox jumps over the lazy dog'), 'key')).toBe(
-      signBody('The quick brown fox jumps over the lazy dog', 'key'),
-    );
+    expect(signBody('The quick brown fox jumps over the lazy dog', 'key')).toBe('sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+    expect(signBody(Buffer.from('The quick brown fox jumps over the lazy dog'), 'key')).toBe(signBody('The quick brown fox jumps over the lazy dog', 'key'));
   });
 });

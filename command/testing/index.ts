@@ -1,5 +1,6 @@
 // Test support for other packages' tests, the demo and benchmarks: WhatsApp webhook
 // bodies as Meta documents them, their signatures, and where the command side files
 // what they carry.
-export * from './webhook-fixtures.ts';
+
 export { contactIdFor, conversationIdFor, threadKeyFor } from '../src/domain/ids.ts';
+export * from './webhook-fixtures.ts';

@@ -1,12 +1,5 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import type {
-  OtherWebhookMessage,
-  WebhookContact,
-  WebhookMessage,
-  WebhookMessageOf,
-  WebhookPayload,
-  WebhookStatus,
-} from '../src/whatsapp/webhook-payload.ts';
+import type { OtherWebhookMessage, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookPayload, WebhookStatus } from '../src/whatsapp/webhook-payload.ts';
 
 /**
  * Builders for webhook bodies exactly as WhatsApp documents them, for tests and benchmarks.
@@ -190,17 +183,13 @@ export const contactsMessage = (input: MessageInput & { contacts: readonly Share
   })),
 });
 
-export const interactiveButtonReply = (
-  input: MessageInput & { replyId: string; title: string },
-): WebhookMessageOf<'interactive'> => ({
+export const interactiveButtonReply = (input: MessageInput & { replyId: string; title: string }): WebhookMessageOf<'interactive'> => ({
   ...base(input),
   type: 'interactive',
   interactive: { type: 'button_reply', button_reply: { id: input.replyId, title: input.title } },
 });
 
-export const interactiveListReply = (
-  input: MessageInput & { replyId: string; title: string; description?: string },
-): WebhookMessageOf<'interactive'> => ({
+export const interactiveListReply = (input: MessageInput & { replyId: string; title: string; description?: string }): WebhookMessageOf<'interactive'> => ({
   ...base(input),
   type: 'interactive',
   interactive: {
@@ -235,14 +224,15 @@ export const reactionMessage = (input: MessageInput & { targetWamid: string; emo
 });
 
 /** What WhatsApp sends for content the Cloud API cannot deliver (polls, view-once, ...). */
-export const unsupportedMessage = (
-  input: MessageInput & { errors?: readonly { code: number; title: string; details?: string }[] },
-): OtherWebhookMessage => ({
+export const unsupportedMessage = (input: MessageInput & { errors?: readonly { code: number; title: string; details?: string }[] }): OtherWebhookMessage => ({
   ...base(input),
   type: 'unsupported',
-  errors: (input.errors ?? [{ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' }]).map(
-    (e) => ({ code: e.code, title: e.title, message: e.title, ...(e.details !== undefined && { error_data: { details: e.details } }) }),
-  ),
+  errors: (input.errors ?? [{ code: 131051, title: 'Message type unknown', details: 'Message type is currently not supported.' }]).map((e) => ({
+    code: e.code,
+    title: e.title,
+    message: e.title,
+    ...(e.details !== undefined && { error_data: { details: e.details } }),
+  })),
 });
 
 /** Any other type (order, system, or one newer than our schema): `fields` are added next to `type`. */

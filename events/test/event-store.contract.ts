@@ -43,9 +43,7 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(res.nextExpectedRevision).toBe(2);
       expect(res.idempotent).toBe(false);
       const read = await store.readStream(s);
-      expect(read.map((e) => [e.eventId, e.type, e.revision, e.data])).toEqual(
-        events.map((e, i) => [e.eventId, e.type, i, e.data]),
-      );
+      expect(read.map((e) => [e.eventId, e.type, e.revision, e.data])).toEqual(events.map((e, i) => [e.eventId, e.type, i, e.data]));
       expect(read.at(-1)?.position).toBe(res.position);
       expect(read[0]?.metadata).toEqual({ test: true });
       expect(await store.readStream(s, { fromRevision: 1, maxCount: 1 })).toHaveLength(1);
@@ -54,9 +52,7 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
 
     it('enforces every kind of expected revision', async () => {
       const s = `${prefix()}rev`;
-      await expect(store.appendToStream(s, [ev()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(
-        WrongExpectedRevisionError,
-      );
+      await expect(store.appendToStream(s, [ev()], { expectedRevision: 'stream_exists' })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
       await expect(store.appendToStream(s, [ev()], { expectedRevision: 0 })).rejects.toMatchObject({ actual: -1 });
       await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
       await expect(store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
@@ -75,9 +71,7 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
     it('lets exactly one of several writers with the same expected revision win', async () => {
       const s = `${prefix()}race`;
       await store.appendToStream(s, [ev()], { expectedRevision: 'no_stream' });
-      const results = await Promise.allSettled(
-        Array.from({ length: 8 }, () => store.appendToStream(s, [ev()], { expectedRevision: 0 })),
-      );
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.appendToStream(s, [ev()], { expectedRevision: 0 })));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedRevisionError);
       expect(await store.readStream(s)).toHaveLength(2);
@@ -94,18 +88,14 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       expect(store.comparePositions(retry.position, first.position)).toBe(0);
       expect(await store.readStream(s)).toHaveLength(3);
       // Mixing stored and new ids is not a retry.
-      await expect(store.appendToStream(s, [batch[0]!, ev()], { expectedRevision: 2 })).rejects.toBeInstanceOf(
-        PartialDuplicateAppendError,
-      );
+      await expect(store.appendToStream(s, [batch[0]!, ev()], { expectedRevision: 2 })).rejects.toBeInstanceOf(PartialDuplicateAppendError);
       expect(await store.readStream(s)).toHaveLength(3);
     });
 
     it('stores concurrent duplicate appends once', async () => {
       const s = `${prefix()}dup`;
       const batch = [ev(), ev(), ev()];
-      const results = await Promise.all(
-        Array.from({ length: 6 }, () => store.appendToStream(s, batch, { expectedRevision: 'any' })),
-      );
+      const results = await Promise.all(Array.from({ length: 6 }, () => store.appendToStream(s, batch, { expectedRevision: 'any' })));
       expect(results.filter((r) => !r.idempotent)).toHaveLength(1);
       expect(await store.readStream(s)).toHaveLength(3);
     });
@@ -179,9 +169,7 @@ export function eventStoreContract(name: string, open: () => Promise<{ store: Ev
       const resumed = store.subscribeToAll({ after: checkpoint, filter: { streamPrefixes: [p] } });
       const later = take(resumed, 18);
       await store.appendToStream(s, events.slice(10)); // arrives while the subscriber waits
-      expect((await withTimeout(later, 30_000, () => 'resumed subscriber stalled')).map((e) => e.eventId)).toEqual(
-        events.slice(7).map((e) => e.eventId),
-      );
+      expect((await withTimeout(later, 30_000, () => 'resumed subscriber stalled')).map((e) => e.eventId)).toEqual(events.slice(7).map((e) => e.eventId));
     });
 
     it('reports the head position of the log', async () => {

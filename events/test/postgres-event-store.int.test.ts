@@ -85,7 +85,8 @@ describe('PostgreSQL store: the LISTEN connection', () => {
     const store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 60_000 });
     const append = (streamId: string) => store.appendToStream(streamId, [{ eventId: randomUUID(), type: 'A', data: {}, metadata: {} }]);
     const listeners = async () =>
-      (await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows[0]?.n;
+      (await store.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`))
+        .rows[0]?.n;
     try {
       let subscription = store.subscribeToAll();
       let iterator = subscription[Symbol.asyncIterator]();
@@ -113,7 +114,9 @@ describe('PostgreSQL store: the LISTEN connection', () => {
       const third = iterator.next();
       await new Promise((resolve) => setTimeout(resolve, 300)); // caught up, waiting again
       await append('relisten-3');
-      expect(await Promise.race([third, new Promise((resolve) => setTimeout(() => resolve('timeout'), 2_000))])).toMatchObject({ value: { streamId: 'relisten-3' } });
+      expect(await Promise.race([third, new Promise((resolve) => setTimeout(() => resolve('timeout'), 2_000))])).toMatchObject({
+        value: { streamId: 'relisten-3' },
+      });
       await subscription.close();
     } finally {
       await store.close();
@@ -176,7 +179,9 @@ describe('PostgreSQL store: a request the database refuses, in a group commit', 
       ]);
       const datas = Array.from({ length: 30 }, (_, i) => poison.get(i) ?? { i });
       const settled = await appendTogether(store, datas);
-      settled.forEach((s, i) => expect(s.status, `append ${i}`).toBe(poison.has(i) ? 'rejected' : 'fulfilled'));
+      settled.forEach((s, i) => {
+        expect(s.status, `append ${i}`).toBe(poison.has(i) ? 'rejected' : 'fulfilled');
+      });
       const { events } = await store.readAll({ maxCount: 100 });
       expect(events).toHaveLength(datas.length - poison.size);
       // A lone good writer after the poison is unaffected too.

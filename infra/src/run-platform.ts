@@ -3,8 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { commandPlatformOptions, createCommandPlatform } from '@parley/command';
 import { closeOnSignals, loadConfig } from '@parley/kit';
-import { type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 import { startReadSide } from '@parley/query';
+import { type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 
 const config = loadConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
@@ -31,17 +31,24 @@ if (config.demoFile) {
   const analystKey = demo[0]?.keys['analyst:Rosa'];
   if (analystKey && config.analytics) {
     const body = JSON.stringify({ sql: 'SELECT direction, count() AS messages FROM message_facts GROUP BY direction' });
-    console.log(`  analyst SQL (their tenant's rows): curl -H 'Authorization: Bearer ${analystKey}' -H 'content-type: application/json' -d '${body}' ${queryUrl}/v1/analytics/sql`);
+    console.log(
+      `  analyst SQL (their tenant's rows): curl -H 'Authorization: Bearer ${analystKey}' -H 'content-type: application/json' -d '${body}' ${queryUrl}/v1/analytics/sql`,
+    );
   }
 }
 
 console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
 console.log(`event store   ${config.eventStoreUrl ? `EventStoreDB ${config.eventStoreUrl}` : `PostgreSQL ${config.databaseUrl}`}`);
-console.log(`analytics     ${!config.analytics ? 'off (PARLEY_ANALYTICS=off)' : config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`);
+console.log(
+  `analytics     ${!config.analytics ? 'off (PARLEY_ANALYTICS=off)' : config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`,
+);
 if (config.demoFile) {
   console.log(`platform admin key (demo): ${config.platformAdminKey}`);
   if (config.platformAnalystKey) console.log(`platform analyst key (demo): ${config.platformAnalystKey}`);
 }
 
-closeOnSignals(() => readSide.close(), () => command.close());
+closeOnSignals(
+  () => readSide.close(),
+  () => command.close(),
+);

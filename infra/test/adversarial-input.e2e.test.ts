@@ -38,7 +38,8 @@ beforeAll(async () => {
   platform = await RunningPlatform.start('adversarial_input', { analytics: true });
   tenant = await platform.tenant('fuzz');
   const written = [];
-  for (const [i, waId] of ['5215500000201', '5215500000202', '5215500000203'].entries()) written.push(await platform.customerWrites(tenant, waId, `hello ${i}`));
+  for (const [i, waId] of ['5215500000201', '5215500000202', '5215500000203'].entries())
+    written.push(await platform.customerWrites(tenant, waId, `hello ${i}`));
   const again = await platform.customerWrites(tenant, '5215500000201', 'second message');
   const conversation = (await platform.get(`/v1/conversations/${again.conversationId}?minPosition=${again.position}`, tenant.adminKey)).body;
   positions.push('1', ...written.map((w) => w.position));
@@ -82,19 +83,50 @@ const NUL = fc.constantFrom('\u0000', 'a\u0000b', 'x\u0000');
 const SURROGATE = fc.constantFrom('\ud800', 'x\udc00y', '\udbff');
 const NUMBERISH = fc.constantFrom('99999999999999999999999', '1e400', '-1e400', 'NaN', 'Infinity', '-0', '9007199254740993', '0x10', '1.5', '-1', '');
 const INSTANTS = fc.constantFrom(
-  '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '1969-12-31T23:59:59.999Z', '1970-01-01T00:00:00Z', '2038-01-19T03:14:08Z',
-  '2106-02-07T06:28:15Z', '2106-02-07T06:28:16Z', '2149-06-07T00:00:00Z', '2299-12-31T23:59:59.999Z', '2300-01-01T00:00:00Z',
-  '9999-12-31T23:59:59.999+23:59', '2024-02-29T12:00:00-15:59', '2026-02-29T00:00:00Z', '+275760-09-13T00:00:00Z', '2026-13-01T00:00:00Z',
+  '0000-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '1899-12-31T23:59:59Z',
+  '1969-12-31T23:59:59.999Z',
+  '1970-01-01T00:00:00Z',
+  '2038-01-19T03:14:08Z',
+  '2106-02-07T06:28:15Z',
+  '2106-02-07T06:28:16Z',
+  '2149-06-07T00:00:00Z',
+  '2299-12-31T23:59:59.999Z',
+  '2300-01-01T00:00:00Z',
+  '9999-12-31T23:59:59.999+23:59',
+  '2024-02-29T12:00:00-15:59',
+  '2026-02-29T00:00:00Z',
+  '+275760-09-13T00:00:00Z',
+  '2026-13-01T00:00:00Z',
 );
 const DAYS = fc.constantFrom('0000-01-01', '1969-12-31', '1970-01-01', '2149-06-06', '2149-06-07', '9999-12-31', '2026-02-29', '2024-02-29');
-const ZONES = fc.constantFrom('utc', 'UTC', 'US/Pacific-New', 'Asia/Kolkata', 'Asia/Calcutta', 'America/Coyhaique', 'Etc/GMT+14', 'EST5EDT', 'Europe/Madrid', '../../etc/passwd', '');
+const ZONES = fc.constantFrom(
+  'utc',
+  'UTC',
+  'US/Pacific-New',
+  'Asia/Kolkata',
+  'Asia/Calcutta',
+  'America/Coyhaique',
+  'Etc/GMT+14',
+  'EST5EDT',
+  'Europe/Madrid',
+  '../../etc/passwd',
+  '',
+);
 const POSITIONS = fc.constantFrom('1/2/3', '////', '0', '1', '00000000000000000001/00000000000000000001', '18446744073709551616', '9223372036854775808', '-1');
 const DEEP = fc.integer({ min: 30, max: 3000 }).map((n) => JSON.parse(`${'['.repeat(n)}${']'.repeat(n)}`) as unknown);
-const STRINGS = fc.oneof(NUL, SURROGATE, NUMBERISH, fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('x'.repeat(5_000), ' ', '%', '../', "'; DROP TABLE x; --", '{tz:String}'));
+const STRINGS = fc.oneof(
+  NUL,
+  SURROGATE,
+  NUMBERISH,
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('x'.repeat(5_000), ' ', '%', '../', "'; DROP TABLE x; --", '{tz:String}'),
+);
 const ANY_HOSTILE: fc.Arbitrary<unknown> = fc.oneof(
   STRINGS,
   fc.constantFrom(null, true, -1, 0, 2 ** 31, 2 ** 53 + 2, 1e21, -1e21, 0.5, Number.MAX_VALUE),
-  fc.constantFrom([], {}, [null], { a: { b: '\u0000' } }, { ['\u0000']: 1 }),
+  fc.constantFrom([], {}, [null], { a: { b: '\u0000' } }, { '\u0000': 1 }),
   DEEP,
 );
 
@@ -102,7 +134,18 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 /** A cursor an API issued with one field replaced, or no cursor of ours at all. */
 const forgedCursor = (path: string) => {
   const own = cursors.filter((c) => c.path.test(path));
-  const forged = own.length === 0 ? [] : [fc.constantFrom(...own).chain((c) => fc.tuple(fc.constantFrom(...Object.keys(c.payload)), fc.oneof(ANY_HOSTILE, INSTANTS, fc.integer())).map(([k, v]) => b64({ ...c.payload, [k]: v })))];
+  const forged =
+    own.length === 0
+      ? []
+      : [
+          fc
+            .constantFrom(...own)
+            .chain((c) =>
+              fc
+                .tuple(fc.constantFrom(...Object.keys(c.payload)), fc.oneof(ANY_HOSTILE, INSTANTS, fc.integer()))
+                .map(([k, v]) => b64({ ...c.payload, [k]: v })),
+            ),
+        ];
   return fc.oneof(...forged, fc.jsonValue().map(b64), STRINGS, fc.constantFrom(...own.map((c) => b64(c.payload)), 'garbage'));
 };
 
@@ -143,7 +186,9 @@ function validByName(name: string, path: string): fc.Arbitrary<unknown> | undefi
       : path.startsWith('/v1/users/')
         ? fc.oneof(fc.constantFrom(...userIds), fc.uuid())
         : undefined,
-    status: path.startsWith('/v1/conversations') ? fc.subarray(['new', 'queued', 'assigned', 'pending_customer', 'pending_agent', 'closed'], { minLength: 1 }).map((s) => s.join(',')) : undefined,
+    status: path.startsWith('/v1/conversations')
+      ? fc.subarray(['new', 'queued', 'assigned', 'pending_customer', 'pending_agent', 'closed'], { minLength: 1 }).map((s) => s.join(','))
+      : undefined,
     priority: path === '/v1/conversations' ? fc.subarray(['low', 'normal', 'high', 'urgent'], { minLength: 1 }).map((s) => s.join(',')) : undefined,
     sql: fc.constantFrom('SELECT 1 AS one', 'SELECT count() AS n FROM parley.message_facts', 'SELECT {x:String} AS x', 'WITH 1 AS a SELECT a'),
     params: path === '/v1/analytics/sql' ? fc.record({ x: fc.oneof(fc.string(), NUL, SURROGATE) }) : undefined,
@@ -208,7 +253,8 @@ const encode = (s: string) =>
       return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
     })
     .join('');
-const asText = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.map(asText).join(',') : v === undefined ? '' : JSON.stringify(v) ?? String(v));
+const asText = (v: unknown): string =>
+  typeof v === 'string' ? v : Array.isArray(v) ? v.map(asText).join(',') : v === undefined ? '' : (JSON.stringify(v) ?? String(v));
 const PRINTABLE = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
 
 interface Request {
@@ -226,20 +272,38 @@ function keyFor(op: Operation): string | undefined {
 }
 
 /** Bodies JSON.stringify cannot make: deep nesting, numbers past double, broken JSON. */
-const RAW_BODIES = fc.constantFrom(`{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`, '{"score": 1e400, "name": 123456789012345678901234567890}', '{"name":', '[]', 'null', '"\\u0000"', '{"__proto__": {"x": 1}}');
+const RAW_BODIES = fc.constantFrom(
+  `{"a":${'['.repeat(5000)}${']'.repeat(5000)}}`,
+  '{"score": 1e400, "name": 123456789012345678901234567890}',
+  '{"name":',
+  '[]',
+  'null',
+  '"\\u0000"',
+  '{"__proto__": {"x": 1}}',
+);
 
 function requestFor(op: Operation): fc.Arbitrary<Request> {
   const param = (where: string) => op.params.filter((p) => p.in === where);
   const pathParams = fc.tuple(...param('path').map((p) => fromSchema(p.schema, p.name, op.path)));
   const queryRecord = fc.record(Object.fromEntries(param('query').map((p) => [p.name, fromSchema(p.schema, p.name, op.path)])), {
-    requiredKeys: param('query').filter((p) => p.required || p.name === 'waitMs').map((p) => p.name),
+    requiredKeys: param('query')
+      .filter((p) => p.required || p.name === 'waitMs')
+      .map((p) => p.name),
   });
   // Half the time, one parameter is surely hostile while the others stay as generated.
   const names = param('query').map((p) => p.name);
   const query =
     names.length === 0
       ? queryRecord
-      : fc.tuple(queryRecord, fc.option(fc.constantFrom(...names).chain((n) => hostile(n, op.path).map((v) => [n, v] as const)), { freq: 2 })).map(([q, forced]) => (forced ? { ...q, [forced[0]]: forced[1] } : q));
+      : fc
+          .tuple(
+            queryRecord,
+            fc.option(
+              fc.constantFrom(...names).chain((n) => hostile(n, op.path).map((v) => [n, v] as const)),
+              { freq: 2 },
+            ),
+          )
+          .map(([q, forced]) => (forced ? { ...q, [forced[0]]: forced[1] } : q));
   const headers = fc.record(
     {
       'idempotency-key': fc.oneof({ weight: 6, arbitrary: PRINTABLE.filter((s) => s.length >= 8) }, PRINTABLE),
@@ -277,13 +341,26 @@ function webhookBodies(): fc.Arbitrary<string> {
   const long = fc.constantFrom(33, 201, 4097, 65_537).map((n) => 'x'.repeat(n));
   const field = fc.oneof(fc.string(), STRINGS, long);
   const delivery = fc
-    .record({ text: field, name: field, from: fc.oneof(fc.constant('5215500000299'), field), timestamp: fc.oneof(NUMBERISH, fc.constantFrom('0', '99999999999', '4102444800')) })
+    .record({
+      text: field,
+      name: field,
+      from: fc.oneof(fc.constant('5215500000299'), field),
+      timestamp: fc.oneof(NUMBERISH, fc.constantFrom('0', '99999999999', '4102444800')),
+    })
     .map(({ text, name, from, timestamp }) => {
-      const envelope = webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId: from, name }], messages: [textMessage({ from, body: text })] });
+      const envelope = webhookEnvelope({
+        phoneNumberId: tenant.phoneNumberId,
+        contacts: [{ waId: from, name }],
+        messages: [textMessage({ from, body: text })],
+      });
       const json = JSON.stringify(envelope);
       return json.replace(/"timestamp":"\d+"/, `"timestamp":${JSON.stringify(timestamp)}`);
     });
-  return fc.oneof({ weight: 4, arbitrary: delivery }, fc.jsonValue().map((v) => JSON.stringify(v)), RAW_BODIES);
+  return fc.oneof(
+    { weight: 4, arbitrary: delivery },
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    RAW_BODIES,
+  );
 }
 
 async function send(r: Request): Promise<{ status: number; text: string }> {
@@ -297,29 +374,36 @@ describe('every route of both APIs', () => {
     const failures: string[] = [];
     const seen: Record<string, Set<number | string>> = {};
     for (const op of operations) {
-      await fc.assert(
-        fc.asyncProperty(requestFor(op), async (r) => {
-          const res = await send(r).catch((err: unknown) => ({ status: 599, text: `no answer: ${String(err)}` }));
-          (seen[`${op.method} ${op.path}`] ??= new Set()).add(res.status === 400 ? `400 ${res.text.slice(30, 110)}` : res.status);
-          let shapeOk = true;
-          if (res.status >= 400) {
-            try {
-              const body = JSON.parse(res.text) as Record<string, unknown>;
-              shapeOk = Object.keys(body).sort().join() === 'error,message' && typeof body.error === 'string' && typeof body.message === 'string';
-            } catch {
-              shapeOk = false;
+      await fc
+        .assert(
+          fc.asyncProperty(requestFor(op), async (r) => {
+            const res = await send(r).catch((err: unknown) => ({ status: 599, text: `no answer: ${String(err)}` }));
+            (seen[`${op.method} ${op.path}`] ??= new Set()).add(res.status === 400 ? `400 ${res.text.slice(30, 110)}` : res.status);
+            let shapeOk = true;
+            if (res.status >= 400) {
+              try {
+                const body = JSON.parse(res.text) as Record<string, unknown>;
+                shapeOk = Object.keys(body).sort().join() === 'error,message' && typeof body.error === 'string' && typeof body.message === 'string';
+              } catch {
+                shapeOk = false;
+              }
             }
-          }
-          if (res.status >= 500 || !shapeOk) {
-            failures.push(`${r.method} ${r.url} ${JSON.stringify(r.body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
-            return false;
-          }
-          return true;
-        }),
-        { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
-      ).catch(() => undefined); // collected above: one report over all routes
+            if (res.status >= 500 || !shapeOk) {
+              failures.push(`${r.method} ${r.url} ${JSON.stringify(r.body)?.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)}`);
+              return false;
+            }
+            return true;
+          }),
+          { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+        )
+        .catch(() => undefined); // collected above: one report over all routes
     }
-    if (process.env.PARLEY_FUZZ_REPORT) console.log(Object.entries(seen).map(([k, v]) => `${k}: ${[...v].sort().join(' ')}`).join('\n'));
+    if (process.env.PARLEY_FUZZ_REPORT)
+      console.log(
+        Object.entries(seen)
+          .map(([k, v]) => `${k}: ${[...v].sort().join(' ')}`)
+          .join('\n'),
+      );
     expect(failures).toEqual([]);
   }, 300_000);
 });

@@ -78,7 +78,11 @@ function webhookTraffic(senders: number) {
       const payload =
         i % 4 === 3
           ? webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: waId })] })
-          : webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId, name: `Customer ${s}-${i % 6}` }], messages: [textMessage({ from: waId, id: wamid, body: `message ${s}-${i}` })] });
+          : webhookEnvelope({
+              phoneNumberId: tenant.phoneNumberId,
+              contacts: [{ waId, name: `Customer ${s}-${i % 6}` }],
+              messages: [textMessage({ from: waId, id: wamid, body: `message ${s}-${i}` })],
+            });
       const status = await post(payload);
       answers.set(status, (answers.get(status) ?? 0) + 1);
       if (status === 200 && i % 4 !== 3) acknowledged.push(wamid);
@@ -122,7 +126,10 @@ async function clickHouseDump(analytics: Analytics): Promise<Record<string, stri
   const dump: Record<string, string[]> = {};
   const replacing = new Set(['response_facts', 'conversation_facts', 'service_levels']);
   for (const table of FACT_TABLES) {
-    const result = await analytics.client.query({ query: `SELECT * FROM ${analytics.database}.${table}${replacing.has(table) ? ' FINAL' : ''}`, format: 'JSONEachRow' });
+    const result = await analytics.client.query({
+      query: `SELECT * FROM ${analytics.database}.${table}${replacing.has(table) ? ' FINAL' : ''}`,
+      format: 'JSONEachRow',
+    });
     dump[table] = (await result.json<Record<string, unknown>>()).map((r) => JSON.stringify(r)).sort();
   }
   const rollup = await analytics.client.query({ query: `SELECT sum(messages) AS n FROM ${analytics.database}.message_volume_15m`, format: 'JSONEachRow' });
@@ -161,10 +168,14 @@ describe('a lost database', () => {
     }
     const end = await head();
     await until(async () => (await inboxCheckpoint()) >= end, 'the inbox to catch up', 10_000);
-    const after = await until(async () => {
-      const h = await health();
-      return h.status === 200 && h.ok ? h : undefined;
-    }, '/health to be ok again', 10_000);
+    const after = await until(
+      async () => {
+        const h = await health();
+        return h.status === 200 && h.ok ? h : undefined;
+      },
+      '/health to be ok again',
+      10_000,
+    );
     expect(after.problems).toEqual([]);
     expect(traffic.acknowledged.length).toBeGreaterThan(5);
   });
@@ -194,17 +205,23 @@ describe('a lost database', () => {
     const end = await head();
     await until(async () => (await inboxCheckpoint()) >= end, `the inbox projector to catch up to ${end}`, 15_000);
     await until(async () => BigInt(platform.analytics!.projector.position) >= end, `the ClickHouse projector to catch up to ${end}`, 15_000);
-    const final = await until(async () => {
-      const h = await health();
-      return h.status === 200 && h.ok ? h : undefined;
-    }, '/health to be ok', 5_000);
+    const final = await until(
+      async () => {
+        const h = await health();
+        return h.status === 200 && h.ok ? h : undefined;
+      },
+      '/health to be ok',
+      5_000,
+    );
     expect(final.projectors.map((p) => [p.name, p.eventsBehind, p.ok])).toEqual([
       ['inbox', 0, true],
       ['clickhouse-analytics', 0, true],
     ]);
 
     // Every message WhatsApp was told we have is in the inbox, once.
-    const inboxMessages = await pool.query<{ wamid: string; n: number }>('SELECT wamid, count(*)::int AS n FROM inbox.messages WHERE wamid IS NOT NULL GROUP BY wamid');
+    const inboxMessages = await pool.query<{ wamid: string; n: number }>(
+      'SELECT wamid, count(*)::int AS n FROM inbox.messages WHERE wamid IS NOT NULL GROUP BY wamid',
+    );
     const inInbox = new Map(inboxMessages.rows.map((r) => [r.wamid, r.n]));
     for (const wamid of traffic.acknowledged) expect(inInbox.get(wamid), wamid).toBe(1);
 
@@ -212,7 +229,10 @@ describe('a lost database', () => {
     await platform.query.projectors[0]!.rebuild();
     expect(live).toEqual(await dumpSchema(platform.db.connectionString, 'inbox'));
 
-    const replay = await createAnalytics({ store: platform.command.store, clickhouse: { url: null, dataDir: platform.chdbDir!, database: 'rebuilt', cluster: null } });
+    const replay = await createAnalytics({
+      store: platform.command.store,
+      clickhouse: { url: null, dataDir: platform.chdbDir!, database: 'rebuilt', cluster: null },
+    });
     try {
       await replay.start();
       await replay.projector.waitFor(undefined, 30_000);
@@ -222,7 +242,10 @@ describe('a lost database', () => {
     }
 
     // Read-your-writes works again: the checkpoint watcher listens anew, or polls meanwhile.
-    const written = await platform.webhook(tenant, webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, messages: [textMessage({ from: '34600999999', body: 'after the outage' })] }));
+    const written = await platform.webhook(
+      tenant,
+      webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, messages: [textMessage({ from: '34600999999', body: 'after the outage' })] }),
+    );
     const read = await platform.get(`/v1/conversations?minPosition=${lastPosition(written.positions)}&waitMs=5000&limit=1`, tenant.adminKey);
     expect(read.headers.get('parley-consistency')).toBe('fresh');
   }, 60_000);

@@ -52,7 +52,12 @@ export function importedPackages(file: string, text: string): { specifier: strin
     const specifier = m[1] ?? m[2] ?? m[3]!;
     let target: string | null = null;
     if (specifier.startsWith('@parley/')) target = PACKAGE_DIRS[specifier.split('/').slice(0, 2).join('/')] ?? null;
-    else if (specifier.startsWith('.')) target = packageOf(relative(ROOT, resolve(dirname(file), specifier)).split(sep).join('/'));
+    else if (specifier.startsWith('.'))
+      target = packageOf(
+        relative(ROOT, resolve(dirname(file), specifier))
+          .split(sep)
+          .join('/'),
+      );
     if (target && target !== own) found.push({ specifier, target });
   }
   return found;

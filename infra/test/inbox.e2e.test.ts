@@ -93,7 +93,11 @@ describe('inbox through the query API', () => {
     // The thread's next message opens a second conversation in the contact's history.
     const next = await platform.webhook(
       tenant,
-      webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId: '5215500000001', name: 'Carla' }], messages: [textMessage({ from: '5215500000001', body: 'one more thing' })] }),
+      webhookEnvelope({
+        phoneNumberId: tenant.phoneNumberId,
+        contacts: [{ waId: '5215500000001', name: 'Carla' }],
+        messages: [textMessage({ from: '5215500000001', body: 'one more thing' })],
+      }),
     );
     const history = await read(`/v1/contacts/${c.contactId}`, lastPosition(next.positions));
     expect(history.conversations).toHaveLength(2);
@@ -114,7 +118,11 @@ describe('inbox through the query API', () => {
     try {
       const { positions } = await platform.webhook(
         tenant,
-        webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId: '5215500000003' }], messages: [textMessage({ from: '5215500000003', body: 'anyone?' })] }),
+        webhookEnvelope({
+          phoneNumberId: tenant.phoneNumberId,
+          contacts: [{ waId: '5215500000003' }],
+          messages: [textMessage({ from: '5215500000003', body: 'anyone?' })],
+        }),
       );
       const stale = await platform.get(`/v1/conversations?minPosition=${lastPosition(positions)}&waitMs=150`, tenant.adminKey);
       expect(stale.status).toBe(200);

@@ -72,10 +72,18 @@ describe('time zones', () => {
         headers: { authorization: `Bearer ${tenant.adminKey}`, 'content-type': 'application/json' },
         body: JSON.stringify({ timeZone: tz, periods: [{ day: 0, open: '09:00', close: '17:00' }] }),
       });
-      expect({ tz, status: res.status, body: await res.json() }).toMatchObject({ tz, status: 400, body: { message: expect.stringMatching(/^body\.timeZone: /) } });
+      expect({ tz, status: res.status, body: await res.json() }).toMatchObject({
+        tz,
+        status: 400,
+        body: { message: expect.stringMatching(/^body\.timeZone: /) },
+      });
     }
     expect((await platform.get(`/v1/analytics/volumes?${range}&timeZone=Asia/Kolkata`, tenant.adminKey)).status).toBe(200);
-    await platform.put(`/v1/teams/${tenant.teamId}/business-hours`, { timeZone: 'Asia/Kolkata', periods: [{ day: 0, open: '09:00', close: '17:00' }] }, tenant.adminKey);
+    await platform.put(
+      `/v1/teams/${tenant.teamId}/business-hours`,
+      { timeZone: 'Asia/Kolkata', periods: [{ day: 0, open: '09:00', close: '17:00' }] },
+      tenant.adminKey,
+    );
   });
 });
 
@@ -99,13 +107,16 @@ describe('analytics instants', () => {
     const cursor = { target: 'first_response', now: Date.now(), at: '2026-01-01 00:00:00.000', conversationId: 'c', episode: 0 };
     expect((await platform.get(`${drill}&cursor=${b64(cursor)}`, tenant.adminKey)).status).toBe(200);
     for (const now of [-8.64e15, -1e15, 8.64e15, 1e20]) await refused(`${drill}&cursor=${b64({ ...cursor, now })}`, 'cursor is not one this API issued');
-    for (const at of ['-27182-04-20 00:00:00.000', '9999-99-99 99:99:99.999', '1899-12-31 23:59:59.999']) await refused(`${drill}&cursor=${b64({ ...cursor, at })}`, 'cursor is not one this API issued');
+    for (const at of ['-27182-04-20 00:00:00.000', '9999-99-99 99:99:99.999', '1899-12-31 23:59:59.999'])
+      await refused(`${drill}&cursor=${b64({ ...cursor, at })}`, 'cursor is not one this API issued');
   });
 });
 
 describe('the query API edge', () => {
   it('answers framework errors in the error shape and echoes the request id', async () => {
-    const res = await fetch(`${platform.queryUrl}/v1/conversations/%E0%A4%A`, { headers: { authorization: `Bearer ${tenant.adminKey}`, 'x-request-id': 'q-trace-1' } });
+    const res = await fetch(`${platform.queryUrl}/v1/conversations/%E0%A4%A`, {
+      headers: { authorization: `Bearer ${tenant.adminKey}`, 'x-request-id': 'q-trace-1' },
+    });
     expect({ status: res.status, id: res.headers.get('x-request-id'), body: await res.json() }).toEqual({
       status: 400,
       id: 'q-trace-1',

@@ -43,7 +43,8 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('projector crash and restart', () => {
   it('after SIGKILLs in the middle of a stream, the read model equals one rebuilt from zero', async () => {

@@ -46,7 +46,10 @@ describe('projectors in their own process', () => {
     expect(detail.headers.get('parley-consistency')).toBe('fresh');
     expect(detail.body.lastMessage.preview).toBe('Guten Tag');
 
-    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { ok: boolean; projectors: { name: string; eventsBehind: number; running: boolean }[] };
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as {
+      ok: boolean;
+      projectors: { name: string; eventsBehind: number; running: boolean }[];
+    };
     expect(health.ok).toBe(true);
     expect(health.projectors).toEqual([expect.objectContaining({ name: 'inbox', eventsBehind: 0, running: true })]);
     // The query process reports the same projector as not running there.

@@ -32,7 +32,7 @@ async function markersOf(t: TestTenant) {
   const list = await platform.get('/v1/conversations?limit=100', t.adminKey);
   const conversations = list.body.items as { id: string; contactId: string; contactWaId: string; contactName: string }[];
   const markers = new Set<string>([t.tenantId, t.teamId, t.supervisor.userId, ...t.agents.map((x) => x.userId)]);
-  for (const c of conversations) [c.id, c.contactId, c.contactWaId, c.contactName].forEach((m) => markers.add(m));
+  for (const c of conversations) for (const m of [c.id, c.contactId, c.contactWaId, c.contactName]) markers.add(m);
   return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], markers };
 }
 
@@ -45,17 +45,18 @@ describe('tenant isolation', () => {
     // Every documented GET route, filled with both tenants' ids; a new route fails this test until it is covered here.
     const spec = platform.query.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     const fill: Record<string, (ids: { conversations: string[]; contacts: string[] }) => string[]> = {
-      '/v1/conversations': () => [
-        '',
-        '?assignee=unassigned',
-        ...[...b.agents, ...a.agents].map((x) => `?assignee=${x.userId}`),
-        `?team=${b.teamId}`,
-        `?team=${a.teamId}`,
-        '?tag=billing',
-        '?q=order',
-        '?sort=priority',
-        '?sort=longest_waiting&status=queued,assigned,closed',
-      ].map((q) => `/v1/conversations${q}`),
+      '/v1/conversations': () =>
+        [
+          '',
+          '?assignee=unassigned',
+          ...[...b.agents, ...a.agents].map((x) => `?assignee=${x.userId}`),
+          `?team=${b.teamId}`,
+          `?team=${a.teamId}`,
+          '?tag=billing',
+          '?q=order',
+          '?sort=priority',
+          '?sort=longest_waiting&status=queued,assigned,closed',
+        ].map((q) => `/v1/conversations${q}`),
       '/v1/conversations/{id}': (ids) => ids.conversations.map((id) => `/v1/conversations/${id}`),
       '/v1/conversations/{id}/messages': (ids) => ids.conversations.map((id) => `/v1/conversations/${id}/messages`),
       '/v1/contacts/{id}': (ids) => ids.contacts.map((id) => `/v1/contacts/${id}`),
@@ -66,13 +67,19 @@ describe('tenant isolation', () => {
     // with no filter and with each tenant's team and agents.
     const range = `from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 7_200_000).toISOString())}`;
     const analyticsFilters = ['', ...[a, b].flatMap((t) => [`&teamId=${t.teamId}`, ...t.agents.map((x) => `&agentId=${x.userId}`)])];
-    const analytics = (path: string, extra = '') => () => analyticsFilters.map((f) => `${path}?${range}${extra}${f}`);
+    const analytics =
+      (path: string, extra = '') =>
+      () =>
+        analyticsFilters.map((f) => `${path}?${range}${extra}${f}`);
     Object.assign(fill, {
       '/v1/analytics/sla/compliance': analytics('/v1/analytics/sla/compliance'),
       '/v1/analytics/sla/percentiles': analytics('/v1/analytics/sla/percentiles'),
       '/v1/analytics/sla/breaches': () => ['team', 'agent', 'priority', 'day'].flatMap((by) => analytics('/v1/analytics/sla/breaches', `&by=${by}`)()),
       '/v1/analytics/sla/conversations': () =>
-        ['first_response', 'resolution'].flatMap((target) => [...analytics('/v1/analytics/sla/conversations', `&target=${target}&outcome=any`)(), ...analytics('/v1/analytics/sla/conversations', `&target=${target}&outcome=any&format=csv`)()]),
+        ['first_response', 'resolution'].flatMap((target) => [
+          ...analytics('/v1/analytics/sla/conversations', `&target=${target}&outcome=any`)(),
+          ...analytics('/v1/analytics/sla/conversations', `&target=${target}&outcome=any&format=csv`)(),
+        ]),
       '/v1/analytics/volumes': () => [...analytics('/v1/analytics/volumes')(), ...analytics('/v1/analytics/volumes', '&format=csv')()],
       '/v1/analytics/response-times': analytics('/v1/analytics/response-times'),
       '/v1/analytics/agents/leaderboard': analytics('/v1/analytics/agents/leaderboard'),

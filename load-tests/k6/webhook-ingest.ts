@@ -98,7 +98,16 @@ export default function webhookIngest(): void {
   const wamid = `wamid.${encoding.b64encode(`k6:${runId}:${vu}:${iteration}`, 'rawstd')}`;
   const senderIndex = iteration % CONTACTS;
   const sender = String(FIRST_SENDER + senderIndex);
-  const body = textWebhook({ phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: DISPLAY_PHONE_NUMBER, wabaId: WABA_ID, wamid, sender, senderName: `Load Customer ${senderIndex}`, text: `Hello, I need help with order ${iteration}`, unixSeconds: String(Math.floor(Date.now() / 1000)) });
+  const body = textWebhook({
+    phoneNumberId: PHONE_NUMBER_ID,
+    displayPhoneNumber: DISPLAY_PHONE_NUMBER,
+    wabaId: WABA_ID,
+    wamid,
+    sender,
+    senderName: `Load Customer ${senderIndex}`,
+    text: `Hello, I need help with order ${iteration}`,
+    unixSeconds: String(Math.floor(Date.now() / 1000)),
+  });
   const signature = crypto.hmac('sha256', APP_SECRET, body, 'hex');
 
   const res = http.post(WEBHOOK_URL, body, {

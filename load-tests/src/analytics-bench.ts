@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresEventStore } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
-import pg from 'pg';
 import { createAnalytics, QUANTILES, type ReportFilter, responseTimePercentiles, slaCompliance, volumes } from '@parley/projections/analytics';
 import { appendGenerated, generateConversations } from '@parley/projections/testing';
+import pg from 'pg';
 
 export interface AnalyticsBenchOptions {
   facts: number;
@@ -94,7 +94,9 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
       format: 'JSONEachRow',
     });
     const [{ n }] = (await rows.json<{ n: number | string }>()) as [{ n: number | string }];
-    log(`projector ingest: ${fmt(gen.events.length)} events → ${fmt(Number(n))} fact rows in ${seconds.toFixed(1)} s: ${fmt(gen.events.length / seconds)} events/s, ${fmt(Number(n) / seconds)} fact rows/s`);
+    log(
+      `projector ingest: ${fmt(gen.events.length)} events → ${fmt(Number(n))} fact rows in ${seconds.toFixed(1)} s: ${fmt(gen.events.length / seconds)} events/s, ${fmt(Number(n) / seconds)} fact rows/s`,
+    );
     await analytics.projector.stop();
     await analytics.client.command({ query: 'TRUNCATE TABLE parley.message_facts' });
     await analytics.client.command({ query: 'TRUNCATE TABLE parley.message_volume_15m' });
@@ -131,7 +133,9 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
         FROM numbers(${conversations})`,
     });
     const chConvSeconds = (performance.now() - t) / 1000;
-    log(`ClickHouse bulk load: ${fmt(facts)} message facts in ${chFactsSeconds.toFixed(1)} s (${fmt(facts / chFactsSeconds)} facts/s, both rollup views included); ${fmt(conversations)} conversations + waits in ${chConvSeconds.toFixed(1)} s`);
+    log(
+      `ClickHouse bulk load: ${fmt(facts)} message facts in ${chFactsSeconds.toFixed(1)} s (${fmt(facts / chFactsSeconds)} facts/s, both rollup views included); ${fmt(conversations)} conversations + waits in ${chConvSeconds.toFixed(1)} s`,
+    );
 
     // 2b. The same rows in PostgreSQL.
     const p = expr('n');
@@ -208,11 +212,13 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
       ),
     );
     const chVolumeAll = await median(() =>
-      analytics.client.query({
-        query: `SELECT tenant_id, toDate(bucket, {tz:String}) AS day, direction, message_type, sum(messages) FROM parley.message_volume_15m WHERE event_type IN ('received', 'queued') GROUP BY ALL`,
-        query_params: { tz: f.timeZone },
-        format: 'JSONEachRow',
-      }).then((r) => r.json()),
+      analytics.client
+        .query({
+          query: `SELECT tenant_id, toDate(bucket, {tz:String}) AS day, direction, message_type, sum(messages) FROM parley.message_volume_15m WHERE event_type IN ('received', 'queued') GROUP BY ALL`,
+          query_params: { tz: f.timeZone },
+          format: 'JSONEachRow',
+        })
+        .then((r) => r.json()),
     );
     const pgVolumeAll = await median(() =>
       pool.query(
@@ -247,7 +253,9 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
       return times.sort((x, y) => x - y)[1]!;
     };
     const shared = await during(() =>
-      analytics.client.query({ query: `SELECT * FROM (${heavy}) SETTINGS max_execution_time = ${ANALYST_SECONDS}, readonly = 1`, format: 'JSONEachRow' }).then((r) => r.json()),
+      analytics.client
+        .query({ query: `SELECT * FROM (${heavy}) SETTINGS max_execution_time = ${ANALYST_SECONDS}, readonly = 1`, format: 'JSONEachRow' })
+        .then((r) => r.json()),
     );
     const apart = await during(() => analytics.analyst.run({ kind: 'platform' }, heavy));
     log('');

@@ -8,15 +8,15 @@
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createPostgresEventStore, type NewEvent } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { runAnalyticsBench } from './analytics-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 
@@ -72,11 +72,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * that the disk's drift during the run weighs on both alike; each figure is the median
  * of its slices.
  */
-async function appendCell(
-  url: string,
-  writers: number,
-  perCall: number,
-): Promise<{ ceiling: number; rate: number; perCommit: number; commitMs: number }> {
+async function appendCell(url: string, writers: number, perCall: number): Promise<{ ceiling: number; rate: number; perCommit: number; commitMs: number }> {
   const pool = new pg.Pool({ connectionString: url, max: writers });
   await pool.query(`DROP TABLE IF EXISTS raw_insert; CREATE TABLE raw_insert (
     id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, payload jsonb NOT NULL)`);
@@ -165,7 +161,10 @@ interface WebhookOptions {
   text: (n: number) => string;
 }
 
-async function webhookIngest(url: string, options: WebhookOptions = { senders: 'returning', contacts: 2000, text: (n) => `message ${n}` }): Promise<WebhookResult> {
+async function webhookIngest(
+  url: string,
+  options: WebhookOptions = { senders: 'returning', contacts: 2000, text: (n) => `message ${n}` },
+): Promise<WebhookResult> {
   const port = 3901;
   const adminKey = randomBytes(16).toString('hex');
   const api = await startCommandApi(url, port, adminKey);
@@ -286,7 +285,9 @@ async function main() {
         for (const writers of CONCURRENCY) {
           const { ceiling, rate, perCommit, commitMs } = await appendCell(db.connectionString, writers, perCall);
           rows.push({ what: 'event store append', writers, perCall, rate, ceiling, perCommit, commitMs });
-          console.error(`append ${perCall}/call ${writers} writers: ${fmt(rate)} events/s vs raw INSERT ${fmt(ceiling)} rows/s (${perCommit.toFixed(1)} events/commit, ${commitMs.toFixed(2)} ms/commit)`);
+          console.error(
+            `append ${perCall}/call ${writers} writers: ${fmt(rate)} events/s vs raw INSERT ${fmt(ceiling)} rows/s (${perCommit.toFixed(1)} events/commit, ${commitMs.toFixed(2)} ms/commit)`,
+          );
         }
       }
     }
@@ -305,7 +306,9 @@ async function main() {
       large = await largeTenantThroughput(Number(args.get('inbox-large-contacts') ?? 100_000));
       // One tenant's webhooks, 200-character texts: senders already known vs every one new.
       const returning = await webhookIngest(db.connectionString, { senders: 'returning', contacts: SENDERS, text: customerText });
-      console.error(`webhook, returning senders: ${fmt(returning.rps)} req/s p50 ${returning.p50} ms p99 ${returning.p99} ms rss ${returning.rssMb.toFixed(0)} MB`);
+      console.error(
+        `webhook, returning senders: ${fmt(returning.rps)} req/s p50 ${returning.p50} ms p99 ${returning.p99} ms rss ${returning.rssMb.toFixed(0)} MB`,
+      );
       const fresh = await webhookIngest(db.connectionString, { senders: 'new', contacts: SENDERS, text: customerText });
       console.error(`webhook, new senders: ${fmt(fresh.rps)} req/s p50 ${fresh.p50} ms p99 ${fresh.p99} ms rss ${fresh.rssMb.toFixed(0)} MB`);
       senders = { returning, fresh };
@@ -315,7 +318,9 @@ async function main() {
       lag = [...(await endToEndLag(rates, lagSeconds, true)), ...(await endToEndLag(rates, lagSeconds, false))];
     }
 
-    console.log(`\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`);
+    console.log(
+      `\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`,
+    );
     if (rows.length) {
       console.log('| events per append | writers | raw INSERT rows/s (ceiling) | event store events/s | % of ceiling | events per commit | ms per commit |');
       console.log('|---|---|---|---|---|---|---|');
@@ -331,14 +336,23 @@ async function main() {
       console.log(`| requests/s | ${fmt(webhook.rps)} |`);
       console.log(`| latency p50 / p99 | ${webhook.p50} ms / ${webhook.p99} ms |`);
       console.log(`| requests / errors or non-2xx | ${fmt(webhook.requests)} / ${webhook.errors} |`);
-      console.log(`| CPU per request: command API / PostgreSQL / load generator | ${webhook.cpu.api} µs / ${webhook.cpu.postgres} µs / ${webhook.cpu.generator} µs |`);
-      console.log(`| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`);
+      console.log(
+        `| CPU per request: command API / PostgreSQL / load generator | ${webhook.cpu.api} µs / ${webhook.cpu.postgres} µs / ${webhook.cpu.generator} µs |`,
+      );
+      console.log(
+        `| single-row INSERT ceiling, 32 writers (same run) | ${fmt(rows.find((r) => r.writers === 32 && r.perCall === 1)?.ceiling ?? Number.NaN)} rows/s |`,
+      );
     }
     printInboxResults(projection, lag, large);
     if (senders) {
-      console.log(`\n| signed webhook ingest, one tenant, 200-character texts, ${CONNECTIONS} connections, ${WEBHOOK_SECONDS} s | requests/s | % of returning | latency p50 / p99 | requests / errors or non-2xx | CPU per request: command API / PostgreSQL | command API RSS after |`);
+      console.log(
+        `\n| signed webhook ingest, one tenant, 200-character texts, ${CONNECTIONS} connections, ${WEBHOOK_SECONDS} s | requests/s | % of returning | latency p50 / p99 | requests / errors or non-2xx | CPU per request: command API / PostgreSQL | command API RSS after |`,
+      );
       console.log('|---|---|---|---|---|---|---|');
-      for (const [label, r] of [[`returning senders (${fmt(SENDERS)}, each seen in the warm-up)`, senders.returning], ['new senders (every request a new contact and conversation)', senders.fresh]] as const) {
+      for (const [label, r] of [
+        [`returning senders (${fmt(SENDERS)}, each seen in the warm-up)`, senders.returning],
+        ['new senders (every request a new contact and conversation)', senders.fresh],
+      ] as const) {
         console.log(
           `| ${label} | ${fmt(r.rps)} | ${Math.round((100 * r.rps) / senders.returning.rps)}% | ${r.p50} ms / ${r.p99} ms | ${fmt(r.requests)} / ${r.errors} | ${r.cpu.api} µs / ${r.cpu.postgres} µs | ${r.rssMb.toFixed(0)} MB |`,
         );

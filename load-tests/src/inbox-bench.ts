@@ -15,12 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPostgresEventStore, encodeEvent, type EventStore, type NewEvent, type ParleyEvent, type Position, START } from '@parley/events';
+import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
+import { createPostgresEventStore, type EventStore, encodeEvent, type NewEvent, type ParleyEvent, type Position, START } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import { CheckpointWatcher, type PgProjection, PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
 import pg from 'pg';
-import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -36,7 +36,9 @@ async function generateLog(store: EventStore, conversations: number): Promise<nu
     const batch = [
       envelope({ type: 'TenantRegistered', data: { tenantId: t.tenantId, name: 'Bench' } }, t.tenantId, new Date()),
       envelope({ type: 'TeamCreated', data: { teamId: t.teamId, name: 'Support' } }, t.tenantId, new Date()),
-      ...t.agents.map((userId, i) => envelope({ type: 'UserAdded', data: { userId, name: `Agent ${i}`, email: `a${i}@bench.test`, role: 'agent' } }, t.tenantId, new Date())),
+      ...t.agents.map((userId, i) =>
+        envelope({ type: 'UserAdded', data: { userId, name: `Agent ${i}`, email: `a${i}@bench.test`, role: 'agent' } }, t.tenantId, new Date()),
+      ),
     ];
     await store.appendToStream(`tenant-${t.tenantId}`, batch);
     events += batch.length;
@@ -52,7 +54,9 @@ async function generateLog(store: EventStore, conversations: number): Promise<nu
       let clock = start + i * 60_000;
       const at = () => new Date((clock += 5_000));
       const waId = String(34600000000 + i);
-      await store.appendToStream(`contact-${contactId}`, [envelope({ type: 'ContactCreated', data: { contactId, waId, userId: null, profileName: `Customer ${i}` } }, t.tenantId, at())]);
+      await store.appendToStream(`contact-${contactId}`, [
+        envelope({ type: 'ContactCreated', data: { contactId, waId, userId: null, profileName: `Customer ${i}` } }, t.tenantId, at()),
+      ]);
       const received = (n: number) =>
         envelope(
           {
@@ -73,19 +77,51 @@ async function generateLog(store: EventStore, conversations: number): Promise<nu
           at(),
         );
       const status = (type: 'MessageDelivered' | 'MessageRead', n: number) =>
-        envelope({ type, data: { wamid: `wamid.${conversationId}.${n}`, messageId: null, conversationId: null, recipientId: waId, at: at().toISOString(), pricing: null, whatsappConversation: null } }, t.tenantId, at());
+        envelope(
+          {
+            type,
+            data: {
+              wamid: `wamid.${conversationId}.${n}`,
+              messageId: null,
+              conversationId: null,
+              recipientId: waId,
+              at: at().toISOString(),
+              pricing: null,
+              whatsappConversation: null,
+            },
+          },
+          t.tenantId,
+          at(),
+        );
       const reply = () =>
-        envelope({ type: 'MessageQueued', data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'We are on it', previewUrl: false }, senderType: 'agent' } }, t.tenantId, at());
+        envelope(
+          {
+            type: 'MessageQueued',
+            data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'We are on it', previewUrl: false }, senderType: 'agent' },
+          },
+          t.tenantId,
+          at(),
+        );
       const stream = `thread-${conversationId}`;
       const appends: NewEvent[][] = [
-        [envelope({ type: 'ConversationOpened', data: { conversationId, contactId, numberId: t.teamId, phoneNumberId: '1', origin: 'inbound' } }, t.tenantId, at()), received(1)],
+        [
+          envelope(
+            { type: 'ConversationOpened', data: { conversationId, contactId, numberId: t.teamId, phoneNumberId: '1', origin: 'inbound' } },
+            t.tenantId,
+            at(),
+          ),
+          received(1),
+        ],
         [received(2)],
         [envelope({ type: 'ConversationQueued', data: { conversationId, teamId: t.teamId, priority: 'normal' } }, t.tenantId, at())],
         [envelope({ type: 'ConversationAssigned', data: { conversationId, agentId, teamId: t.teamId } }, t.tenantId, at())],
         [envelope({ type: 'ConversationTagged', data: { conversationId, tag: i % 2 ? 'billing' : 'delivery' } }, t.tenantId, at())],
         [reply(), envelope({ type: 'ConversationStatusChanged', data: { conversationId, from: 'assigned', to: 'pending_customer' } }, t.tenantId, at())],
         [status('MessageDelivered', 1), status('MessageRead', 1)],
-        [received(3), envelope({ type: 'ConversationStatusChanged', data: { conversationId, from: 'pending_customer', to: 'pending_agent' } }, t.tenantId, at())],
+        [
+          received(3),
+          envelope({ type: 'ConversationStatusChanged', data: { conversationId, from: 'pending_customer', to: 'pending_agent' } }, t.tenantId, at()),
+        ],
         [reply()],
         ...(i % 3 ? [[envelope({ type: 'ConversationClosed', data: { conversationId, reason: 'resolved', outcome: null } }, t.tenantId, at())]] : []),
       ];
@@ -128,7 +164,12 @@ export async function projectionThroughput(conversations: number): Promise<Proje
     const ceilings: number[] = [await readRate()];
     const byBatch: { batchSize: number; rate: number }[] = [];
     for (const batchSize of [100, 500, 2000]) {
-      const projector = new PgProjector({ pool, store, projection: { ...inboxProjection, name: `inbox_b${batchSize}`, schema: `inbox_b${batchSize}` }, batchSize });
+      const projector = new PgProjector({
+        pool,
+        store,
+        projection: { ...inboxProjection, name: `inbox_b${batchSize}`, schema: `inbox_b${batchSize}` },
+        batchSize,
+      });
       await projector.prepare();
       const started = performance.now();
       await projector.start();
@@ -152,7 +193,10 @@ export async function projectionThroughput(conversations: number): Promise<Proje
   }
 }
 
-const WORDS = 'hello my order arrived damaged please help refund where is the package thanks tracking number delivery late wrong size colour return exchange invoice payment card failed account login password address change cancel subscription today again'.split(' ');
+const WORDS =
+  'hello my order arrived damaged please help refund where is the package thanks tracking number delivery late wrong size colour return exchange invoice payment card failed account login password address change cancel subscription today again'.split(
+    ' ',
+  );
 
 /** A 200-character customer text of ordinary words, different for every `n`. */
 export function customerText(n: number): string {
@@ -182,7 +226,9 @@ async function appendNewSenders(store: EventStore, tenantId: string, numberId: s
       const profileName = `Customer ${i}`;
       const customer = (event: ParleyEvent): NewEvent =>
         encodeEvent(event, randomUUID(), { tenantId, actor: { type: 'customer', id: contactId }, correlationId: 'bench', causationId: null, now });
-      await store.appendToStream(`contact-${contactId}`, [customer({ type: 'ContactCreated', data: { contactId, waId: String(4915100000000 + i), userId: null, profileName } })]);
+      await store.appendToStream(`contact-${contactId}`, [
+        customer({ type: 'ContactCreated', data: { contactId, waId: String(4915100000000 + i), userId: null, profileName } }),
+      ]);
       await store.appendToStream(`thread-${conversationId}`, [
         customer({ type: 'ConversationOpened', data: { conversationId, contactId, numberId, phoneNumberId: '1', origin: 'inbound' } }),
         customer({
@@ -303,7 +349,13 @@ export interface LagResult {
   checkpointP99: number;
 }
 
-async function startPlatform(url: string, adminKey: string, dataDir: string, ports: { command: number; query: number }, analytics: boolean): Promise<ChildProcess> {
+async function startPlatform(
+  url: string,
+  adminKey: string,
+  dataDir: string,
+  ports: { command: number; query: number },
+  analytics: boolean,
+): Promise<ChildProcess> {
   const { PARLEY_DEMO_FILE: _noDemo, ...env } = process.env;
   const child = spawn('npx', ['tsx', 'infra/src/run-platform.ts'], {
     env: {
@@ -338,7 +390,11 @@ export async function endToEndLag(rates: readonly number[], seconds: number, ana
   const queryUrl = `http://127.0.0.1:${ports.query}`;
   try {
     const post = async (path: string, body: unknown, key: string) => {
-      const res = await fetch(`${commandUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+      const res = await fetch(`${commandUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, string>;
     };
@@ -350,11 +406,21 @@ export async function endToEndLag(rates: readonly number[], seconds: number, ana
 
     // The projector's own part of the lag: its checkpoint, watched from here (polled every 2 ms, not notified).
     const watchPool = new pg.Pool({ connectionString: db.connectionString, max: 1 });
-    const checkpoint = new CheckpointWatcher(watchPool, { comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0), isPosition: (v): v is Position => /^[0-9]*$/.test(v) }, 'inbox', { pollMs: 2, listen: false });
+    const checkpoint = new CheckpointWatcher(
+      watchPool,
+      {
+        comparePositions: (a, b) => (BigInt(a || '0') < BigInt(b || '0') ? -1 : BigInt(a || '0') > BigInt(b || '0') ? 1 : 0),
+        isPosition: (v): v is Position => /^[0-9]*$/.test(v),
+      },
+      'inbox',
+      { pollMs: 2, listen: false },
+    );
     let n = 0;
     const one = async (): Promise<{ lag: number; fresh: boolean; checkpointLag: number }> => {
       const from = String(5215600000000 + (n % 500));
-      const raw = JSON.stringify(webhookEnvelope({ phoneNumberId, contacts: [{ waId: from, name: `C${n % 500}` }], messages: [textMessage({ from, body: `message ${n++}` })] }));
+      const raw = JSON.stringify(
+        webhookEnvelope({ phoneNumberId, contacts: [{ waId: from, name: `C${n % 500}` }], messages: [textMessage({ from, body: `message ${n++}` })] }),
+      );
       const res = await fetch(`${commandUrl}/webhooks/whatsapp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) },
@@ -372,7 +438,10 @@ export async function endToEndLag(rates: readonly number[], seconds: number, ana
     const results: LagResult[] = [];
     for (const rate of rates) {
       // Warm-up at the same rate, then the measured run.
-      for (const [duration, measured] of [[3, false], [seconds, true]] as const) {
+      for (const [duration, measured] of [
+        [3, false],
+        [seconds, true],
+      ] as const) {
         const lags: number[] = [];
         const checkpointLags: number[] = [];
         let stale = 0;
@@ -437,12 +506,18 @@ export function printInboxResults(projection: ProjectionResult | undefined, lag:
   if (large) {
     const small = projection?.byBatch.find((b) => b.batchSize === 500)?.rate;
     const vs = (rate: number) => (small ? `${Math.round((100 * rate) / small)}%` : 'n/a');
-    console.log(`\n| inbox projection, one tenant of ${fmt(large.contacts)} new senders (contact, conversation, 200-character text each), batches of 500 | events/s | % of the 20-tenant case, batches of 500 (same run) |`);
+    console.log(
+      `\n| inbox projection, one tenant of ${fmt(large.contacts)} new senders (contact, conversation, 200-character text each), batches of 500 | events/s | % of the 20-tenant case, batches of 500 (same run) |`,
+    );
     console.log('|---|---|---|');
     console.log(`| from zero, whole log (${fmt(large.events)} events) | ${fmt(large.fromZero)} | ${vs(large.fromZero)} |`);
     console.log(`| from zero, first tenth of the log | ${fmt(large.firstTenth)} | ${vs(large.firstTenth)} |`);
-    console.log(`| from zero, last tenth of the log (${fmt(Math.round(large.contacts * 0.9))}+ contacts in the tenant) | ${fmt(large.lastTenth)} | ${vs(large.lastTenth)} |`);
-    console.log(`| catching up on ${fmt(large.catchUp.contacts)} more new senders (${fmt(large.catchUp.events)} events) after the tenant is projected | ${fmt(large.catchUp.rate)} | ${vs(large.catchUp.rate)} |`);
+    console.log(
+      `| from zero, last tenth of the log (${fmt(Math.round(large.contacts * 0.9))}+ contacts in the tenant) | ${fmt(large.lastTenth)} | ${vs(large.lastTenth)} |`,
+    );
+    console.log(
+      `| catching up on ${fmt(large.catchUp.contacts)} more new senders (${fmt(large.catchUp.events)} events) after the tenant is projected | ${fmt(large.catchUp.rate)} | ${vs(large.catchUp.rate)} |`,
+    );
   }
   if (lag?.length) {
     console.log(

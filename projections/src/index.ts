@@ -1,5 +1,8 @@
-export { PgProjector, type PgProjectorOptions, type ParkedEvent } from './runtime/pg-projector.ts';
+export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';
+export { registerHealthRoute } from './runtime/health-route.ts';
 export type { PgProjection, Sql } from './runtime/pg-projection.ts';
+export { type ParkedEvent, PgProjector, type PgProjectorOptions } from './runtime/pg-projector.ts';
+export { type Projected, toProjected } from './runtime/projected-event.ts';
 export {
   HealthReport,
   healthReport,
@@ -8,6 +11,3 @@ export {
   ProjectorHealth,
   ProjectorStatus,
 } from './runtime/projector-status.ts';
-export { type Projected, toProjected } from './runtime/projected-event.ts';
-export { CHECKPOINT_CHANNEL, CheckpointWatcher, type CheckpointWatcherOptions } from './runtime/checkpoint-watcher.ts';
-export { registerHealthRoute } from './runtime/health-route.ts';

@@ -7,8 +7,8 @@ import { consoleLogger, createPgPool } from '@parley/events';
 import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley/kit';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
-import { PgProjector } from './runtime/pg-projector.ts';
 import { registerHealthRoute } from './runtime/health-route.ts';
+import { PgProjector } from './runtime/pg-projector.ts';
 import type { MonitoredProjector } from './runtime/projector-status.ts';
 
 const config = loadConfig(process.env);

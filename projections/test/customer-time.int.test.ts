@@ -3,11 +3,11 @@ import { type EventMetadata, eventCatalog, type ParleyEvent } from '@parley/even
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analytics } from '../src/analytics/index.ts';
-import { type ReportFilter, responseTimePercentiles, slaCompliance, type SlaDrillItem, slaConversations } from '../src/analytics/reports.ts';
+import { type ReportFilter, responseTimePercentiles, type SlaDrillItem, slaCompliance, slaConversations } from '../src/analytics/reports.ts';
 import { type ConversationSummary, InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { PgProjector } from '../src/index.ts';
-import { AnalyticsHarness } from './analytics/support/analytics-harness.ts';
 import { appendGenerated, type Generated } from '../testing/conversation-generator.ts';
+import { AnalyticsHarness } from './analytics/support/analytics-harness.ts';
 import { referenceFold } from './analytics/support/reference-metrics.ts';
 
 /**
@@ -33,18 +33,33 @@ const push = (streamId: string, tenantId: string, at: number, event: ParleyEvent
   gen.events.push({
     streamId,
     event,
-    metadata: { eventId: randomUUID(), tenantId, schemaVersion: eventCatalog[event.type][0], occurredAt: iso(at), correlationId: 'test', causationId: null, actor },
+    metadata: {
+      eventId: randomUUID(),
+      tenantId,
+      schemaVersion: eventCatalog[event.type][0],
+      occurredAt: iso(at),
+      correlationId: 'test',
+      causationId: null,
+      actor,
+    },
   });
 };
 function tenant() {
   const tenantId = randomUUID();
   const teamId = randomUUID();
   const agentId = randomUUID();
-  gen.tenants.push({ tenantId, agents: [agentId], teams: [{ teamId, calendar: null, policies: { normal: { firstResponseSeconds: 300, nextResponseSeconds: 600, resolutionSeconds: DAY / 1000 } } }] });
+  gen.tenants.push({
+    tenantId,
+    agents: [agentId],
+    teams: [{ teamId, calendar: null, policies: { normal: { firstResponseSeconds: 300, nextResponseSeconds: 600, resolutionSeconds: DAY / 1000 } } }],
+  });
   const stream = `tenant-${tenantId}`;
   push(stream, tenantId, RECEIVED - DAY, { type: 'TenantRegistered', data: { tenantId, name: 'Acme' } });
   push(stream, tenantId, RECEIVED - DAY, { type: 'TeamCreated', data: { teamId, name: 'Support' } });
-  push(stream, tenantId, RECEIVED - DAY, { type: 'SlaPolicySet', data: { teamId, priority: 'normal', firstResponseSeconds: 300, nextResponseSeconds: 600, resolutionSeconds: DAY / 1000 } });
+  push(stream, tenantId, RECEIVED - DAY, {
+    type: 'SlaPolicySet',
+    data: { teamId, priority: 'normal', firstResponseSeconds: 300, nextResponseSeconds: 600, resolutionSeconds: DAY / 1000 },
+  });
   return { tenantId, teamId, agentId };
 }
 function conversation(t: { tenantId: string; teamId: string; agentId: string }) {
@@ -56,23 +71,51 @@ function conversation(t: { tenantId: string; teamId: string; agentId: string }) 
     conversationId,
     /** A customer message WhatsApp stamped `sentAt`, recorded by us at `at`. */
     receive(at: number, sentAt: string) {
-      push(stream, t.tenantId, at, {
-        type: 'MessageReceived',
-        data: { conversationId, messageId: randomUUID(), wamid: `wamid.${randomUUID()}`, contactId, profileName: null, sentAt, content: { type: 'text', body: 'hola' }, replyTo: null, referral: null },
-      }, customer);
+      push(
+        stream,
+        t.tenantId,
+        at,
+        {
+          type: 'MessageReceived',
+          data: {
+            conversationId,
+            messageId: randomUUID(),
+            wamid: `wamid.${randomUUID()}`,
+            contactId,
+            profileName: null,
+            sentAt,
+            content: { type: 'text', body: 'hola' },
+            replyTo: null,
+            referral: null,
+          },
+        },
+        customer,
+      );
     },
     open(at: number, sentAt: string) {
       push(`contact-${contactId}`, t.tenantId, at, { type: 'ContactCreated', data: { contactId, waId: '5215500000000', userId: null, profileName: null } });
-      push(stream, t.tenantId, at, { type: 'ConversationOpened', data: { conversationId, contactId, numberId: randomUUID(), phoneNumberId: '1000', origin: 'inbound' } }, customer);
+      push(
+        stream,
+        t.tenantId,
+        at,
+        { type: 'ConversationOpened', data: { conversationId, contactId, numberId: randomUUID(), phoneNumberId: '1000', origin: 'inbound' } },
+        customer,
+      );
       this.receive(at, sentAt);
       push(stream, t.tenantId, at, { type: 'ConversationQueued', data: { conversationId, teamId: t.teamId, priority: 'normal' } });
       push(stream, t.tenantId, at, { type: 'ConversationAssigned', data: { conversationId, agentId: t.agentId, teamId: t.teamId } });
     },
     reply(at: number) {
-      push(stream, t.tenantId, at, {
-        type: 'MessageQueued',
-        data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'on it', previewUrl: false }, senderType: 'agent' },
-      }, { type: 'agent', id: t.agentId });
+      push(
+        stream,
+        t.tenantId,
+        at,
+        {
+          type: 'MessageQueued',
+          data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'on it', previewUrl: false }, senderType: 'agent' },
+        },
+        { type: 'agent', id: t.agentId },
+      );
     },
   };
 }
@@ -129,7 +172,11 @@ beforeAll(async () => {
   ancient.open(RECEIVED, '1970-01-01T00:00:00.000Z');
   nextTurn.open(RECEIVED, iso(RECEIVED - 1000));
   await project();
-  await noteWaits(outage.tenantId, late.map((l) => l.c.conversationId), RECEIVED);
+  await noteWaits(
+    outage.tenantId,
+    late.map((l) => l.c.conversationId),
+    RECEIVED,
+  );
   await noteWaits(edges.tenantId, [ancient.conversationId, nextTurn.conversationId], RECEIVED);
   await noteWaits(edges.tenantId, [ahead.conversationId], RECEIVED + 60_000);
 
@@ -218,9 +265,13 @@ describe('one clock for customer waits: the inbox, the SLA reports and the refer
     const got = [...(await waitsOf(outage.tenantId)), ...(await waitsOf(edges.tenantId))];
     const verdict = (e: { met: boolean; breached: boolean }) => (e.met ? 'met' : e.breached ? 'breached' : 'none');
     const key = (x: { conversationId: string; episode: number | null }) => `${x.conversationId}|${x.episode}`;
-    const fromRef = Object.fromEntries(ref.map((e) => [key({ conversationId: e.conversationId, episode: e.no }), { startedAt: iso(e.startedAt), wall: e.wall, outcome: verdict(e) }]));
+    const fromRef = Object.fromEntries(
+      ref.map((e) => [key({ conversationId: e.conversationId, episode: e.no }), { startedAt: iso(e.startedAt), wall: e.wall, outcome: verdict(e) }]),
+    );
     expect(Object.fromEntries(got.map((w) => [key(w), { startedAt: w.startedAt, wall: w.wallSeconds, outcome: w.outcome }]))).toEqual(fromRef);
-    expect(Object.fromEntries([...shown].map(([k, v]) => [k, v.waitingSince]))).toEqual(Object.fromEntries(Object.entries(fromRef).map(([k, v]) => [k, v.startedAt])));
+    expect(Object.fromEntries([...shown].map(([k, v]) => [k, v.waitingSince]))).toEqual(
+      Object.fromEntries(Object.entries(fromRef).map(([k, v]) => [k, v.startedAt])),
+    );
     expect(got).toHaveLength(7);
   });
 });

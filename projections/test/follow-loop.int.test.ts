@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createPostgresEventStore, type Position, type PostgresEventStore, type RecordedEvent, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FollowLoop, Resubscribe } from '../src/runtime/follow-loop.ts';
 
@@ -18,7 +18,8 @@ afterAll(async () => {
 
 const append = async (n: number): Promise<Position> => {
   let last: Position = START;
-  for (let i = 0; i < n; i++) last = (await store.appendToStream(`follow-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Tick', data: { i }, metadata: {} }])).position;
+  for (let i = 0; i < n; i++)
+    last = (await store.appendToStream(`follow-${randomUUID()}`, [{ eventId: randomUUID(), type: 'Tick', data: { i }, metadata: {} }])).position;
   return last;
 };
 

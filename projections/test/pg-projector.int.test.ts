@@ -1,10 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createPostgresEventStore, type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
 import { InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
+import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
 import { appendInboxHistory, envelope } from './support/events.ts';
 
 let db: TestDatabase;
@@ -159,7 +159,12 @@ describe('PostgreSQL projector runtime', () => {
       applyBatch: undefined,
       async apply(sql, event) {
         const e = event.event;
-        if (!fixed && 'conversationId' in e.data && e.data.conversationId === poisoned && (e.type === 'ConversationTagged' || e.type === 'ConversationClosed')) {
+        if (
+          !fixed &&
+          'conversationId' in e.data &&
+          e.data.conversationId === poisoned &&
+          (e.type === 'ConversationTagged' || e.type === 'ConversationClosed')
+        ) {
           throw new Error('handler bug');
         }
         await inboxProjection.apply(sql, event);
@@ -175,7 +180,9 @@ describe('PostgreSQL projector runtime', () => {
     // Replayed in reverse, at the same checkpoint: each must still land.
     expect(await p.replay(parked[1]!.id)).toBe(true);
     expect(await p.replay(parked[0]!.id)).toBe(true);
-    const row = await pool.query<{ tags: string[]; status: string }>('SELECT tags, status FROM inbox_replays.conversations WHERE conversation_id = $1', [poisoned]);
+    const row = await pool.query<{ tags: string[]; status: string }>('SELECT tags, status FROM inbox_replays.conversations WHERE conversation_id = $1', [
+      poisoned,
+    ]);
     expect(row.rows[0]).toEqual({ tags: ['delivery'], status: 'closed' });
 
     // Parked again (the bug is back), then a rebuild with the fix: the list is empty after it.
@@ -205,7 +212,10 @@ describe('PostgreSQL projector runtime', () => {
         if (message.includes('rebuilt')) rebuilds += 1;
       },
     };
-    await Promise.all([new PgProjector({ pool, store, projection: bumped, logger }).prepare(), new PgProjector({ pool, store, projection: bumped, logger }).prepare()]);
+    await Promise.all([
+      new PgProjector({ pool, store, projection: bumped, logger }).prepare(),
+      new PgProjector({ pool, store, projection: bumped, logger }).prepare(),
+    ]);
     expect(rebuilds).toBe(1);
     expect(await dump('inbox_twins')).toEqual(once);
   });
@@ -253,7 +263,7 @@ describe('PostgreSQL projector runtime', () => {
     expect(await dump('inbox_copy')).toEqual(await dump('inbox'));
   });
 
-  it('wakes a read-your-writes waiter by the projector\'s notification, not by polling', async () => {
+  it("wakes a read-your-writes waiter by the projector's notification, not by polling", async () => {
     const projection = { ...inboxProjection, name: 'inbox_notify', schema: 'inbox_notify' };
     const p = new PgProjector({ pool, store, projection });
     await p.start();
@@ -273,7 +283,12 @@ describe('PostgreSQL projector runtime', () => {
   });
 
   it('reports lag in events and seconds', async () => {
-    const lagging = new PgProjector({ pool, store, projection: { ...inboxProjection, name: 'inbox_lag', schema: 'inbox_lag' }, clock: () => new Date(Date.now() + 60_000) });
+    const lagging = new PgProjector({
+      pool,
+      store,
+      projection: { ...inboxProjection, name: 'inbox_lag', schema: 'inbox_lag' },
+      clock: () => new Date(Date.now() + 60_000),
+    });
     await lagging.prepare();
     const head = Number(await store.headPosition());
     const s = await lagging.status();
@@ -297,12 +312,16 @@ describe('PostgreSQL projector runtime', () => {
         for (;;) {
           const page = await store.readAll({ after, maxCount: 50 });
           if (page.events.length === 0) return after;
-          await inboxProjection.applyBatch!(client, page.events.map(toProjected).filter((p) => p !== null));
+          await inboxProjection.applyBatch!(
+            client,
+            page.events.map(toProjected).filter((p) => p !== null),
+          );
           after = page.next;
         }
       };
       const position = await apply(START);
-      const contactId = (await client.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE conversation_id = $1', [conversationIds[0]])).rows[0]!.contact_id;
+      const contactId = (await client.query<{ contact_id: string }>('SELECT contact_id FROM conversations WHERE conversation_id = $1', [conversationIds[0]]))
+        .rows[0]!.contact_id;
       await store.appendToStream(`thread-${conversationIds[0]}`, [
         envelope(
           {
@@ -325,11 +344,15 @@ describe('PostgreSQL projector runtime', () => {
       ]);
       const plans: string[] = [];
       client.on('notice', (n) => plans.push(n.message ?? ''));
-      await client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`);
+      await client.query(
+        `LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`,
+      );
       await apply(position);
       const update = plans.find((p) => p.includes('UPDATE conversations SET unread_count'));
       expect(update).toContain('Index Scan using conversations_pkey');
-      expect((await client.query('SELECT unread_count FROM conversations WHERE conversation_id = $1', [conversationIds[0]])).rows[0]).toEqual({ unread_count: 1 });
+      expect((await client.query('SELECT unread_count FROM conversations WHERE conversation_id = $1', [conversationIds[0]])).rows[0]).toEqual({
+        unread_count: 1,
+      });
     } finally {
       await client.query('RESET search_path').catch(() => undefined);
       client.release(true);

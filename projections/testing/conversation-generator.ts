@@ -123,7 +123,13 @@ export function generateConversations(options: { seed: number; conversationsPerT
     for (const team of tenant.teams) {
       const stream = `tenant-${tenant.tenantId}`;
       for (const [priority, targets] of Object.entries(team.policies)) {
-        push(stream, tenant.tenantId, START - 3600_000, { type: 'SlaPolicySet', data: { teamId: team.teamId, priority: priority as Priority, ...targets } }, system);
+        push(
+          stream,
+          tenant.tenantId,
+          START - 3600_000,
+          { type: 'SlaPolicySet', data: { teamId: team.teamId, priority: priority as Priority, ...targets } },
+          system,
+        );
       }
       if (team.calendar) push(stream, tenant.tenantId, START - 3600_000, { type: 'BusinessHoursSet', data: { teamId: team.teamId, ...team.calendar } }, system);
     }
@@ -176,8 +182,12 @@ export function generateConversations(options: { seed: number; conversationsPerT
         t += 2000;
         const wamid = `wamid.${randomUUID()}`;
         const base = { wamid, messageId, conversationId, recipientId: '521', at: new Date(t).toISOString(), whatsappConversation: null };
-        emit({ type: 'MessageSent', data: { ...base, pricing: { billable: false, pricingModel: 'PMP', category: 'service', type: 'free_customer_service' } } }, system);
-        if (chance(0.1)) emit({ type: 'MessageFailed', data: { ...base, pricing: null, errorCode: 131026, errorTitle: 'undeliverable', errorDetails: null } }, system);
+        emit(
+          { type: 'MessageSent', data: { ...base, pricing: { billable: false, pricingModel: 'PMP', category: 'service', type: 'free_customer_service' } } },
+          system,
+        );
+        if (chance(0.1))
+          emit({ type: 'MessageFailed', data: { ...base, pricing: null, errorCode: 131026, errorTitle: 'undeliverable', errorDetails: null } }, system);
         else emit({ type: 'MessageDelivered', data: { ...base, pricing: null } }, system);
         t = at;
       };
@@ -215,7 +225,10 @@ export function generateConversations(options: { seed: number; conversationsPerT
         const toTeam = pick(tenant.teams);
         const toAgent = pick(tenant.agents);
         emit(
-          { type: 'ConversationTransferred', data: { conversationId, fromAgentId: agent, fromTeamId: team.teamId, toAgentId: toAgent, toTeamId: toTeam.teamId, note: null } },
+          {
+            type: 'ConversationTransferred',
+            data: { conversationId, fromAgentId: agent, fromTeamId: team.teamId, toAgentId: toAgent, toTeamId: toTeam.teamId, note: null },
+          },
           sup,
         );
         agent = toAgent;

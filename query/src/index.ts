@@ -1,3 +1,3 @@
-export { createQueryPlatform, type QueryPlatform, type QueryPlatformOptions } from './query-platform.ts';
-export { startReadSide, type ReadSide } from './read-side.ts';
 export { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';
+export { createQueryPlatform, type QueryPlatform, type QueryPlatformOptions } from './query-platform.ts';
+export { type ReadSide, startReadSide } from './read-side.ts';

@@ -8,4 +8,7 @@ const readSide = await startReadSide(config, store);
 const base = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
 console.log(`query API     ${base}   (OpenAPI: ${base}/openapi.json, lag: ${base}/health)`);
 
-closeOnSignals(() => readSide.close(), () => store.close());
+closeOnSignals(
+  () => readSide.close(),
+  () => store.close(),
+);

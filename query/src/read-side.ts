@@ -23,7 +23,12 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
   const analytics = config.analytics
     ? await createAnalytics({
         store,
-        clickhouse: { url: config.clickhouse.url, dataDir: join(config.dataDir, 'chdb'), database: config.clickhouse.database, cluster: config.clickhouse.cluster },
+        clickhouse: {
+          url: config.clickhouse.url,
+          dataDir: join(config.dataDir, 'chdb'),
+          database: config.clickhouse.database,
+          cluster: config.clickhouse.cluster,
+        },
         clock,
         logger: config.log ? consoleLogger('analytics') : undefined,
       })

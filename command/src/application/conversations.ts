@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { CloseReason, OutboundContent, Position, Priority } from '@parley/events';
+import type { Principal } from '@parley/kit';
 import { notFound } from '@parley/kit';
 import type { ThreadCommand, ThreadEvent, ThreadState } from '../domain/conversation-thread.ts';
 import { deterministicId, parseConversationId, streams } from '../domain/ids.ts';
 import type { CommandContext, CommandHandler } from '../handling/command-handler.ts';
-import type { Principal } from '@parley/kit';
 import type { Tenancy } from './tenancy.ts';
 
 /** A conversation command as the API takes it, before lookups. */
@@ -56,9 +56,7 @@ export class Conversations {
     // stores nothing twice and the same key on a different request is a new request.
     const requestHash = idempotencyKey ? createHash('sha256').update(JSON.stringify(input)).digest('hex') : '';
     const idFor = (what: string) =>
-      idempotencyKey
-        ? deterministicId(what, principal.tenantId, principal.userId, conversationId, idempotencyKey, requestHash)
-        : randomUUID();
+      idempotencyKey ? deterministicId(what, principal.tenantId, principal.userId, conversationId, idempotencyKey, requestHash) : randomUUID();
     const by = { userId: principal.userId, role: principal.role };
     const base = { conversationId, by };
     const directory = await this.tenancy.directory(principal.tenantId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, type Position, type Priority, START, type UserRole } from '@parley/events';
-import { type IdentityPort, issueApiKey, notFound, parseApiKey, type Principal, secretMatches } from '@parley/kit';
+import { type IdentityPort, issueApiKey, notFound, type Principal, parseApiKey, secretMatches } from '@parley/kit';
 import type { TargetUser } from '../domain/conversation-thread.ts';
 import { streams } from '../domain/ids.ts';
 import {
@@ -8,9 +8,9 @@ import {
   type BusinessHours,
   type SlaTargets,
   type TenantCommand,
+  type TenantEvent,
   type TenantState,
   tenantDecider,
-  type TenantEvent,
 } from '../domain/tenant.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 

@@ -1,13 +1,8 @@
 import { decodeEvent, type EventStore, type Position } from '@parley/events';
-import { sha256Hex, constantTimeEquals } from '@parley/kit';
+import { constantTimeEquals, sha256Hex } from '@parley/kit';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { numberIdFor, streams } from '../domain/ids.ts';
-import {
-  type WhatsAppNumberCommand,
-  type WhatsAppNumberEvent,
-  type WhatsAppNumberState,
-  whatsappNumberDecider,
-} from '../domain/whatsapp-number.ts';
+import { type WhatsAppNumberCommand, type WhatsAppNumberEvent, type WhatsAppNumberState, whatsappNumberDecider } from '../domain/whatsapp-number.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 const VERIFY_TOKEN_REREAD_MS = 5_000;
@@ -92,7 +87,7 @@ export class WhatsAppNumbers {
 
   private async readVerifyTokenHashes(): Promise<Set<string>> {
     const hashes = new Set<string>();
-    let after;
+    let after: Position | undefined;
     for (;;) {
       const page = await this.store.readAll({ after, maxCount: 1000, filter: { eventTypes: ['WhatsAppNumberConnected'] } });
       for (const recorded of page.events) {

@@ -1,18 +1,9 @@
-import type {
-  CloseReason,
-  ConversationStatus,
-  EventData,
-  EventOf,
-  InboundContent,
-  OutboundContent,
-  Priority,
-  UserRole,
-} from '@parley/events';
+import type { CloseReason, ConversationStatus, EventData, EventOf, InboundContent, OutboundContent, Priority, UserRole } from '@parley/events';
+import { DELIVERY_STATUS_EVENT, DELIVERY_STATUS_OF, type DeliveryStatus } from '@parley/events';
 import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
+import { may } from '@parley/kit/roles';
 import { assertNever, type Decider } from './decider.ts';
 import { conversationIdFor } from './ids.ts';
-import { may } from '@parley/kit/roles';
-import { DELIVERY_STATUS_EVENT, DELIVERY_STATUS_OF, type DeliveryStatus } from '@parley/events';
 
 /**
  * The conversation aggregate. One stream (a "thread") holds every conversation of one
@@ -68,8 +59,7 @@ interface ThreadBase {
   earlier: Map<string, { csatRecorded: boolean }>;
 }
 
-export type ThreadState = ThreadBase &
-  ({ status: 'none' } | { status: OpenStatus; current: Conversation } | { status: 'closed'; current: Conversation });
+export type ThreadState = ThreadBase & ({ status: 'none' } | { status: OpenStatus; current: Conversation } | { status: 'closed'; current: Conversation });
 
 /** The user a command acts for; resolved from the API key at the edge. */
 export interface ActingUser {
@@ -148,8 +138,7 @@ export type ThreadCommand =
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-const isOpen = (s: ThreadState): s is ThreadBase & { status: OpenStatus; current: Conversation } =>
-  s.status !== 'none' && s.status !== 'closed';
+const isOpen = (s: ThreadState): s is ThreadBase & { status: OpenStatus; current: Conversation } => s.status !== 'none' && s.status !== 'closed';
 
 function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppActivity' }>, state: ThreadState): ThreadEvent[] {
   const events: ThreadEvent[] = [];

@@ -1,7 +1,7 @@
 import type { EventData, EventOf, Priority, UserRole } from '@parley/events';
 import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
-import { assertNever, type Decider } from './decider.ts';
 import { may, rolesFor } from '@parley/kit/roles';
+import { assertNever, type Decider } from './decider.ts';
 
 /**
  * The tenant aggregate: its users, their API keys and its teams. Small and read on every
@@ -125,10 +125,7 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
   decide(command, state) {
     if (command.type === 'RegisterTenant') {
       if (state.status !== 'unregistered') throw conflict('tenant already registered');
-      return [
-        { type: 'TenantRegistered', data: { tenantId: command.tenantId, name: command.name } },
-        ...userEvents({ ...command.admin, role: 'admin' }),
-      ];
+      return [{ type: 'TenantRegistered', data: { tenantId: command.tenantId, name: command.name } }, ...userEvents({ ...command.admin, role: 'admin' })];
     }
     if (state.status !== 'active') throw notFound('tenant not found');
     switch (command.type) {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   decodeEvent,
-  encodeEvent,
   type EventContext,
   type EventStore,
-  PartialDuplicateAppendError,
+  encodeEvent,
   type ParleyEvent,
+  PartialDuplicateAppendError,
   type Position,
   START,
   WrongExpectedRevisionError,

@@ -16,9 +16,18 @@ export const ConversationParams = z.object({ id: z.string().describe('Conversati
 export const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z.string().min(8).max(200).optional().describe('Retries with the same key store nothing twice'),
 });
-export const Tag = z.string().trim().min(1).max(64).regex(/^[\p{L}\p{N}_\-:. ]+$/u, 'letters, digits, spaces and _-:. only');
+export const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}_\-:. ]+$/u, 'letters, digits, spaces and _-:. only');
 
-const Seconds = z.number().int().min(1).max(366 * 24 * 3600);
+const Seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(366 * 24 * 3600);
 export const SlaPolicyBody = z.strictObject({
   firstResponseSeconds: Seconds.describe('Target from the start of a wait to the first human reply'),
   nextResponseSeconds: Seconds.nullable().default(null).describe('Target for later waits in the conversation; null: no target'),

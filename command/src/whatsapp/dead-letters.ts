@@ -2,12 +2,7 @@ import { createHash } from 'node:crypto';
 import { DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits } from '@parley/kit';
 import type pg from 'pg';
 
-export type DeadLetterReason =
-  | 'unknown_phone_number_id'
-  | 'unhandled_field'
-  | 'unhandled_status'
-  | 'whatsapp_errors'
-  | 'invalid_payload';
+export type DeadLetterReason = 'unknown_phone_number_id' | 'unhandled_field' | 'unhandled_status' | 'whatsapp_errors' | 'invalid_payload';
 
 export interface DeadLetter {
   reason: DeadLetterReason;
@@ -87,9 +82,7 @@ export class DeadLetters {
     await this.pool.query(`ALTER TABLE webhook_dead_letters
       ADD COLUMN IF NOT EXISTS payload_bytes integer,
       ADD COLUMN IF NOT EXISTS payload_truncated boolean NOT NULL DEFAULT false`);
-    await this.pool.query(
-      'CREATE INDEX IF NOT EXISTS webhook_dead_letters_unsigned ON webhook_dead_letters (received_at) WHERE NOT signature_verified',
-    );
+    await this.pool.query('CREATE INDEX IF NOT EXISTS webhook_dead_letters_unsigned ON webhook_dead_letters (received_at) WHERE NOT signature_verified');
     await this.pool.query(`CREATE TABLE IF NOT EXISTS webhook_dead_letter_counts (
       hour timestamptz NOT NULL,
       reason text NOT NULL,
@@ -106,8 +99,17 @@ export class DeadLetters {
     const signed = letters.filter((l) => l.signatureVerified);
     const unsigned = letters.filter((l) => !l.signatureVerified);
     const now = this.clock();
-    if (signed.length > 0) await this.insert(this.pool, now, signed.map((l) => this.row(l)));
-    if (unsigned.length > 0) await this.addUnsigned(now, unsigned.map((l) => this.row(l)));
+    if (signed.length > 0)
+      await this.insert(
+        this.pool,
+        now,
+        signed.map((l) => this.row(l)),
+      );
+    if (unsigned.length > 0)
+      await this.addUnsigned(
+        now,
+        unsigned.map((l) => this.row(l)),
+      );
   }
 
   private row(letter: DeadLetter): Row {
@@ -187,9 +189,7 @@ export class DeadLetters {
           continue;
         }
         // Only read while the rate lets letters through: a flood is turned away above.
-        total ??= (
-          await client.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_dead_letters WHERE NOT signature_verified')
-        ).rows[0]?.n ?? 0;
+        total ??= (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_dead_letters WHERE NOT signature_verified')).rows[0]?.n ?? 0;
         if (total >= this.limits.unsignedMaxRows) {
           count.push(row);
           continue;
@@ -214,9 +214,7 @@ export class DeadLetters {
     if (rows.length === 0) return;
     const hour = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
     const counted = new Set(
-      (await client.query<{ n: string }>('SELECT phone_number_id AS n FROM webhook_dead_letter_counts WHERE hour = $1', [hour])).rows.map(
-        (r) => r.n,
-      ),
+      (await client.query<{ n: string }>('SELECT phone_number_id AS n FROM webhook_dead_letter_counts WHERE hour = $1', [hour])).rows.map((r) => r.n),
     );
     const keyOf = (row: Row) => {
       const number = row.phoneNumberId ?? '';

@@ -1,26 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Actor, ParleyEvent, Position } from '@parley/events';
-import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { ThreadHandler } from '../application/conversations.ts';
+import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { ContactCommand, ContactEvent, ContactState } from '../domain/contact.ts';
 import type { InboundItem, StatusItem } from '../domain/conversation-thread.ts';
 import { contactIdFor, deterministicId, streams, threadKeyFor, wamidScopedId } from '../domain/ids.ts';
 import type { CommandHandler } from '../handling/command-handler.ts';
 import type { DeadLetter, DeadLetters } from './dead-letters.ts';
-import { type WebhookChangeValue, WebhookPayload, formatZodIssues, isMessagesChange } from './webhook-payload.ts';
-import {
-  boundedInstant,
-  contactProfileFor,
-  referral,
-  replyContext,
-  toInboundContent,
-  toStatusFacts,
-} from './webhook-mapping.ts';
 import { mayNeedRepair, repairJson } from './storable-json.ts';
+import { boundedInstant, contactProfileFor, referral, replyContext, toInboundContent, toStatusFacts } from './webhook-mapping.ts';
+import { formatZodIssues, isMessagesChange, type WebhookChangeValue, WebhookPayload } from './webhook-payload.ts';
 
-export type IngestOutcome =
-  | { status: 200; positions: Position[]; events: number; deadLetters: number }
-  | { status: 400 | 401; reason: string };
+export type IngestOutcome = { status: 200; positions: Position[]; events: number; deadLetters: number } | { status: 400 | 401; reason: string };
 
 export type ContactHandler = CommandHandler<ContactCommand, ContactState, ContactEvent>;
 
@@ -51,7 +42,8 @@ function nestsDeeperThan(raw: Buffer, limit: number): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
     if (inString) {
-      if (c === 0x5c) i++; // the escaped byte cannot end the string
+      if (c === 0x5c)
+        i++; // the escaped byte cannot end the string
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
@@ -117,7 +109,9 @@ export class WebhookIngest {
 
     const resolved = await Promise.all(phoneNumberIds.map((id) => this.numbers.resolve(id)));
     const known = new Map<string, ConnectedNumber>();
-    resolved.forEach((n, i) => n && known.set(phoneNumberIds[i]!, n));
+    resolved.forEach((n, i) => {
+      if (n) known.set(phoneNumberIds[i]!, n);
+    });
     // One app signs a delivery: every number in it that we know must accept the signature.
     for (const number of known.values()) {
       if (!signatureMatches(rawBody, signature, number.appSecret)) {
@@ -167,13 +161,7 @@ export class WebhookIngest {
     };
   }
 
-  private collect(
-    value: WebhookChangeValue,
-    number: ConnectedNumber,
-    receivedAt: Date,
-    work: Map<string, ThreadWork>,
-    deadLetters: DeadLetter[],
-  ) {
+  private collect(value: WebhookChangeValue, number: ConnectedNumber, receivedAt: Date, work: Map<string, ThreadWork>, deadLetters: DeadLetter[]) {
     const threadFor = (identity: { waId: string | null; userId: string | null; profileName: string | null }) => {
       const { contactId, threadKey } = this.threadOf(number, identity);
       let w = work.get(threadKey);

@@ -1,8 +1,8 @@
 // The bounds are shared with the read side's customer time (events/src/catalog/customer-time.ts).
 import { type InboundContent, isDeliveryStatus, MAX_CLOCK_AHEAD_MS, MAX_DELIVERY_AGE_MS } from '@parley/events';
-import { isKnownMessage } from './webhook-payload.ts';
-import type { WebhookChangeValue, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookStatus } from './webhook-payload.ts';
 import type { StatusItem } from '../domain/conversation-thread.ts';
+import type { WebhookChangeValue, WebhookContact, WebhookMessage, WebhookMessageOf, WebhookStatus } from './webhook-payload.ts';
+import { isKnownMessage } from './webhook-payload.ts';
 
 /**
  * Pure translations from validated webhook payloads to the facts our events record.
@@ -43,9 +43,7 @@ function sharedContacts(message: WebhookMessageOf<'contacts'>): InboundContent {
     contacts: message.contacts.map((contact) => ({
       formattedName: contact.name?.formatted_name ?? '',
       // Entries without the one field the catalog needs carry nothing worth keeping.
-      phones: (contact.phones ?? []).flatMap((p) =>
-        p.phone === undefined ? [] : [{ phone: p.phone, waId: emptyToNull(p.wa_id), type: p.type ?? null }],
-      ),
+      phones: (contact.phones ?? []).flatMap((p) => (p.phone === undefined ? [] : [{ phone: p.phone, waId: emptyToNull(p.wa_id), type: p.type ?? null }])),
       emails: (contact.emails ?? []).flatMap((e) => (e.email === undefined ? [] : [{ email: e.email, type: e.type ?? null }])),
       organization: emptyToNull(contact.org?.company),
       urls: (contact.urls ?? []).flatMap((u) => (u.url === undefined ? [] : [u.url])),
@@ -158,7 +156,6 @@ export function toInboundContent(message: WebhookMessage): InboundContent {
 
 // ---------------------------------------------------------------- statuses
 
-
 /**
  * The facts of a status update, or null for kinds we do not act on (the caller
  * dead-letters those). Its time is bounded around `receivedAt` like a message's.
@@ -187,8 +184,7 @@ export function toStatusFacts(status: WebhookStatus, receivedAt: Date): StatusIt
       ? {
           id: conversation.id,
           originType: emptyToNull(conversation.origin?.type),
-          expiresAt:
-            conversation.expiration_timestamp === undefined ? null : toUnixInstant(String(conversation.expiration_timestamp)),
+          expiresAt: conversation.expiration_timestamp === undefined ? null : toUnixInstant(String(conversation.expiration_timestamp)),
         }
       : null,
     error:
@@ -226,9 +222,7 @@ export interface ContactProfile {
 function contactFor(contacts: readonly WebhookContact[], message: WebhookMessage): WebhookContact | undefined {
   const waId = emptyToNull(message.from);
   const userId = emptyToNull(message.from_user_id);
-  const matched = contacts.find(
-    (c) => (waId !== null && c.wa_id === waId) || (userId !== null && c.user_id === userId),
-  );
+  const matched = contacts.find((c) => (waId !== null && c.wa_id === waId) || (userId !== null && c.user_id === userId));
   if (matched !== undefined || contacts.length !== 1) return matched;
   // A lone contact is the sender unless one of its ids names someone else: a wrong
   // profile name on a contact is worse than none.

@@ -135,15 +135,14 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown, ctx: z.core.$Refinem
 export const WebhookMessage = z
   .looseObject({})
   .transform((input, ctx): KnownWebhookMessage | OtherWebhookMessage =>
-    typeof input['type'] === 'string' && KNOWN_MESSAGE_TYPES.has(input['type'])
+    typeof input.type === 'string' && KNOWN_MESSAGE_TYPES.has(input.type)
       ? parseWith(KnownWebhookMessage, input, ctx)
       : parseWith(OtherWebhookMessage, input, ctx),
   );
 export type WebhookMessage = z.infer<typeof WebhookMessage>;
 
 /** Narrows a validated message to the types whose content we map field by field. */
-export const isKnownMessage = (message: WebhookMessage): message is KnownWebhookMessage =>
-  KNOWN_MESSAGE_TYPES.has(message.type);
+export const isKnownMessage = (message: WebhookMessage): message is KnownWebhookMessage => KNOWN_MESSAGE_TYPES.has(message.type);
 
 // ---------------------------------------------------------------- statuses
 
@@ -204,15 +203,12 @@ export type WebhookOtherChange = z.infer<typeof WebhookOtherChange>;
 export const WebhookChange = z
   .looseObject({})
   .transform((input, ctx): WebhookMessagesChange | WebhookOtherChange =>
-    input['field'] === 'messages'
-      ? parseWith(WebhookMessagesChange, input, ctx)
-      : parseWith(WebhookOtherChange, input, ctx),
+    input.field === 'messages' ? parseWith(WebhookMessagesChange, input, ctx) : parseWith(WebhookOtherChange, input, ctx),
   );
 export type WebhookChange = z.infer<typeof WebhookChange>;
 
 /** `field === 'messages'` alone cannot narrow: the other shape's field is any string. */
-export const isMessagesChange = (change: WebhookChange): change is WebhookMessagesChange =>
-  change.field === 'messages';
+export const isMessagesChange = (change: WebhookChange): change is WebhookMessagesChange => change.field === 'messages';
 
 export const WebhookPayload = z.looseObject({
   object: z.literal('whatsapp_business_account'),

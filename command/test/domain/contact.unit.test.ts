@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactDecider, type ContactCommand, type ContactState } from '../../src/domain/contact.ts';
+import { type ContactCommand, type ContactState, contactDecider } from '../../src/domain/contact.ts';
 
 const CONTACT = '22222222-2222-4222-8222-222222222222';
 
@@ -49,8 +49,6 @@ describe('contact decider', () => {
   });
 
   it('names a contact first seen without a name', () => {
-    expect(contactDecider.decide(observe('Ada'), given(observe(null)))).toEqual([
-      { type: 'ContactUpdated', data: { contactId: CONTACT, profileName: 'Ada' } },
-    ]);
+    expect(contactDecider.decide(observe('Ada'), given(observe(null)))).toEqual([{ type: 'ContactUpdated', data: { contactId: CONTACT, profileName: 'Ada' } }]);
   });
 });

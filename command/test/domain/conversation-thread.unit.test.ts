@@ -1,10 +1,9 @@
 import { eventCatalog } from '@parley/events';
 import { describe, expect, it } from 'vitest';
 import {
-  CUSTOMER_SERVICE_WINDOW_MS,
-  threadDecider,
   type ActingUser,
   type Conversation,
+  CUSTOMER_SERVICE_WINDOW_MS,
   type InboundItem,
   type StatusItem,
   type StatusKind,
@@ -12,9 +11,10 @@ import {
   type ThreadCommand,
   type ThreadEvent,
   type ThreadState,
+  threadDecider,
 } from '../../src/domain/conversation-thread.ts';
 import { conversationIdFor, deterministicId, threadKeyFor } from '../../src/domain/ids.ts';
-import { history as runHistory, rejection } from './decider-testing.ts';
+import { rejection, history as runHistory } from './decider-testing.ts';
 
 // ---------------------------------------------------------------- fixtures
 
@@ -173,7 +173,6 @@ function current(state: ThreadState): Conversation {
   return state.current;
 }
 
-
 /** A deep, comparable picture of a state: Sets and Maps as sorted arrays. */
 function snapshot(state: ThreadState): string {
   return JSON.stringify(state, (_key, value: unknown) => {
@@ -323,7 +322,10 @@ describe('thread decider: statuses', () => {
   }
 
   it('maps a failed status to MessageFailed with its error, keeping pricing', () => {
-    const events = decide(threadDecider.initialState(), activity([], [status('failed', 'wamid.out', { code: 131047, title: 'Re-engagement message', details: 'window closed' })]));
+    const events = decide(
+      threadDecider.initialState(),
+      activity([], [status('failed', 'wamid.out', { code: 131047, title: 'Re-engagement message', details: 'window closed' })]),
+    );
     expect(events).toEqual([
       {
         type: 'MessageFailed',
@@ -372,7 +374,11 @@ describe('thread decider: decide is pure', () => {
     ['inbound on an empty thread', () => threadDecider.initialState(), activity([text('wamid.1')], [status('sent', 'wamid.out')])],
     ['redelivery plus new message and statuses', openThread, activity([text('wamid.1'), text('wamid.2')], [status('failed', 'wamid.out')])],
     ['inbound after close', closedAfterA, inbound(text('wamid.2', isoAt(T0, HOUR)))],
-    ['inbound on pending_customer', () => given(inbound(text('wamid.1')), assign(agentA, target(agentA)), sendText(agentA, at(T0, HOUR))), inbound(text('wamid.2'))],
+    [
+      'inbound on pending_customer',
+      () => given(inbound(text('wamid.1')), assign(agentA, target(agentA)), sendText(agentA, at(T0, HOUR))),
+      inbound(text('wamid.2')),
+    ],
     ['assign', openThread, assign(agentA, target(agentA))],
     ['transfer', assignedToA, transfer(supervisor, { teamId: TEAM })],
     ['tag', assignedToA, tag(agentA, 'vip')],
@@ -666,9 +672,7 @@ describe('thread decider: status, priority and tags', () => {
 
   it('tags once', () => {
     const { events } = history(inbound(text('wamid.1')), tag(agentA, 'vip'), tag(agentA, 'vip'));
-    expect(events.filter((e) => e.type === 'ConversationTagged')).toEqual([
-      { type: 'ConversationTagged', data: { conversationId: conv(1), tag: 'vip' } },
-    ]);
+    expect(events.filter((e) => e.type === 'ConversationTagged')).toEqual([{ type: 'ConversationTagged', data: { conversationId: conv(1), tag: 'vip' } }]);
   });
 
   it('untags a present tag, and is a no-op for a missing one', () => {
@@ -736,7 +740,10 @@ describe('thread decider: send, and the 24 h customer service window', () => {
 
   it('refuses a text when the customer never wrote', () => {
     const state = fold([
-      { type: 'ConversationOpened', data: { conversationId: conv(1), contactId: CONTACT, numberId: NUMBER, phoneNumberId: PHONE_NUMBER_ID, origin: 'outbound' } },
+      {
+        type: 'ConversationOpened',
+        data: { conversationId: conv(1), contactId: CONTACT, numberId: NUMBER, phoneNumberId: PHONE_NUMBER_ID, origin: 'outbound' },
+      },
     ]);
     expect(state.lastInboundAt).toBeNull();
     expect(rejection(() => decide(state, sendText(admin, at(T0, 0)))).status).toBe(422);

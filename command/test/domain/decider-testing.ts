@@ -1,6 +1,6 @@
 import type { ParleyEvent } from '@parley/events';
-import type { Decider } from '../../src/domain/decider.ts';
 import { AppError } from '@parley/kit';
+import type { Decider } from '../../src/domain/decider.ts';
 
 /** Runs decide + evolve for each command in turn, from a fresh initial state. */
 export function history<C, S, E extends ParleyEvent>(decider: Decider<C, S, E>, commands: readonly C[]): { state: S; events: E[] } {

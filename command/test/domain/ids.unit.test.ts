@@ -114,7 +114,12 @@ describe('deterministicId', () => {
   });
 
   it('is a valid v5 UUID', () => {
-    for (const id of [deterministicId('message', 'wamid.1'), deterministicId(''), numberIdFor('106540352242922'), contactIdFor(TENANT, { waId: null, userId: 'u' })]) {
+    for (const id of [
+      deterministicId('message', 'wamid.1'),
+      deterministicId(''),
+      numberIdFor('106540352242922'),
+      contactIdFor(TENANT, { waId: null, userId: 'u' }),
+    ]) {
       expect(Uuid.safeParse(id).success, id).toBe(true);
       expect(UuidV5.safeParse(id).success, id).toBe(true);
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tenantDecider, type TenantCommand } from '../../src/domain/tenant.ts';
+import { type TenantCommand, tenantDecider } from '../../src/domain/tenant.ts';
 import { history, rejection } from './decider-testing.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -44,7 +44,11 @@ describe('tenant: SLA policies and business hours', () => {
     expect(events.slice(-1)).toEqual([{ type: 'BusinessHoursSet', data: { teamId: TEAM, ...hours } }]);
     if (state.status !== 'active') throw new Error('not active');
     expect(state.teams.get(TEAM)?.businessHours).toEqual(hours);
-    expect(run({ type: 'SetBusinessHours', teamId: TEAM, hours }, { type: 'SetBusinessHours', teamId: TEAM, hours }).events.filter((e) => e.type === 'BusinessHoursSet')).toHaveLength(1);
+    expect(
+      run({ type: 'SetBusinessHours', teamId: TEAM, hours }, { type: 'SetBusinessHours', teamId: TEAM, hours }).events.filter(
+        (e) => e.type === 'BusinessHoursSet',
+      ),
+    ).toHaveLength(1);
   });
 
   it('refuses unknown teams, empty periods and repeated holidays', () => {

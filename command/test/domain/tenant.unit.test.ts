@@ -1,7 +1,7 @@
 import { eventCatalog, type UserRole } from '@parley/events';
 import { describe, expect, it } from 'vitest';
-import { tenantDecider, type TenantCommand, type TenantState } from '../../src/domain/tenant.ts';
-import { history as runHistory, rejection } from './decider-testing.ts';
+import { type TenantCommand, type TenantState, tenantDecider } from '../../src/domain/tenant.ts';
+import { rejection, history as runHistory } from './decider-testing.ts';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const ADMIN = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -43,7 +43,6 @@ const addToTeam = (teamId: string, userId: string): TenantCommand => ({ type: 'A
 
 const history = (...commands: TenantCommand[]) => runHistory(tenantDecider, commands);
 const given = (...commands: TenantCommand[]) => history(...commands).state;
-
 
 /** A registered tenant with an agent, an analyst, a supervisor and one team. */
 const withStaff = () =>
@@ -170,7 +169,11 @@ describe('tenant decider: revoking and rotating keys, deactivating users', () =>
 
   it("lets any user rotate their own key, only an admin someone else's, and answers 404 for a user not in the tenant", () => {
     const state = withStaff();
-    for (const [id, role] of [[AGENT, 'agent'], [ANALYST, 'analyst'], [SUPERVISOR, 'supervisor']] as const) {
+    for (const [id, role] of [
+      [AGENT, 'agent'],
+      [ANALYST, 'analyst'],
+      [SUPERVISOR, 'supervisor'],
+    ] as const) {
       expect(decide(rotate(id, { userId: id, role }), state).map((e) => e.type)).toEqual(['ApiKeyRevoked', 'ApiKeyIssued']);
     }
     expect(rejection(() => decide(rotate(AGENT, { userId: SUPERVISOR, role: 'supervisor' }), state)).status).toBe(403);

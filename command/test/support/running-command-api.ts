@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { START, type RecordedEvent } from '@parley/events';
+import { signBody } from '@parley/command/testing';
+import { type RecordedEvent, START } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type CommandPlatform, type CommandPlatformOptions, createCommandPlatform } from '../../src/command-platform.ts';
-import { signBody } from '@parley/command/testing';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
 

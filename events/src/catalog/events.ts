@@ -183,9 +183,7 @@ const StatusBase = z.object({
   reportedAt: Instant.optional(),
   pricing: Pricing.nullable(),
   /** WhatsApp's own conversation (billing window) the message counted in. */
-  whatsappConversation: z
-    .object({ id: Text(200), originType: z.string().max(64).nullable(), expiresAt: Instant.nullable() })
-    .nullable(),
+  whatsappConversation: z.object({ id: Text(200), originType: z.string().max(64).nullable(), expiresAt: Instant.nullable() }).nullable(),
 });
 
 const MessageSent = StatusBase;
@@ -241,10 +239,25 @@ const CsatRecorded = z.object({ conversationId: Id, score: z.number().int().min(
  * Asia/Kolkata for Asia/Calcutta: the names people type.
  */
 const IANA_RENAMED = [
-  'Africa/Asmara', 'America/Argentina/Buenos_Aires', 'America/Argentina/Catamarca', 'America/Argentina/Cordoba',
-  'America/Argentina/Jujuy', 'America/Argentina/Mendoza', 'America/Atikokan', 'America/Indiana/Indianapolis',
-  'America/Kentucky/Louisville', 'America/Nuuk', 'Asia/Ho_Chi_Minh', 'Asia/Kathmandu', 'Asia/Kolkata', 'Asia/Yangon',
-  'Atlantic/Faroe', 'Europe/Kyiv', 'Pacific/Chuuk', 'Pacific/Kanton', 'Pacific/Pohnpei',
+  'Africa/Asmara',
+  'America/Argentina/Buenos_Aires',
+  'America/Argentina/Catamarca',
+  'America/Argentina/Cordoba',
+  'America/Argentina/Jujuy',
+  'America/Argentina/Mendoza',
+  'America/Atikokan',
+  'America/Indiana/Indianapolis',
+  'America/Kentucky/Louisville',
+  'America/Nuuk',
+  'Asia/Ho_Chi_Minh',
+  'Asia/Kathmandu',
+  'Asia/Kolkata',
+  'Asia/Yangon',
+  'Atlantic/Faroe',
+  'Europe/Kyiv',
+  'Pacific/Chuuk',
+  'Pacific/Kanton',
+  'Pacific/Pohnpei',
 ];
 /** Newer than the tz data ClickHouse (chDB 3.4) ships: Intl knows them, ClickHouse refuses them. */
 const NOT_IN_CLICKHOUSE = new Set(['America/Coyhaique']);

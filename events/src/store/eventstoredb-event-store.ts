@@ -3,41 +3,36 @@
  * Needs an EventStoreDB server >= 22.6: older servers do not return $all positions on
  * stream reads, which `appendToStream` and `readStream` rely on.
  */
-import {
-  ANY,
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  NO_STREAM,
-  START as ESDB_START,
-  STREAM_EXISTS,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-  eventTypeFilter,
-  excludeSystemEvents,
-  jsonEvent,
-  streamNameFilter,
-} from '@eventstore/db-client';
+
 import type {
   AllStreamRecordedEvent,
   AllStreamResolvedEvent,
   AllStreamSubscription,
   AppendExpectedRevision,
   CurrentRevision,
+  Position as EsdbPosition,
+  RecordedEvent as EsdbRecordedEvent,
   EventData,
   Filter,
   JSONType,
-  Position as EsdbPosition,
   ReadRevision,
-  RecordedEvent as EsdbRecordedEvent,
 } from '@eventstore/db-client';
-
 import {
-  PartialDuplicateAppendError,
-  START,
-  WrongExpectedRevisionError,
-} from './event-store.ts';
+  ANY,
+  BACKWARDS,
+  END,
+  START as ESDB_START,
+  EventStoreDBClient,
+  eventTypeFilter,
+  excludeSystemEvents,
+  FORWARDS,
+  jsonEvent,
+  NO_STREAM,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  streamNameFilter,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
 import type {
   AppendResult,
   EventStore,
@@ -52,6 +47,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-store.ts';
+import { PartialDuplicateAppendError, START, WrongExpectedRevisionError } from './event-store.ts';
 
 export interface EventStoreDbOptions {
   connectionString: string;
@@ -144,7 +140,9 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     const entry = knownIds.get(streamId);
     if (entry === undefined) return;
     const firstRevision = nextExpectedRevision - ids.length + 1;
-    ids.forEach((id, index) => entry.ids.set(id, firstRevision + index));
+    ids.forEach((id, index) => {
+      entry.ids.set(id, firstRevision + index);
+    });
     // Another process may have written between our catch-up and our append (under
     // 'any'); only a contiguous append lets us skip re-reading that range.
     if (entry.lastRevision === firstRevision - 1) entry.lastRevision = nextExpectedRevision;
@@ -188,10 +186,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     const [last] = await readStreamRaw(streamId, END, 1, BACKWARDS);
     const current = last === undefined ? -1 : Number(last.revision);
     const satisfied =
-      expected === 'any' ||
-      (expected === 'no_stream' && current === -1) ||
-      (expected === 'stream_exists' && current >= 0) ||
-      expected === current;
+      expected === 'any' || (expected === 'no_stream' && current === -1) || (expected === 'stream_exists' && current >= 0) || expected === current;
     if (!satisfied) throw new WrongExpectedRevisionError(streamId, expected, current);
     return {
       nextExpectedRevision: current,
@@ -230,12 +225,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
   // Scope and gap: ids are checked per stream (EventStoreDB has no global id index), and
   // a duplicate written by another process between our look-up and our write is absorbed
   // by the server but reported as `idempotent: false` (only one of the two stored it).
-  async function appendLocked(
-    streamId: string,
-    events: readonly NewEvent[],
-    ids: readonly string[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  async function appendLocked(streamId: string, events: readonly NewEvent[], ids: readonly string[], expected: ExpectedRevision): Promise<AppendResult> {
     const known = await catchUpKnownIds(streamId);
     const storedRevisions = ids.flatMap((id) => {
       const revision = known.ids.get(id);
@@ -541,9 +531,7 @@ function isSystemEvent(event: EsdbRecordedEvent): boolean {
 function compileFilter(filter: LogFilter | undefined): (event: EsdbRecordedEvent) => boolean {
   const types = filter?.eventTypes === undefined ? undefined : new Set(filter.eventTypes);
   const prefixes = filter?.streamPrefixes;
-  return (event) =>
-    (types === undefined || types.has(event.type)) &&
-    (prefixes === undefined || prefixes.some((prefix) => event.streamId.startsWith(prefix)));
+  return (event) => (types === undefined || types.has(event.type)) && (prefixes === undefined || prefixes.some((prefix) => event.streamId.startsWith(prefix)));
 }
 
 /**
@@ -572,9 +560,7 @@ function escapeRegex(text: string): string {
 
 function streamEventPosition(event: EsdbRecordedEvent): EsdbPosition {
   if (event.position === undefined) {
-    throw new Error(
-      `event ${event.id} in stream ${event.streamId} has no $all position: EventStoreDB >= 22.6 is required`,
-    );
+    throw new Error(`event ${event.id} in stream ${event.streamId} has no $all position: EventStoreDB >= 22.6 is required`);
   }
   return event.position;
 }

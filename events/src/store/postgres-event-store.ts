@@ -17,8 +17,8 @@ import {
   WrongExpectedRevisionError,
 } from './event-store.ts';
 import { createPgPool, LISTEN_CONNECTION } from './pg-pool.ts';
-import { migrateEventStore, NOTIFY_CHANNEL } from './postgres-schema.ts';
 import { PositionWaiter } from './position-waiter.ts';
+import { migrateEventStore, NOTIFY_CHANNEL } from './postgres-schema.ts';
 
 export interface PostgresEventStoreOptions {
   connectionString: string;

@@ -36,9 +36,7 @@ const Env = z.object({
   /** Platform-level analyst key: read-only SQL over ClickHouse. Unset: nobody holds it. */
   PARLEY_ANALYST_KEY: z.string().min(16, 'PARLEY_ANALYST_KEY must be at least 16 characters').optional(),
   PARLEY_ANALYST_KEY_PREVIOUS: z.string().min(16, 'PARLEY_ANALYST_KEY_PREVIOUS must be at least 16 characters').optional(),
-  PARLEY_SECRET_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'PARLEY_SECRET_KEY must be 32 random bytes, base64-encoded'),
+  PARLEY_SECRET_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'PARLEY_SECRET_KEY must be 32 random bytes, base64-encoded'),
   PARLEY_HOST: z.string().default('127.0.0.1'),
   COMMAND_PORT: Port.default(3001),
   QUERY_PORT: Port.default(3002),
@@ -48,7 +46,10 @@ const Env = z.object({
   PARLEY_DATA_DIR: z.string().min(1).default('.data'),
   /** Set: analytics go to this ClickHouse server (23.8+); unset: embedded chDB. */
   CLICKHOUSE_URL: z.string().url().optional(),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('parley'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('parley'),
   /** Set: ClickHouse DDL runs ON CLUSTER with Replicated engines and Distributed tables. */
   CLICKHOUSE_CLUSTER: z.string().min(1).optional(),
   /** `off`: no ClickHouse at all (no analytics projector, no /v1/analytics endpoints). */

@@ -2,14 +2,7 @@
  * Typed errors carrying their HTTP status. The domain throws them; the HTTP edge maps
  * them to responses in one place (see http/error-handler.ts).
  */
-export type ErrorCode =
-  | 'bad_request'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'too_many_requests';
+export type ErrorCode = 'bad_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'unprocessable' | 'too_many_requests';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,

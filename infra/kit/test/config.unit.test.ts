@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import type { IdentityPort } from '../src/auth/authentication.ts';
+import { Authenticator } from '../src/auth/authentication.ts';
 import { loadConfig } from '../src/config.ts';
 import { AppError } from '../src/errors.ts';
-import { Authenticator } from '../src/auth/authentication.ts';
 
 const ADMIN = 'current-admin-key-0123456789';
 const OLD_ADMIN = 'previous-admin-key-0123456789';

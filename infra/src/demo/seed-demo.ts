@@ -1,5 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { contactIdFor, conversationIdFor, imageMessage, interactiveButtonReply, newWamid, signBody, statusUpdate, textMessage, threadKeyFor, webhookEnvelope } from '@parley/command/testing';
+import {
+  contactIdFor,
+  conversationIdFor,
+  imageMessage,
+  interactiveButtonReply,
+  newWamid,
+  signBody,
+  statusUpdate,
+  textMessage,
+  threadKeyFor,
+  webhookEnvelope,
+} from '@parley/command/testing';
 
 export interface DemoTenant {
   name: string;
@@ -28,7 +39,13 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
   // Fresh phone_number_ids each time: seeding again adds demo tenants, never collides.
   const phoneNumberId = () => String(randomInt(100_000_000_000, 999_999_999_999));
   const specs = [
-    { name: 'Tienda Demo', slug: 'tienda', phoneNumberId: phoneNumberId(), display: '+52 55 1000 0001', customers: ['5215511110001', '5215511110002', '5215511110003'] },
+    {
+      name: 'Tienda Demo',
+      slug: 'tienda',
+      phoneNumberId: phoneNumberId(),
+      display: '+52 55 1000 0001',
+      customers: ['5215511110001', '5215511110002', '5215511110003'],
+    },
     { name: 'Clinic Demo', slug: 'clinic', phoneNumberId: phoneNumberId(), display: '+44 20 7000 0002', customers: ['447700900001', '447700900002'] },
   ];
   for (const spec of specs) {
@@ -49,7 +66,11 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
     const team = await call<{ teamId: string }>('/v1/teams', { name: 'Support' }, tenant.apiKey);
     for (const id of [supervisor, ...agents]) await call(`/v1/teams/${team.teamId}/agents`, { userId: id }, tenant.apiKey);
     const appSecret = randomBytes(24).toString('hex');
-    await call('/v1/whatsapp-numbers', { phoneNumberId: spec.phoneNumberId, displayPhoneNumber: spec.display, appSecret, verifyToken: randomBytes(12).toString('hex') }, tenant.apiKey);
+    await call(
+      '/v1/whatsapp-numbers',
+      { phoneNumberId: spec.phoneNumberId, displayPhoneNumber: spec.display, appSecret, verifyToken: randomBytes(12).toString('hex') },
+      tenant.apiKey,
+    );
 
     const webhook = async (payload: unknown) => {
       const raw = JSON.stringify(payload);
@@ -71,7 +92,12 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
       {},
       'PUT',
     );
-    for (const [priority, minutes] of [['urgent', 5], ['high', 15], ['normal', 60], ['low', 240]] as const) {
+    for (const [priority, minutes] of [
+      ['urgent', 5],
+      ['high', 15],
+      ['normal', 60],
+      ['low', 240],
+    ] as const) {
       await call(
         `/v1/teams/${team.teamId}/sla-policies/${priority}`,
         { firstResponseSeconds: minutes * 60, nextResponseSeconds: minutes * 120, resolutionSeconds: minutes * 60 * 24 },
@@ -83,22 +109,36 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
 
     for (const [i, customer] of spec.customers.entries()) {
       const name = ['Carla', 'Diego', 'Elena'][i] ?? 'Customer';
-      await webhook(webhookEnvelope({
-        phoneNumberId: spec.phoneNumberId,
-        contacts: [{ waId: customer, name }],
-        messages: [textMessage({ from: customer, body: `Hola, soy ${name}: tengo una pregunta sobre mi pedido` }), ...(i === 1 ? [imageMessage({ from: customer, caption: 'foto del paquete' })] : [])],
-      }));
+      await webhook(
+        webhookEnvelope({
+          phoneNumberId: spec.phoneNumberId,
+          contacts: [{ waId: customer, name }],
+          messages: [
+            textMessage({ from: customer, body: `Hola, soy ${name}: tengo una pregunta sobre mi pedido` }),
+            ...(i === 1 ? [imageMessage({ from: customer, caption: 'foto del paquete' })] : []),
+          ],
+        }),
+      );
       if (i === 2) {
-        await webhook(webhookEnvelope({ phoneNumberId: spec.phoneNumberId, contacts: [{ waId: customer, name }], messages: [interactiveButtonReply({ from: customer, replyId: 'talk-to-agent', title: 'Hablar con un agente' })] }));
+        await webhook(
+          webhookEnvelope({
+            phoneNumberId: spec.phoneNumberId,
+            contacts: [{ waId: customer, name }],
+            messages: [interactiveButtonReply({ from: customer, replyId: 'talk-to-agent', title: 'Hablar con un agente' })],
+          }),
+        );
       }
     }
-    await webhook(webhookEnvelope({
-      phoneNumberId: spec.phoneNumberId,
-      statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: spec.customers[0]!, pricing: { billable: true, category: 'utility' } })],
-    }));
+    await webhook(
+      webhookEnvelope({
+        phoneNumberId: spec.phoneNumberId,
+        statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: spec.customers[0]!, pricing: { billable: true, category: 'utility' } })],
+      }),
+    );
     // Agents at work: one conversation answered and closed with CSAT, one tagged and in
     // progress, the rest waiting in the team queue.
-    const conversationOf = (waId: string) => conversationIdFor(threadKeyFor(tenant.tenantId, spec.phoneNumberId, contactIdFor(tenant.tenantId, { waId, userId: null })), 1);
+    const conversationOf = (waId: string) =>
+      conversationIdFor(threadKeyFor(tenant.tenantId, spec.phoneNumberId, contactIdFor(tenant.tenantId, { waId, userId: null })), 1);
     const supervisorKey = keys['supervisor:Sofia']!;
     const anaKey = keys['agent:Ana']!;
     for (const [i, customer] of spec.customers.entries()) {

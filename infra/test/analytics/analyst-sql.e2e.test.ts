@@ -93,7 +93,9 @@ describe('escapes are refused with a 4xx, for the platform analyst and a tenant 
     expect(String(smuggled.body.message)).toMatch(/qualified table names are not allowed/);
     const db = await api.sql('SELECT count() FROM {d:Identifier}.message_facts', api.keys.analyst!, { d: 'parley' });
     expect(db.status).toBe(400);
-    const quoted = await api.sql("SELECT 'it''s' AS a, {x:String} AS b, count() AS n FROM message_facts WHERE tenant_id = {x:String}", api.keys.analyst!, { x: "' OR 1=1 --" });
+    const quoted = await api.sql("SELECT 'it''s' AS a, {x:String} AS b, count() AS n FROM message_facts WHERE tenant_id = {x:String}", api.keys.analyst!, {
+      x: "' OR 1=1 --",
+    });
     expect(quoted.status).toBe(200);
     expect(quoted.body.rows).toEqual([{ a: "it's", b: "' OR 1=1 --", n: 0 }]);
   });

@@ -77,7 +77,16 @@ describe('supervisor reports', () => {
 
   it('every report takes team and agent filters; volumes filtered equal the report function', async () => {
     const filters = `teamId=${acmeTeam}&agentId=${acmeAgent}`;
-    for (const path of ['sla/compliance', 'sla/percentiles', 'sla/breaches?by=team', 'volumes?granularity=day', 'response-times?granularity=total', 'agents/leaderboard', 'handle-time', 'sla/conversations?target=resolution']) {
+    for (const path of [
+      'sla/compliance',
+      'sla/percentiles',
+      'sla/breaches?by=team',
+      'volumes?granularity=day',
+      'response-times?granularity=total',
+      'agents/leaderboard',
+      'handle-time',
+      'sla/conversations?target=resolution',
+    ]) {
       const res = await call('GET', `${baseUrl}/v1/analytics/${path}${path.includes('?') ? '&' : '?'}${range}&${filters}`, keys.supervisor);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
     }
@@ -138,7 +147,10 @@ describe('drill-down and CSV', () => {
         pages += 1;
       } while (cursor);
       expect(pages).toBeGreaterThan(2);
-      expect([...ids].every((id) => conversationsOf[tenant]!.has(id)), who).toBe(true);
+      expect(
+        [...ids].every((id) => conversationsOf[tenant]!.has(id)),
+        who,
+      ).toBe(true);
       seen[who] = ids;
     }
     expect([...seen.acme!].some((id) => seen.other!.has(id))).toBe(false);
@@ -171,7 +183,21 @@ describe('drill-down and CSV', () => {
     expect(lines.length - 1).toBe(json.body.items!.length);
     const first = json.body.items![0]!;
     expect(lines[1]).toBe(
-      [first.conversationId, first.episode, first.kind, first.startedAt, first.endedAt, first.teamId, first.agentId, first.priority, first.wallSeconds, first.businessSeconds, first.targetSeconds, first.dueAt, first.outcome]
+      [
+        first.conversationId,
+        first.episode,
+        first.kind,
+        first.startedAt,
+        first.endedAt,
+        first.teamId,
+        first.agentId,
+        first.priority,
+        first.wallSeconds,
+        first.businessSeconds,
+        first.targetSeconds,
+        first.dueAt,
+        first.outcome,
+      ]
         .map((v) => (v === null ? '' : String(v)))
         .join(','),
     );
@@ -184,14 +210,28 @@ describe('drill-down and CSV', () => {
     const csv = await text(`${baseUrl}/v1/analytics/sla/compliance?${range}`, keys.supervisor!, 'text/csv');
     expect(csv.type).toMatch(/^text\/csv/);
     expect(csv.body).toBe(
-      ['target,met,breached,compliancePct', ...(compliance.body.items ?? []).map((r) => [r.target, r.met, r.breached, r.compliancePct ?? ''].join(','))].join('\r\n') + '\r\n',
+      ['target,met,breached,compliancePct', ...(compliance.body.items ?? []).map((r) => [r.target, r.met, r.breached, r.compliancePct ?? ''].join(','))].join(
+        '\r\n',
+      ) + '\r\n',
     );
     const percentiles = await text(`${baseUrl}/v1/analytics/sla/percentiles?${range}&format=csv`, keys.supervisor!);
     expect(percentiles.body.split('\r\n')[0]).toBe('measure,clock,count,p50,p90,p95');
     expect(percentiles.body.trimEnd().split('\r\n')).toHaveLength(1 + 5 * 2);
-    for (const path of ['sla/breaches?by=day', 'volumes?granularity=hour', 'response-times?granularity=day', 'agents/leaderboard', 'queue-wait', 'handle-time']) {
+    for (const path of [
+      'sla/breaches?by=day',
+      'volumes?granularity=hour',
+      'response-times?granularity=day',
+      'agents/leaderboard',
+      'queue-wait',
+      'handle-time',
+    ]) {
       const res = await text(`${baseUrl}/v1/analytics/${path}${path.includes('?') ? '&' : '?'}${range}&format=csv`, keys.analyst!);
-      expect({ path, status: res.status, csv: /^text\/csv/.test(res.type), lines: res.body.trimEnd().split('\r\n').length > 1 }).toEqual({ path, status: 200, csv: true, lines: true });
+      expect({ path, status: res.status, csv: /^text\/csv/.test(res.type), lines: res.body.trimEnd().split('\r\n').length > 1 }).toEqual({
+        path,
+        status: 200,
+        csv: true,
+        lines: true,
+      });
     }
     // format=json wins over the Accept header.
     const explicit = await text(`${baseUrl}/v1/analytics/volumes?${range}&format=json`, keys.supervisor!, 'text/csv');

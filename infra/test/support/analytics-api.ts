@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { type CommandPlatform, createCommandPlatform } from '@parley/command';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type AnalystLimits, type Analytics, createAnalytics } from '@parley/projections/analytics';
-import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
 import { appendGenerated, generateConversations } from '@parley/projections/testing';
+import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
 
 export interface Answer {
   status: number;
@@ -50,7 +50,12 @@ export class AnalyticsApi {
     const adminKey = `${label}-platform-admin-key-0123456789`;
     const analystKey = `${label}-platform-analyst-key-0123456789`;
     const db = await createTestDatabase(label);
-    const platform = await createCommandPlatform({ databaseUrl: db.connectionString, eventStoreUrl: null, platformAdminKey: adminKey, secretKey: randomBytes(32).toString('base64') });
+    const platform = await createCommandPlatform({
+      databaseUrl: db.connectionString,
+      eventStoreUrl: null,
+      platformAdminKey: adminKey,
+      secretKey: randomBytes(32).toString('base64'),
+    });
     const commandUrl = await platform.app.listen({ host: '127.0.0.1', port: 0 });
     const api = new AnalyticsApi(db, platform, commandUrl, mkdtempSync(join(tmpdir(), `parley-chdb-${label}-`)), adminKey, analystKey);
     const { keys, tenants } = api;

@@ -38,7 +38,10 @@ export async function inboxTraffic(platform: RunningPlatform, tenant: TestTenant
       tenant,
       webhookEnvelope({
         phoneNumberId: tenant.phoneNumberId,
-        statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: waId }), statusUpdate({ id: newWamid(), status: 'read', recipientId: waId })],
+        statuses: [
+          statusUpdate({ id: newWamid(), status: 'delivered', recipientId: waId }),
+          statusUpdate({ id: newWamid(), status: 'read', recipientId: waId }),
+        ],
       }),
     );
     if (i % 3 !== 0) {

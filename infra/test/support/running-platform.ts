@@ -93,7 +93,14 @@ export class RunningPlatform {
     return res.body;
   }
 
-  private async call<T>(base: string, method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  private async call<T>(
+    base: string,
+    method: string,
+    path: string,
+    key: string | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const h: Record<string, string> = { ...headers };
     if (key) h.authorization = `Bearer ${key}`;
     if (body !== undefined) h['content-type'] = 'application/json';
@@ -155,7 +162,10 @@ export class RunningPlatform {
 
   /** A customer writes: the conversation id, found through the query API, and the write's position. */
   async customerWrites(tenant: TestTenant, waId: string, body: string, name = 'Customer'): Promise<{ conversationId: string; position: string }> {
-    const { positions } = await this.webhook(tenant, webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId, name }], messages: [textMessage({ from: waId, body })] }));
+    const { positions } = await this.webhook(
+      tenant,
+      webhookEnvelope({ phoneNumberId: tenant.phoneNumberId, contacts: [{ waId, name }], messages: [textMessage({ from: waId, body })] }),
+    );
     const position = lastPosition(positions);
     const list = await this.get(`/v1/conversations?minPosition=${position}&limit=100`, tenant.adminKey);
     const found = (list.body.items as { id: string; contactWaId: string; status: string }[]).find((c) => c.contactWaId === waId && c.status !== 'closed');
@@ -165,5 +175,4 @@ export class RunningPlatform {
 }
 
 /** The furthest of a webhook's positions (PostgreSQL positions are integers). */
-export const lastPosition = (positions: readonly string[]): string =>
-  positions.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a), positions[0] ?? '0');
+export const lastPosition = (positions: readonly string[]): string => positions.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a), positions[0] ?? '0');

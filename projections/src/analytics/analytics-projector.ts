@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { decodeEvent, type EventStore, isEventType, type Logger, type Position, type RecordedEvent, START } from '@parley/events';
+import { FollowLoop } from '../runtime/follow-loop.ts';
+import { type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
 import type { Calendar } from './business-hours.ts';
 import { chTime, fromChTime, queryRows } from './clickhouse.ts';
 import {
@@ -14,9 +16,6 @@ import {
 } from './conversation-fold.ts';
 import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
 import { FACT_TABLES, type FactTable } from './schema.ts';
-import { FollowLoop } from '../runtime/follow-loop.ts';
-import { type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
-
 
 export interface AnalyticsProjectorOptions {
   store: EventStore;
@@ -211,11 +210,9 @@ export class AnalyticsProjector implements MonitoredProjector {
   private async loadFolds(ids: Set<string>) {
     const missing = [...ids].filter((id) => !this.folds.has(id));
     for (let i = 0; i < missing.length; i += 5_000) {
-      const rows = await queryRows(
-        this.options.client,
-        `SELECT state FROM ${this.db}.conversation_facts FINAL WHERE conversation_id IN {ids:Array(String)}`,
-        { ids: missing.slice(i, i + 5_000) },
-      );
+      const rows = await queryRows(this.options.client, `SELECT state FROM ${this.db}.conversation_facts FINAL WHERE conversation_id IN {ids:Array(String)}`, {
+        ids: missing.slice(i, i + 5_000),
+      });
       for (const r of rows) {
         const fold = restoreFold(JSON.parse(String(r.state)) as ConversationFold);
         this.folds.set(fold.conversationId, fold);
@@ -281,7 +278,11 @@ export class AnalyticsProjector implements MonitoredProjector {
         if (event.type === 'SlaPolicySet') {
           const { priority: p, ...targets } = event.data;
           priority = p;
-          team.policies.set(p, { firstResponseSeconds: targets.firstResponseSeconds, nextResponseSeconds: targets.nextResponseSeconds, resolutionSeconds: targets.resolutionSeconds });
+          team.policies.set(p, {
+            firstResponseSeconds: targets.firstResponseSeconds,
+            nextResponseSeconds: targets.nextResponseSeconds,
+            resolutionSeconds: targets.resolutionSeconds,
+          });
         } else {
           team.calendar = body as Calendar;
         }
@@ -323,7 +324,10 @@ export class AnalyticsProjector implements MonitoredProjector {
         values: fresh.map((r) => r.row),
         format: 'JSONEachRow',
       });
-      this.marks.set(table, fresh.reduce((max, r) => Math.max(max, r.seq), mark));
+      this.marks.set(
+        table,
+        fresh.reduce((max, r) => Math.max(max, r.seq), mark),
+      );
     }
 
     const first = batch[0]!.position;

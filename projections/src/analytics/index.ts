@@ -6,15 +6,15 @@ import { AnalyticsProjector } from './analytics-projector.ts';
 import { createClickHouseClient } from './clickhouse.ts';
 import { migrate } from './schema.ts';
 
-export { AnalyticsProjector, ANALYTICS_PROJECTOR, positionSeq } from './analytics-projector.ts';
 export type { ProjectorStatus } from '../runtime/projector-status.ts';
-export { createClickHouseClient, identifier, type ClickHouseOptions } from './clickhouse.ts';
-export { FACT_TABLES, migrate, migrationStatements, type SchemaContext } from './schema.ts';
-export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
-export * from './reports.ts';
-export { DurationPercentiles, Percentiles, QUANTILES } from './quantiles.ts';
-export { AnalystBusy, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS, type AnalystLimits } from './analyst/analyst-sql.ts';
 export type { AnalystScope } from './analyst/analyst-scopes.ts';
+export { AnalystBusy, type AnalystLimits, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS } from './analyst/analyst-sql.ts';
+export { ANALYTICS_PROJECTOR, AnalyticsProjector, positionSeq } from './analytics-projector.ts';
+export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
+export { type ClickHouseOptions, createClickHouseClient, identifier } from './clickhouse.ts';
+export { DurationPercentiles, Percentiles, QUANTILES } from './quantiles.ts';
+export * from './reports.ts';
+export { FACT_TABLES, migrate, migrationStatements, type SchemaContext } from './schema.ts';
 export * from './time-types.ts';
 
 export interface AnalyticsOptions {

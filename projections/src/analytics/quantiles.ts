@@ -16,7 +16,13 @@ export type Quantile = (typeof QUANTILES)[number];
 export const quantilesSql = (fn: string): string => `${fn}(${QUANTILES.join(', ')})`;
 
 /** 0.5 → p50, 0.95 → p95: the figure's name from the digits after the point (two at least). */
-type PercentileKey<Q extends number> = `${Q}` extends `0.${infer D}` ? (D extends `${infer _Digit}${infer Rest}` ? (Rest extends '' ? `p${D}0` : `p${D}`) : never) : never;
+type PercentileKey<Q extends number> = `${Q}` extends `0.${infer D}`
+  ? D extends `${infer _Digit}${infer Rest}`
+    ? Rest extends ''
+      ? `p${D}0`
+      : `p${D}`
+    : never
+  : never;
 export type PercentileName = PercentileKey<Quantile>;
 const percentileName = (q: Quantile) => `p${String(q).slice(2).padEnd(2, '0')}` as PercentileName;
 

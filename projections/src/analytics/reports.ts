@@ -383,7 +383,10 @@ export type SlaDrillPage = z.infer<typeof SlaDrillPage>;
 const DrillCursor = z.strictObject({
   target: z.enum(SLA_TARGETS),
   /** Both go to DateTime64 parameters: outside its range ClickHouse fails or reads garbage. */
-  now: z.number().int().refine((ms) => within(DATETIME64, ms)),
+  now: z
+    .number()
+    .int()
+    .refine((ms) => within(DATETIME64, ms)),
   /** DateTime64 text of the last row's start, passed back as a {name:DateTime64} parameter. */
   at: z
     .string()

@@ -37,9 +37,7 @@ function createTable(ctx: SchemaContext, t: TableSpec): string[] {
   const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
   const args = t.engineArgs ?? '';
   if (!ctx.cluster) {
-    return [
-      `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}`,
-    ];
+    return [`CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}`];
   }
   const zkPath = `'/clickhouse/tables/{shard}/${ctx.database}/${t.name}', '{replica}'`;
   return [
@@ -178,14 +176,9 @@ export const RESPONSE_FACTS: TableSpec = {
 
 export const SERVICE_LEVELS: TableSpec = {
   name: 'service_levels',
-  columns: [
-    'tenant_id String',
-    'team_id String',
-    'setting LowCardinality(String)',
-    'priority LowCardinality(String)',
-    'body String',
-    'version UInt64',
-  ].join(', '),
+  columns: ['tenant_id String', 'team_id String', 'setting LowCardinality(String)', 'priority LowCardinality(String)', 'body String', 'version UInt64'].join(
+    ', ',
+  ),
   engine: 'ReplacingMergeTree',
   engineArgs: 'version',
   orderBy: '(tenant_id, team_id, setting, priority)',
@@ -313,9 +306,7 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'facts, service levels and checkpoints',
     statements: (ctx) =>
-      [MESSAGE_FACTS, AGENT_ACTIVITY, CONVERSATION_FACTS, RESPONSE_FACTS, SERVICE_LEVELS, PROJECTOR_CHECKPOINTS].flatMap((t) =>
-        createTable(ctx, t),
-      ),
+      [MESSAGE_FACTS, AGENT_ACTIVITY, CONVERSATION_FACTS, RESPONSE_FACTS, SERVICE_LEVELS, PROJECTOR_CHECKPOINTS].flatMap((t) => createTable(ctx, t)),
   },
   {
     version: 2,

@@ -36,4 +36,6 @@ export const instantIn = (t: TimeType) =>
 
 /** A YYYY-MM-DD date that `t` holds. */
 export const dateIn = (t: TimeType) =>
-  z.iso.date().refine((s) => within(t, Date.parse(`${s}T00:00:00Z`)), `must be between ${dateText(t.min)} and ${dateText(t.max)} (what the analytics store holds)`);
+  z.iso
+    .date()
+    .refine((s) => within(t, Date.parse(`${s}T00:00:00Z`)), `must be between ${dateText(t.min)} and ${dateText(t.max)} (what the analytics store holds)`);

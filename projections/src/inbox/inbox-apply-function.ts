@@ -10,7 +10,7 @@
  * Created in the projection's schema; table names resolve through search_path, so the
  * same function serves the live schema and a rebuild's.
  */
-export const INBOX_APPLY_FUNCTION = String.raw`
+export const INBOX_APPLY_FUNCTION = `
 CREATE FUNCTION inbox_apply(events jsonb) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
   e jsonb;

@@ -1,5 +1,5 @@
 import type { EventStore, UserRole } from '@parley/events';
-import { type IdentityPort, type ParsedApiKey, parseApiKey, type Principal, secretMatches } from '@parley/kit';
+import { type IdentityPort, type ParsedApiKey, type Principal, parseApiKey, secretMatches } from '@parley/kit';
 import type pg from 'pg';
 import type { CheckpointWatcher } from '../runtime/checkpoint-watcher.ts';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type ConversationStatus, deliveryStatusRank, type Priority } from '@parley/events';
-import type pg from 'pg';
-import { z } from 'zod';
 import { InvalidCursorError } from '@parley/kit';
 import { rolesFor } from '@parley/kit/roles';
+import type pg from 'pg';
+import { z } from 'zod';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -28,7 +28,10 @@ const Filters = z.string().max(32);
  */
 const Instant = z.iso.datetime({ precision: 3 }).refine((s) => !s.startsWith('0000-'));
 const Rank = z.number().int().min(0).max(3);
-const OrderKey = z.string().max(100).regex(/^[0-9/]+(\+replay\+[0-9]+)?$/);
+const OrderKey = z
+  .string()
+  .max(100)
+  .regex(/^[0-9/]+(\+replay\+[0-9]+)?$/);
 const CursorPayload = z.discriminatedUnion('s', [
   z.object({ s: z.literal('last_activity'), f: Filters, at: Instant, id: z.uuid() }),
   z.object({ s: z.literal('longest_waiting'), f: Filters, w: Instant.nullable(), id: z.uuid() }),
@@ -42,7 +45,13 @@ const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toStri
 /** Same filters, same fingerprint: a cursor used with other filters would skip or repeat rows. */
 const fingerprint = (filter: ConversationFilter): string =>
   createHash('sha256')
-    .update(JSON.stringify(Object.entries(filter).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))))
+    .update(
+      JSON.stringify(
+        Object.entries(filter)
+          .filter(([, v]) => v !== undefined)
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
+    )
     .digest('base64url')
     .slice(0, 16);
 
@@ -455,7 +464,6 @@ interface MessageRow {
   log_key: string;
   statuses: { status: string; at: string; errorCode: number | null; errorTitle: string | null; errorDetails: string | null }[];
 }
-
 
 export interface MessageView {
   id: string;

@@ -2,13 +2,13 @@ import { createPgPool } from '@parley/events';
 import type pg from 'pg';
 import { INBOX_SCHEMA } from './inbox-projection.ts';
 
-export { inboxProjection } from './inbox-projection.ts';
 export { InboxIdentity, type InboxIdentityOptions } from './inbox-identity.ts';
+export { inboxProjection } from './inbox-projection.ts';
 export {
-  InboxQueries,
   type ConversationFilter,
   type ConversationSort,
   type ConversationSummary,
+  InboxQueries,
   type MessageView,
   type Page,
 } from './inbox-queries.ts';

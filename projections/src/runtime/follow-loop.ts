@@ -41,7 +41,14 @@ const nextTick = () => new Promise<typeof TICK>((resolve) => setImmediate(() => 
  * Records a failure, logs it, and waits out the back-off it earned; `until` cuts the
  * wait short (the loop stopping).
  */
-export async function backOff(options: { name: string; logger: Logger; health: LoopHealth; stage: string; error: unknown; until?: Promise<unknown> }): Promise<void> {
+export async function backOff(options: {
+  name: string;
+  logger: Logger;
+  health: LoopHealth;
+  stage: string;
+  error: unknown;
+  until?: Promise<unknown>;
+}): Promise<void> {
   const { health, stage, error } = options;
   const delay = health.failed(stage, error);
   options.logger.error(`${options.name}: ${stage} failed, retrying from the checkpoint in ${Math.round(delay)} ms`, { error });

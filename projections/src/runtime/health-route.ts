@@ -1,4 +1,4 @@
-import { accessFor, type Api } from '@parley/kit';
+import { type Api, accessFor } from '@parley/kit';
 import { HealthReport, healthReport, type MonitoredProjector } from './projector-status.ts';
 
 /**

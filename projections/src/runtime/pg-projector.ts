@@ -1,8 +1,8 @@
 import { type EventStore, type Logger, type Position, type RecordedEvent, START, silentLogger } from '@parley/events';
 import type pg from 'pg';
-import type { PgProjection, Sql } from './pg-projection.ts';
 import { CHECKPOINT_CHANNEL } from './checkpoint-watcher.ts';
 import { backOff, FollowLoop, Resubscribe } from './follow-loop.ts';
+import type { PgProjection, Sql } from './pg-projection.ts';
 import { orderKeyOf, toProjected } from './projected-event.ts';
 import { LoopHealth, type MonitoredProjector, type ProjectorStatus, stalledSeconds } from './projector-status.ts';
 import { migrateRuntime } from './runtime-schema.ts';
@@ -244,7 +244,13 @@ export class PgProjector implements MonitoredProjector {
   private async park(sql: Sql, target: Target, recorded: RecordedEvent, error: unknown): Promise<void> {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     this.logger.warn(`projection ${target.checkpoint}: parked event ${recorded.eventId} (${recorded.type}) at ${recorded.position}: ${message}`);
-    const event = { type: recorded.type, data: recorded.data, metadata: recorded.metadata, recordedAt: recorded.recordedAt.toISOString(), revision: recorded.revision };
+    const event = {
+      type: recorded.type,
+      data: recorded.data,
+      metadata: recorded.metadata,
+      recordedAt: recorded.recordedAt.toISOString(),
+      revision: recorded.revision,
+    };
     await sql.query(
       `INSERT INTO projector.parked_events (projector, event_id, position, stream_id, event_type, event, error, attempts)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -324,10 +330,11 @@ export class PgProjector implements MonitoredProjector {
       await sql.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
       await sql.query(`ALTER SCHEMA ${quoteIdent(this.projection.schema)} RENAME TO ${quoteIdent(retired)}`);
       await sql.query(`ALTER SCHEMA ${quoteIdent(fresh.schema)} RENAME TO ${quoteIdent(this.projection.schema)}`);
-      await sql.query(
-        `UPDATE projector.checkpoints SET position = $2, generation = generation + 1, version = $3, updated_at = now() WHERE projector = $1`,
-        [this.live.checkpoint, position, this.projection.version],
-      );
+      await sql.query(`UPDATE projector.checkpoints SET position = $2, generation = generation + 1, version = $3, updated_at = now() WHERE projector = $1`, [
+        this.live.checkpoint,
+        position,
+        this.projection.version,
+      ]);
       await sql.query('DELETE FROM projector.checkpoints WHERE projector = $1', [fresh.checkpoint]);
       // Parked before the rebuild and not parked again by it: the rebuilt tables hold
       // those events now, and a replay would apply them twice.
@@ -435,16 +442,20 @@ export class PgProjector implements MonitoredProjector {
         const row = res.rows[0];
         if (!row) return false;
         await sql.query(`SET LOCAL search_path TO ${quoteIdent(this.live.schema)}, public`);
-        await this.applyOne(sql, {
-          eventId: row.event_id,
-          streamId: row.stream_id,
-          revision: row.event.revision,
-          position: row.position as Position,
-          type: row.event.type,
-          data: row.event.data,
-          metadata: row.event.metadata,
-          recordedAt: new Date(row.event.recordedAt),
-        }, replayKey(checkpoint.rows[0]?.position ?? START, checkpoint.rows[0]?.micros ?? '0'));
+        await this.applyOne(
+          sql,
+          {
+            eventId: row.event_id,
+            streamId: row.stream_id,
+            revision: row.event.revision,
+            position: row.position as Position,
+            type: row.event.type,
+            data: row.event.data,
+            metadata: row.event.metadata,
+            recordedAt: new Date(row.event.recordedAt),
+          },
+          replayKey(checkpoint.rows[0]?.position ?? START, checkpoint.rows[0]?.micros ?? '0'),
+        );
         await sql.query('UPDATE projector.parked_events SET replayed_at = now() WHERE id = $1', [id]);
         return true;
       });
@@ -469,10 +480,9 @@ export class PgProjector implements MonitoredProjector {
   }
 
   private async readCheckpoint(name: string): Promise<{ position: Position; generation: number }> {
-    const res = await this.pool.query<{ position: string; generation: number }>(
-      'SELECT position, generation FROM projector.checkpoints WHERE projector = $1',
-      [name],
-    );
+    const res = await this.pool.query<{ position: string; generation: number }>('SELECT position, generation FROM projector.checkpoints WHERE projector = $1', [
+      name,
+    ]);
     const row = res.rows[0];
     if (!row) throw new Error(`projection ${name} has no checkpoint: call prepare() first`);
     return { position: row.position as Position, generation: row.generation };

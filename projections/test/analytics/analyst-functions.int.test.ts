@@ -38,7 +38,32 @@ describe('analyst functions', () => {
 
   it('nothing that reaches files, servers, dictionaries, settings or the host is allowed, in any spelling', () => {
     const denied = rows.filter((r) => /^(Other|Dictionary|Embedded Dictionary|Introspection|Internal|AI|Encryption)$/.test(r.categories)).map((r) => r.name);
-    const dangerous = ['file', 'url', 'dictGet', 'dictGetString', 'dictHas', 'joinGet', 'getSetting', 'getServerSetting', 'getMacro', 'hostName', 'FQDN', 'currentDatabase', 'currentUser', 'sleep', 'sleepEachRow', 'hasColumnInTable', 'filesystemAvailable', 'serverUUID', 'uptime', 'version', 'initialQueryID', 'queryID', 'getClientHTTPHeader', 'generateSerialID'];
+    const dangerous = [
+      'file',
+      'url',
+      'dictGet',
+      'dictGetString',
+      'dictHas',
+      'joinGet',
+      'getSetting',
+      'getServerSetting',
+      'getMacro',
+      'hostName',
+      'FQDN',
+      'currentDatabase',
+      'currentUser',
+      'sleep',
+      'sleepEachRow',
+      'hasColumnInTable',
+      'filesystemAvailable',
+      'serverUUID',
+      'uptime',
+      'version',
+      'initialQueryID',
+      'queryID',
+      'getClientHTTPHeader',
+      'generateSerialID',
+    ];
     for (const name of [...dangerous, ...denied.filter((n) => !(ANALYST_FUNCTIONS_BY_CATEGORY.Other as readonly string[]).includes(n))]) {
       for (const spelling of [name, name.toUpperCase(), `${name}If`, `${name}OrNull`]) {
         expect({ spelling, allowed: functionAllowed(catalog, spelling) }).toEqual({ spelling, allowed: false });
@@ -47,7 +72,18 @@ describe('analyst functions', () => {
   });
 
   it('aliases and aggregate combinators resolve to allowed functions', () => {
-    for (const name of ['substr', 'COUNT', 'median', 'sumIf', 'uniqExactState', 'quantilesTDigestMerge', 'avgOrNullIf', 'groupArrayDistinct', 'lambda', 'toStartOfInterval']) {
+    for (const name of [
+      'substr',
+      'COUNT',
+      'median',
+      'sumIf',
+      'uniqExactState',
+      'quantilesTDigestMerge',
+      'avgOrNullIf',
+      'groupArrayDistinct',
+      'lambda',
+      'toStartOfInterval',
+    ]) {
       expect({ name, allowed: functionAllowed(catalog, name) }).toEqual({ name, allowed: true });
     }
     // A combinator on a function that is not an aggregate is not an aggregate.

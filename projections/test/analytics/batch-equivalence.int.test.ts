@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/analytics/clickhouse.ts';
 import type { Analytics } from '../../src/analytics/index.ts';
-import { AnalyticsHarness } from './support/analytics-harness.ts';
 import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
+import { AnalyticsHarness } from './support/analytics-harness.ts';
 
 /**
  * The projector computes a batch's rows once, at its end (or before a service-level
@@ -33,7 +33,10 @@ beforeAll(async () => {
       if (i === 0) {
         changes.push({
           streamId: `tenant-${tenant.tenantId}`,
-          event: { type: 'BusinessHoursSet', data: { teamId: team.teamId, timeZone: 'Asia/Kolkata', periods: [{ day: 0, open: '10:00', close: '12:00' }], holidays: [] } },
+          event: {
+            type: 'BusinessHoursSet',
+            data: { teamId: team.teamId, timeZone: 'Asia/Kolkata', periods: [{ day: 0, open: '10:00', close: '12:00' }], holidays: [] },
+          },
           metadata: { ...meta, eventId: crypto.randomUUID(), schemaVersion: 1 },
         });
       }

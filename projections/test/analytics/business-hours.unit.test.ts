@@ -3,7 +3,11 @@ import { addBusinessMs, businessMsBetween, type Calendar, zoneOffsetMs } from '.
 
 const H = 3600_000;
 const at = (iso: string) => Date.parse(iso);
-const office: Calendar = { timeZone: 'Europe/Madrid', periods: [0, 1, 2, 3, 4].map((day) => ({ day, open: '09:00', close: '18:00' })), holidays: ['2026-03-04'] };
+const office: Calendar = {
+  timeZone: 'Europe/Madrid',
+  periods: [0, 1, 2, 3, 4].map((day) => ({ day, open: '09:00', close: '18:00' })),
+  holidays: ['2026-03-04'],
+};
 const night: Calendar = { timeZone: 'America/Mexico_City', periods: [{ day: 4, open: '22:00', close: '02:00' }], holidays: [] };
 
 describe('business hours', () => {
@@ -34,7 +38,9 @@ describe('business hours', () => {
   it('cached zone offsets equal Intl at every minute, also across transitions inside an hour', () => {
     // Independent of the cache: Intl's own offset name for the instant.
     const intlOffset = (t: number, timeZone: string) => {
-      const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(t)).find((p) => p.type === 'timeZoneName')!.value;
+      const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+        .formatToParts(new Date(t))
+        .find((p) => p.type === 'timeZoneName')!.value;
       const m = /GMT(?:([+-])(\d{2}):(\d{2}))?/.exec(name)!;
       return m[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
     };
@@ -47,7 +53,8 @@ describe('business hours', () => {
     for (const [zone, start] of cases) {
       // Hour by hour first (fills the cache), then every minute read back through it.
       for (let t = at(start); t < at(start) + 3 * H; t += 60_000) zoneOffsetMs(t, zone);
-      for (let t = at(start); t < at(start) + 3 * H; t += 60_000) expect({ zone, t, offset: zoneOffsetMs(t, zone) }).toEqual({ zone, t, offset: intlOffset(t, zone) });
+      for (let t = at(start); t < at(start) + 3 * H; t += 60_000)
+        expect({ zone, t, offset: zoneOffsetMs(t, zone) }).toEqual({ zone, t, offset: intlOffset(t, zone) });
     }
     expect(zoneOffsetMs(at('2026-10-03T15:29:59Z'), 'Australia/Lord_Howe')).toBe(10.5 * H);
     expect(zoneOffsetMs(at('2026-10-03T15:30:00Z'), 'Australia/Lord_Howe')).toBe(11 * H);

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analytics } from '../../src/analytics/index.ts';
 import { queryRows } from '../../src/analytics/clickhouse.ts';
+import type { Analytics } from '../../src/analytics/index.ts';
 import {
   agentLeaderboard,
   BREACH_GROUPS,
@@ -16,8 +16,8 @@ import {
   slaCompliance,
   volumes,
 } from '../../src/analytics/reports.ts';
-import { AnalyticsHarness } from './support/analytics-harness.ts';
 import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
+import { AnalyticsHarness } from './support/analytics-harness.ts';
 
 /**
  * A projector process killed (SIGKILL) between a batch's ClickHouse inserts and its
@@ -97,7 +97,11 @@ describe('exactly-once effect across a crash between insert and checkpoint', () 
     const fullReplay = await figures(replay);
 
     const messageEvents = gen.events.filter((e) => e.event.type.startsWith('Message')).length;
-    expect(afterCrash.raw).toMatchObject({ messages: { n: messageEvents, ids: messageEvents }, rollup: { n: messageEvents }, teamRollup: { n: messageEvents } });
+    expect(afterCrash.raw).toMatchObject({
+      messages: { n: messageEvents, ids: messageEvents },
+      rollup: { n: messageEvents },
+      teamRollup: { n: messageEvents },
+    });
     const raw = afterCrash.raw as Record<string, { n: unknown }>;
     expect(Number(raw.agentRollupResponses!.n)).toBe(Number(raw.rollupResponses!.n));
     expect(afterCrash).toEqual(fullReplay);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseClient, queryRows } from '../../src/analytics/clickhouse.ts';
-import { migrate, migrations, migrationStatements } from '../../src/analytics/schema.ts';
+import { migrate, migrationStatements, migrations } from '../../src/analytics/schema.ts';
 
 /**
  * Migrations against a real embedded chDB: versioned (each applied once), idempotent
@@ -53,10 +53,17 @@ describe('ClickHouse migrations', () => {
   it('migration 3 upgrades a version-2 database: old facts keep NULL dimensions, new ones feed the team/agent rollup', async () => {
     const ctx = { database: 'upgraded', cluster: null };
     await client.command({ query: 'CREATE DATABASE IF NOT EXISTS upgraded' });
-    await client.command({ query: 'CREATE TABLE IF NOT EXISTS upgraded.schema_migrations (version UInt32, name String, applied_at DateTime64(3, \'UTC\')) ENGINE = ReplacingMergeTree() ORDER BY version' });
+    await client.command({
+      query:
+        "CREATE TABLE IF NOT EXISTS upgraded.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree() ORDER BY version",
+    });
     for (const m of migrations.filter((x) => x.version <= 2)) {
       for (const statement of m.statements(ctx)) await client.command({ query: statement });
-      await client.insert({ table: 'upgraded.schema_migrations', values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }], format: 'JSONEachRow' });
+      await client.insert({
+        table: 'upgraded.schema_migrations',
+        values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }],
+        format: 'JSONEachRow',
+      });
     }
     await client.insert({ table: 'upgraded.message_facts', values: [message('1')], format: 'JSONEachRow' });
 

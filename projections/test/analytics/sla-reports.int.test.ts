@@ -9,15 +9,15 @@ import {
   responseTimePercentiles,
   responseTimesByPeriod,
   SLA_TARGETS,
-  slaCompliance,
   type SlaDrillItem,
   type SlaDrillQuery,
+  slaCompliance,
   slaConversations,
   volumes,
 } from '../../src/analytics/reports.ts';
-import { AnalyticsHarness } from './support/analytics-harness.ts';
 import { appendGenerated, type Generated, generateConversations } from '../../testing/conversation-generator.ts';
-import { exactQuantile, localDate, localHour, referenceFold, type RefConversation, type RefEpisode } from './support/reference-metrics.ts';
+import { AnalyticsHarness } from './support/analytics-harness.ts';
+import { exactQuantile, localDate, localHour, type RefConversation, type RefEpisode, referenceFold } from './support/reference-metrics.ts';
 
 /**
  * Every report figure from ClickHouse against the same events folded in plain
@@ -154,8 +154,10 @@ describe('SLA reports match an independent TypeScript fold', () => {
       const eps = ref.episodes.filter((e) => ep(e) && e.breached && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime());
       const convs = ref.conversations.filter((c) => cv(c) && c.breached);
       for (const by of ['team', 'agent', 'priority', 'day'] as const) {
-        const keyOfEpisode = (e: RefEpisode) => ({ team: e.teamId ?? '', agent: e.agentId ?? '', priority: e.priority, day: localDate(e.due!, f.timeZone) })[by];
-        const keyOfConv = (c: RefConversation) => ({ team: c.teamId ?? '', agent: c.handledBy ?? '', priority: c.priority, day: localDate(c.due!, f.timeZone) })[by];
+        const keyOfEpisode = (e: RefEpisode) =>
+          ({ team: e.teamId ?? '', agent: e.agentId ?? '', priority: e.priority, day: localDate(e.due!, f.timeZone) })[by];
+        const keyOfConv = (c: RefConversation) =>
+          ({ team: c.teamId ?? '', agent: c.handledBy ?? '', priority: c.priority, day: localDate(c.due!, f.timeZone) })[by];
         const expected = new Map<string, number>();
         const add = (k: string) => expected.set(k, (expected.get(k) ?? 0) + 1);
         for (const e of eps) {
@@ -213,8 +215,14 @@ describe('SLA reports match an independent TypeScript fold', () => {
         return {
           agentId,
           conversationsHandled: mine.length,
-          medianFirstResponseSeconds: exactQuantile(firsts.filter((e) => e.agentId === agentId).map((e) => e.wall!), 0.5),
-          medianResolutionSeconds: exactQuantile(mine.map((c) => c.fullWall!), 0.5),
+          medianFirstResponseSeconds: exactQuantile(
+            firsts.filter((e) => e.agentId === agentId).map((e) => e.wall!),
+            0.5,
+          ),
+          medianResolutionSeconds: exactQuantile(
+            mine.map((c) => c.fullWall!),
+            0.5,
+          ),
           csatAverage: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
           csatResponses: scores.length,
         };
@@ -257,7 +265,15 @@ describe('SLA reports match an independent TypeScript fold', () => {
     const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
     const verdict = (x: { met: boolean; breached: boolean }) => (x.met ? 'met' : x.breached ? 'breached' : 'none');
     const byKey = (a: SlaDrillItem, b: SlaDrillItem) =>
-      a.startedAt !== b.startedAt ? (a.startedAt < b.startedAt ? -1 : 1) : a.conversationId !== b.conversationId ? (a.conversationId < b.conversationId ? -1 : 1) : (a.episode ?? 0) - (b.episode ?? 0);
+      a.startedAt !== b.startedAt
+        ? a.startedAt < b.startedAt
+          ? -1
+          : 1
+        : a.conversationId !== b.conversationId
+          ? a.conversationId < b.conversationId
+            ? -1
+            : 1
+          : (a.episode ?? 0) - (b.episode ?? 0);
     const all = async (f: ReportFilter, q: SlaDrillQuery) => {
       const items: SlaDrillItem[] = [];
       let cursor: string | undefined;
@@ -340,19 +356,24 @@ describe('SLA reports match an independent TypeScript fold', () => {
     const f = filters()[0]!.f;
     const first = await slaConversations(analytics.client, analytics.database, f, { target: 'first_response', outcome: 'any' }, { limit: 3 });
     expect(first.nextCursor).not.toBeNull();
-    await expect(slaConversations(analytics.client, analytics.database, f, { target: 'resolution', outcome: 'any' }, { limit: 3, cursor: first.nextCursor! })).rejects.toThrow(
-      /issued for target "first_response"/,
-    );
-    await expect(slaConversations(analytics.client, analytics.database, f, { target: 'first_response', outcome: 'any' }, { limit: 3, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(
-      /not one this API issued/,
-    );
+    await expect(
+      slaConversations(analytics.client, analytics.database, f, { target: 'resolution', outcome: 'any' }, { limit: 3, cursor: first.nextCursor! }),
+    ).rejects.toThrow(/issued for target "first_response"/);
+    await expect(
+      slaConversations(analytics.client, analytics.database, f, { target: 'first_response', outcome: 'any' }, { limit: 3, cursor: 'bm90LWEtY3Vyc29y' }),
+    ).rejects.toThrow(/not one this API issued/);
   });
 
   it('wait time (first queued → first assigned) and handle time (open and assigned)', async () => {
     let waited = 0;
     for (const { name, f, cv } of filters()) {
       const convs = ref.conversations.filter((c) => cv(c) && c.openedAt >= f.from.getTime() && c.openedAt < f.to.getTime());
-      const pct = (values: number[]) => ({ count: values.length, p50: exactQuantile(values, 0.5), p90: exactQuantile(values, 0.9), p95: exactQuantile(values, 0.95) });
+      const pct = (values: number[]) => ({
+        count: values.length,
+        p50: exactQuantile(values, 0.5),
+        p90: exactQuantile(values, 0.9),
+        p95: exactQuantile(values, 0.95),
+      });
       if (!f.agentId) {
         // Wait time has no agent (the route refuses the filter): team only.
         const waits = convs.filter((c) => c.firstQueuedAt !== null && c.firstAssignedAt !== null && c.firstAssignedAt >= c.firstQueuedAt);

@@ -45,8 +45,10 @@ describe('time zones', () => {
   }, 120_000);
 
   it('accepts the names people type and refuses what only Intl takes', () => {
-    for (const tz of ['UTC', 'Europe/Madrid', 'America/Mexico_City', 'Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv']) expect({ tz, ok: TimeZone.safeParse(tz).success }).toEqual({ tz, ok: true });
-    for (const tz of ['utc', 'US/Pacific-New', 'europe/madrid', 'EST5EDT', 'America/Coyhaique', '', 'Nowhere/Atlantis']) expect({ tz, ok: TimeZone.safeParse(tz).success }).toEqual({ tz, ok: false });
+    for (const tz of ['UTC', 'Europe/Madrid', 'America/Mexico_City', 'Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv'])
+      expect({ tz, ok: TimeZone.safeParse(tz).success }).toEqual({ tz, ok: true });
+    for (const tz of ['utc', 'US/Pacific-New', 'europe/madrid', 'EST5EDT', 'America/Coyhaique', '', 'Nowhere/Atlantis'])
+      expect({ tz, ok: TimeZone.safeParse(tz).success }).toEqual({ tz, ok: false });
   });
 });
 
@@ -56,7 +58,8 @@ describe('time types', () => {
       const row = await one(`SELECT toString(CAST({t:String} AS ${type})) AS v`, { t: type === 'Date' ? new Date(ms).toISOString().slice(0, 10) : chTime(ms) });
       return String(row.v);
     };
-    const asText = (type: string, ms: number) => (type === 'Date' ? new Date(ms).toISOString().slice(0, 10) : type.startsWith('DateTime64') ? chTime(ms) : chTime(ms).slice(0, 19));
+    const asText = (type: string, ms: number) =>
+      type === 'Date' ? new Date(ms).toISOString().slice(0, 10) : type.startsWith('DateTime64') ? chTime(ms) : chTime(ms).slice(0, 19);
     for (const t of [DATETIME, DATETIME64, DATE]) {
       expect(await roundTrip(t.type, t.min)).toBe(asText(t.type, t.min));
       expect(await roundTrip(t.type, t.max)).toBe(asText(t.type, t.max));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, encodeEvent, type EventStore, type NewEvent, type ParleyEvent } from '@parley/events';
+import { type Actor, type EventStore, encodeEvent, type NewEvent, type ParleyEvent } from '@parley/events';
 
 /** Catalog events with valid envelopes, appended straight to a store: the projections' input. */
 export const envelope = (event: ParleyEvent, tenantId: string, now: Date, actor: Actor = { type: 'system', id: 'test' }): NewEvent =>
@@ -26,7 +26,9 @@ export async function appendInboxHistory(store: EventStore, options: { tenantId?
     conversationIds.push(conversationId);
     const waId = `3460000${String(i).padStart(4, '0')}`;
     const wamid = `wamid.in.${conversationId}`;
-    await store.appendToStream(`contact-${contactId}`, [envelope({ type: 'ContactCreated', data: { contactId, waId, userId: null, profileName: `Customer ${i}` } }, tenantId, at())]);
+    await store.appendToStream(`contact-${contactId}`, [
+      envelope({ type: 'ContactCreated', data: { contactId, waId, userId: null, profileName: `Customer ${i}` } }, tenantId, at()),
+    ]);
     const thread = `thread-${conversationId}`;
     await store.appendToStream(thread, [
       envelope({ type: 'ConversationOpened', data: { conversationId, contactId, numberId, phoneNumberId: '100200300', origin: 'inbound' } }, tenantId, at()),
@@ -63,14 +65,19 @@ export async function appendInboxHistory(store: EventStore, options: { tenantId?
       envelope({ type: 'ConversationAssigned', data: { conversationId, agentId, teamId } }, tenantId, at()),
       envelope({ type: 'ConversationTagged', data: { conversationId, tag: 'delivery' } }, tenantId, at()),
       envelope(
-        { type: 'MessageQueued', data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'on it', previewUrl: false }, senderType: 'agent' } },
+        {
+          type: 'MessageQueued',
+          data: { conversationId, messageId: randomUUID(), content: { type: 'text', body: 'on it', previewUrl: false }, senderType: 'agent' },
+        },
         tenantId,
         at(),
         { type: 'agent', id: agentId },
       ),
     ]);
     if (i % 2 === 0) {
-      await store.appendToStream(thread, [envelope({ type: 'ConversationClosed', data: { conversationId, reason: 'resolved', outcome: null } }, tenantId, at())]);
+      await store.appendToStream(thread, [
+        envelope({ type: 'ConversationClosed', data: { conversationId, reason: 'resolved', outcome: null } }, tenantId, at()),
+      ]);
     }
   }
   return { tenantId, agentId, teamId, conversationIds };

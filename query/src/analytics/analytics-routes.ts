@@ -1,5 +1,5 @@
-import { accessFor, allow, badRequest, errorResponses, principalOf, tooManyRequests } from '@parley/kit';
 import { Priority, TimeZone } from '@parley/events';
+import { accessFor, allow, badRequest, errorResponses, principalOf, tooManyRequests } from '@parley/kit';
 import {
   AnalystBusy,
   AnalystQueryFailed,
@@ -21,6 +21,7 @@ import {
   Percentiles,
   QueueWaitReport,
   queueWaitTimes,
+  REPORT_TIME_TYPE,
   type ReportFilter,
   ResponseTimePercentiles,
   responseTimePercentiles,
@@ -31,7 +32,6 @@ import {
   SlaDrillPage,
   slaCompliance,
   slaConversations,
-  REPORT_TIME_TYPE,
   VolumeRow,
   volumes,
 } from '@parley/projections/analytics';
@@ -65,7 +65,10 @@ type Range = { from: string; to: string; timeZone: string; teamId?: string | und
 function reportQuery<S extends z.ZodType<{ from: string; to: string }>>(schema: S): S {
   return schema
     .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from', path: ['to'] })
-    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_DAYS * 86_400_000, { message: `a range of at most ${MAX_RANGE_DAYS} days`, path: ['to'] });
+    .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_DAYS * 86_400_000, {
+      message: `a range of at most ${MAX_RANGE_DAYS} days`,
+      path: ['to'],
+    });
 }
 const Report = reportQuery(z.strictObject(REPORT_SHAPE));
 /** A report's 200 answer: its JSON body, or the CSV text when asked for. */
@@ -101,8 +104,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     return toCsv(rows, columns);
   };
   /** Answers items as JSON `{ items }` or as CSV, a column per field of their row schema. */
-  const itemsOr = <S extends z.ZodObject>(request: FastifyRequest, reply: FastifyReply, format: 'json' | 'csv' | undefined, name: string, items: z.infer<S>[], row: S) =>
-    wantsCsv(request, format) ? csv(reply, name, items, columnsFrom(row)) : { items };
+  const itemsOr = <S extends z.ZodObject>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    format: 'json' | 'csv' | undefined,
+    name: string,
+    items: z.infer<S>[],
+    row: S,
+  ) => (wantsCsv(request, format) ? csv(reply, name, items, columnsFrom(row)) : { items });
 
   api.get(
     '/v1/analytics/sla/compliance',
@@ -185,7 +194,11 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         summary: 'Answered waits per hour or day with approximate p50/p90/p95 (t-digest rollup, for dashboards)',
         tags: ['analytics'],
         querystring: reportQuery(
-          z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day', 'total']).default('hour'), kind: z.enum(['first', 'reopen', 'next']).default('first') }),
+          z.strictObject({
+            ...REPORT_SHAPE,
+            granularity: z.enum(['hour', 'day', 'total']).default('hour'),
+            kind: z.enum(['first', 'reopen', 'next']).default('first'),
+          }),
         ),
         response: { 200: itemsOf(HourlyResponseRow), ...errors },
       },
@@ -226,7 +239,10 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
           z.strictObject({
             ...REPORT_SHAPE,
             target: z.enum(SLA_TARGETS).describe('Which figure: first_response, first_response_all, next_response (waits) or resolution (conversations)'),
-            outcome: z.enum(SLA_OUTCOMES).default('any').describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
+            outcome: z
+              .enum(SLA_OUTCOMES)
+              .default('any')
+              .describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
             priority: Priority.optional().describe('A row of the breaches-by-priority report'),
             day: dateIn(DATE).optional().describe('A row of the breaches-by-day report: local date (timeZone) of the due instant'),
             limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -254,7 +270,8 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     {
       config: supervisors,
       schema: {
-        summary: 'Wait time: first queued → first assigned (exact p50/p90/p95, wall-clock), still queued and closed unassigned, of conversations opened in the range',
+        summary:
+          'Wait time: first queued → first assigned (exact p50/p90/p95, wall-clock), still queued and closed unassigned, of conversations opened in the range',
         tags: ['analytics'],
         querystring: Report,
         response: { 200: orCsv(QueueWaitReport), ...errors },

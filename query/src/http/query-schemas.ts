@@ -12,12 +12,18 @@ const Id = z.uuid();
 /** Read-your-writes: every read takes the position a command returned. */
 
 export const Consistency = z.strictObject({
-  minPosition: LogPosition.optional()
-    .describe('Wait until the read model includes this position (from a command answer); also accepted as the Parley-Min-Position header'),
+  minPosition: LogPosition.optional().describe(
+    'Wait until the read model includes this position (from a command answer); also accepted as the Parley-Min-Position header',
+  ),
   waitMs: z.coerce.number().int().min(0).max(10_000).default(3_000).describe('Longest wait for minPosition; then the answer says Parley-Consistency: stale'),
 });
 
-const commaList = z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
+const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+);
 const StatusList = commaList.pipe(z.array(ConversationStatus).min(1).max(10));
 const PriorityList = commaList.pipe(z.array(Priority).min(1).max(4));
 
@@ -30,7 +36,10 @@ export const ConversationListQuery = Consistency.extend({
   team: Id.optional(),
   tag: z.string().min(1).max(64).optional(),
   priority: PriorityList.optional().describe('Comma-separated priorities'),
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Full-text search over message text (web search syntax: "quoted phrases", or, -not)'),
   sort: z.enum(['last_activity', 'longest_waiting', 'priority']).default('last_activity'),
   limit: z.coerce.number().int().min(1).max(100).default(25),

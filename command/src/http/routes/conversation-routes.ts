@@ -1,5 +1,5 @@
 import { CloseReason, OutboundContent, Priority } from '@parley/events';
-import { allow, type Api, principalOf } from '@parley/kit';
+import { type Api, allow, principalOf } from '@parley/kit';
 import type { FastifyRequest, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,7 +14,13 @@ const conversationWorkers = allow('workConversations');
  * Fastify's request type, not z.output<S>: while S is generic TypeScript cannot see that
  * the two are one type, and for any given schema they are.
  */
-type ValidatedBody<S extends z.ZodType> = FastifyRequest<RouteGenericInterface, RawServerDefault, RawRequestDefaultExpression, { body: S }, ZodTypeProvider>['body'];
+type ValidatedBody<S extends z.ZodType> = FastifyRequest<
+  RouteGenericInterface,
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  { body: S },
+  ZodTypeProvider
+>['body'];
 
 interface CommandSpec<S extends z.ZodType> {
   summary: string;

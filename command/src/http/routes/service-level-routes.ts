@@ -1,5 +1,5 @@
 import { Priority } from '@parley/events';
-import { allow, type Api, principalOf } from '@parley/kit';
+import { type Api, allow, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import { commandContext } from '../command-context.ts';
 import { BusinessHoursBody, errors, Id, SlaPolicyBody, Written } from '../command-schemas.ts';

@@ -1,5 +1,5 @@
 import { UserRole } from '@parley/events';
-import { accessFor, allow, type Api, LogPosition, type Principal, principalOf } from '@parley/kit';
+import { type Api, accessFor, allow, LogPosition, type Principal, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import type { CommandContext } from '../../handling/command-handler.ts';
 import { commandContext, platformAdminContext } from '../command-context.ts';

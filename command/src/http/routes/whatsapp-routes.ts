@@ -1,4 +1,4 @@
-import { accessFor, allow, type Api, forbidden, LogPosition, principalOf } from '@parley/kit';
+import { type Api, accessFor, allow, forbidden, LogPosition, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import { commandContext } from '../command-context.ts';
 import { errors, Id } from '../command-schemas.ts';

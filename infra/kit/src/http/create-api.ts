@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { accessFor, Authenticator, type IdentityPort, type PlatformKeys, registerAuthentication } from '../auth/authentication.ts';
+import { Authenticator, accessFor, type IdentityPort, type PlatformKeys, registerAuthentication } from '../auth/authentication.ts';
 import { edgeServerOptions, registerEdge } from './edge.ts';
 
 export interface ApiOptions {

@@ -141,8 +141,7 @@ export function registerEdge(app: FastifyInstance) {
   });
   app.addHook('preValidation', async (request) => {
     if (!request.routeOptions.url || request.routeOptions.config.rawText) return;
-    const problem =
-      unstorableInput('params', request.params) ?? unstorableInput('querystring', request.query) ?? unstorableInput('body', request.body);
+    const problem = unstorableInput('params', request.params) ?? unstorableInput('querystring', request.query) ?? unstorableInput('body', request.body);
     if (problem) throw badRequest(problem);
   });
 }

@@ -30,7 +30,8 @@ export function scopeStatements(database: string, cluster: string | null, scope:
   return [
     `CREATE DATABASE IF NOT EXISTS ${target}${on}`,
     ...ANALYST_TABLES.map(
-      (t) => `CREATE OR REPLACE VIEW ${target}.${t.name}${on} AS SELECT * FROM ${identifier(database, 'ClickHouse database')}.${t.name}${t.final ? ' FINAL' : ''}${where}`,
+      (t) =>
+        `CREATE OR REPLACE VIEW ${target}.${t.name}${on} AS SELECT * FROM ${identifier(database, 'ClickHouse database')}.${t.name}${t.final ? ' FINAL' : ''}${where}`,
     ),
   ];
 }

@@ -53,7 +53,22 @@ const NODE_TYPES = new Set([
   'InterpolateElement',
 ]);
 
-const COMBINATORS = ['MergeState', 'SimpleState', 'OrDefault', 'OrNull', 'Resample', 'ForEach', 'Distinct', 'ArgMin', 'ArgMax', 'Array', 'State', 'Merge', 'Map', 'If'];
+const COMBINATORS = [
+  'MergeState',
+  'SimpleState',
+  'OrDefault',
+  'OrNull',
+  'Resample',
+  'ForEach',
+  'Distinct',
+  'ArgMin',
+  'ArgMax',
+  'Array',
+  'State',
+  'Merge',
+  'Map',
+  'If',
+];
 
 const ALLOWED = new Set<string>(Object.values(ANALYST_FUNCTIONS_BY_CATEGORY).flat());
 
@@ -66,7 +81,9 @@ export interface FunctionCatalog {
   aggregates: ReadonlySet<string>;
 }
 
-export function functionCatalog(rows: readonly { name: string; is_aggregate: number | string; case_insensitive: number | string; alias_to: string }[]): FunctionCatalog {
+export function functionCatalog(
+  rows: readonly { name: string; is_aggregate: number | string; case_insensitive: number | string; alias_to: string }[],
+): FunctionCatalog {
   const canonical = new Map<string, string>();
   const caseInsensitive = new Map<string, string>();
   const aggregates = new Set<string>();
@@ -79,8 +96,7 @@ export function functionCatalog(rows: readonly { name: string; is_aggregate: num
   return { canonical, caseInsensitive, aggregates };
 }
 
-const resolve = (catalog: FunctionCatalog, name: string): string | undefined =>
-  catalog.canonical.get(name) ?? catalog.caseInsensitive.get(name.toLowerCase());
+const resolve = (catalog: FunctionCatalog, name: string): string | undefined => catalog.canonical.get(name) ?? catalog.caseInsensitive.get(name.toLowerCase());
 
 /** Whether `name` (as written) is an allowed function, after aliases and aggregate combinators. */
 export function functionAllowed(catalog: FunctionCatalog, name: string): boolean {
@@ -164,11 +180,14 @@ export function checkAnalystAst(root: AstNode, ctx: GuardContext): void {
   const databases = new Set(ctx.databases.map((d) => d.toLowerCase()));
   const walk = (node: AstNode, parent: AstNode | null) => {
     if (!NODE_TYPES.has(node.type)) {
-      throw new AnalystSqlRefused(node.type === 'Set' ? 'SETTINGS clauses are not allowed: the limits are fixed' : `${node.type} is not allowed in analyst SQL`);
+      throw new AnalystSqlRefused(
+        node.type === 'Set' ? 'SETTINGS clauses are not allowed: the limits are fixed' : `${node.type} is not allowed in analyst SQL`,
+      );
     }
     if (node.type === 'Function') {
       if (parent?.type === 'TableExpression') throw new AnalystSqlRefused(`table functions are not allowed (${node.text}): select from the analytics tables`);
-      if (!functionAllowed(ctx.catalog, node.text)) throw new AnalystSqlRefused(`function ${node.text} is not allowed in analyst SQL (docs/analytics.md lists what is)`);
+      if (!functionAllowed(ctx.catalog, node.text))
+        throw new AnalystSqlRefused(`function ${node.text} is not allowed in analyst SQL (docs/analytics.md lists what is)`);
     }
     if (node.type === 'TableIdentifier' && node.text.includes('.')) {
       throw new AnalystSqlRefused(`qualified table names are not allowed (${node.text}): use the table's plain name`);

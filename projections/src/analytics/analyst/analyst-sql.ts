@@ -84,9 +84,7 @@ export class AnalystSql {
   private catalog: Promise<FunctionCatalog> | undefined;
   private closed = false;
 
-  constructor(
-    private readonly options: { clickhouse: ClickHouseOptions; limits?: Partial<AnalystLimits> },
-  ) {
+  constructor(private readonly options: { clickhouse: ClickHouseOptions; limits?: Partial<AnalystLimits> }) {
     this.limits = { ...DEFAULT_ANALYST_LIMITS, ...options.limits };
     for (const [name, value] of Object.entries(this.limits)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`analyst limit ${name} must be a positive integer`);
@@ -174,14 +172,24 @@ export class AnalystSql {
     if (Buffer.byteLength(text) > l.maxResultBytes) {
       throw new AnalystQueryFailed(`the answer is larger than ${l.maxResultBytes} bytes: aggregate further or select fewer columns`);
     }
-    const rows = text.length === 0 ? [] : text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows =
+      text.length === 0
+        ? []
+        : text
+            .trimEnd()
+            .split('\n')
+            .map((line) => JSON.parse(line) as Record<string, unknown>);
     return { rows, rowCount: rows.length };
   }
 
   private functionCatalog(client: ClickHouseClient, sessionId: string | undefined): Promise<FunctionCatalog> {
     this.catalog ??= (async () => {
       const rows = await (
-        await client.query({ query: 'SELECT name, is_aggregate, case_insensitive, alias_to FROM system.functions', format: 'JSONEachRow', session_id: sessionId })
+        await client.query({
+          query: 'SELECT name, is_aggregate, case_insensitive, alias_to FROM system.functions',
+          format: 'JSONEachRow',
+          session_id: sessionId,
+        })
       ).json<{ name: string; is_aggregate: number; case_insensitive: number; alias_to: string }>();
       return functionCatalog(rows);
     })();

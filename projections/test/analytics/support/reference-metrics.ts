@@ -143,9 +143,24 @@ export function referenceFold(gen: Generated) {
     const at = Date.parse(metadata.occurredAt);
     if (event.type === 'ConversationOpened') {
       convs.set(event.data.conversationId, {
-        tenantId: metadata.tenantId, id: event.data.conversationId, team: null, priority: 'normal', assignee: null, assigneeAtClose: null,
-        opened: at, firstClose: null, lastClose: null, closed: false, csat: null, bot: false, handed: false, waits: [],
-        firstQueued: null, firstAssigned: null, handleMs: 0, holdSince: null,
+        tenantId: metadata.tenantId,
+        id: event.data.conversationId,
+        team: null,
+        priority: 'normal',
+        assignee: null,
+        assigneeAtClose: null,
+        opened: at,
+        firstClose: null,
+        lastClose: null,
+        closed: false,
+        csat: null,
+        bot: false,
+        handed: false,
+        waits: [],
+        firstQueued: null,
+        firstAssigned: null,
+        handleMs: 0,
+        holdSince: null,
       });
       continue;
     }
@@ -156,7 +171,14 @@ export function referenceFold(gen: Generated) {
     }
     if (event.type === 'MessageQueued') {
       const sender = event.data.senderType === 'agent' ? metadata.actor.id : null;
-      volumes.push({ tenantId: metadata.tenantId, at, direction: 'outbound', type: event.data.content.type, team: c?.team ?? null, agent: sender ?? c?.assignee ?? null });
+      volumes.push({
+        tenantId: metadata.tenantId,
+        at,
+        direction: 'outbound',
+        type: event.data.content.type,
+        team: c?.team ?? null,
+        agent: sender ?? c?.assignee ?? null,
+      });
     }
     if (!c) continue;
     const startHold = () => {
@@ -171,12 +193,21 @@ export function referenceFold(gen: Generated) {
       case 'MessageReceived':
         // Customer time is a rule of its own (docs/metrics.md, "Time"), shared rather than re-derived here.
         if (!open && !c.closed) {
-          c.waits.push({ kind: c.waits.length ? 'next' : 'first', start: customerSentAt(event.data, metadata), end: null, responded: false, agent: null, team: c.team, priority: c.priority });
+          c.waits.push({
+            kind: c.waits.length ? 'next' : 'first',
+            start: customerSentAt(event.data, metadata),
+            end: null,
+            responded: false,
+            agent: null,
+            team: c.team,
+            priority: c.priority,
+          });
         }
         break;
       case 'MessageQueued':
         if (event.data.senderType === 'bot' && !c.handed) c.bot = true;
-        if (event.data.senderType === 'agent' && open) Object.assign(open, { end: at, responded: true, agent: metadata.actor.id, team: c.team, priority: c.priority });
+        if (event.data.senderType === 'agent' && open)
+          Object.assign(open, { end: at, responded: true, agent: metadata.actor.id, team: c.team, priority: c.priority });
         break;
       case 'ConversationQueued':
       case 'ConversationAssigned':
@@ -247,8 +278,22 @@ export function referenceFold(gen: Generated) {
       const met = target !== null && measured && business! <= target;
       const breached = target !== null && ((measured && business! > target) || (!w.responded && due !== null && (w.end ?? nowMs) > due));
       episodes.push({
-        tenantId: c.tenantId, conversationId: c.id, no: i + 1, kind: w.kind, startedAt: w.start, endedAt: w.end, responded: w.responded, agentId: w.agent,
-        teamId: w.team, priority: w.priority, wall: measured ? Math.floor((w.end! - w.start) / 1000) : null, business, target, due, met, breached,
+        tenantId: c.tenantId,
+        conversationId: c.id,
+        no: i + 1,
+        kind: w.kind,
+        startedAt: w.start,
+        endedAt: w.end,
+        responded: w.responded,
+        agentId: w.agent,
+        teamId: w.team,
+        priority: w.priority,
+        wall: measured ? Math.floor((w.end! - w.start) / 1000) : null,
+        business,
+        target,
+        due,
+        met,
+        breached,
       });
     }
     const team = c.team ? teams.get(c.team) : undefined;
@@ -258,13 +303,25 @@ export function referenceFold(gen: Generated) {
     const fullBusiness = fullEnd === null ? null : businessSeconds(cal, c.opened, fullEnd);
     const due = target === null ? null : dueAt(cal, c.opened, target);
     conversations.push({
-      tenantId: c.tenantId, conversationId: c.id, teamId: c.team, priority: c.priority, openedAt: c.opened, closed: c.closed, closedAt: fullEnd,
-      handledBy: c.closed ? c.assigneeAtClose : c.assignee, csat: c.csat,
-      fullWall: fullEnd === null ? null : Math.floor((fullEnd - c.opened) / 1000), fullBusiness,
+      tenantId: c.tenantId,
+      conversationId: c.id,
+      teamId: c.team,
+      priority: c.priority,
+      openedAt: c.opened,
+      closed: c.closed,
+      closedAt: fullEnd,
+      handledBy: c.closed ? c.assigneeAtClose : c.assignee,
+      csat: c.csat,
+      fullWall: fullEnd === null ? null : Math.floor((fullEnd - c.opened) / 1000),
+      fullBusiness,
       firstWall: c.firstClose === null ? null : Math.floor((c.firstClose - c.opened) / 1000),
       firstBusiness: c.firstClose === null ? null : businessSeconds(cal, c.opened, c.firstClose),
-      target, due,
-      firstQueuedAt: c.firstQueued, firstAssignedAt: c.firstAssigned, handleMs: c.handleMs, holdingSince: c.holdSince,
+      target,
+      due,
+      firstQueuedAt: c.firstQueued,
+      firstAssignedAt: c.firstAssigned,
+      handleMs: c.handleMs,
+      holdingSince: c.holdSince,
       met: target !== null && c.closed && fullBusiness! <= target,
       breached: target !== null && ((c.closed && fullBusiness! > target) || (!c.closed && due !== null && nowMs > due)),
     });

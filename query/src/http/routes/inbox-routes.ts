@@ -1,5 +1,16 @@
-import { allow, notFound, principalOf, type Api } from '@parley/kit';
-import { Consistency, Contact, ConversationDetail, ConversationListQuery, ConversationSummary, errors, IdParams, Message, MessageListQuery, page } from '../query-schemas.ts';
+import { type Api, allow, notFound, principalOf } from '@parley/kit';
+import {
+  Consistency,
+  Contact,
+  ConversationDetail,
+  ConversationListQuery,
+  ConversationSummary,
+  errors,
+  IdParams,
+  Message,
+  MessageListQuery,
+  page,
+} from '../query-schemas.ts';
 
 const readers = { ...allow('readInbox'), readYourWrites: true };
 
@@ -41,7 +52,13 @@ export async function inboxRoutes(api: Api) {
     '/v1/conversations/:id',
     {
       config: readers,
-      schema: { summary: 'One conversation with its private notes', tags: ['inbox'], params: IdParams, querystring: Consistency, response: { 200: ConversationDetail, ...errors } },
+      schema: {
+        summary: 'One conversation with its private notes',
+        tags: ['inbox'],
+        params: IdParams,
+        querystring: Consistency,
+        response: { 200: ConversationDetail, ...errors },
+      },
     },
     async (request) => {
       const found = await inbox.conversation(principalOf(request).tenantId, request.params.id);
@@ -74,7 +91,13 @@ export async function inboxRoutes(api: Api) {
     '/v1/contacts/:id',
     {
       config: readers,
-      schema: { summary: 'A contact with its conversation history', tags: ['inbox'], params: IdParams, querystring: Consistency, response: { 200: Contact, ...errors } },
+      schema: {
+        summary: 'A contact with its conversation history',
+        tags: ['inbox'],
+        params: IdParams,
+        querystring: Consistency,
+        response: { 200: Contact, ...errors },
+      },
     },
     async (request) => {
       const found = await inbox.contact(principalOf(request).tenantId, request.params.id);

@@ -1,4 +1,4 @@
-import { accessFor, type Api, conflict, notFound } from '@parley/kit';
+import { type Api, accessFor, conflict, notFound } from '@parley/kit';
 import { type PgProjector, ProjectorStatus } from '@parley/projections';
 import { z } from 'zod';
 import { errors, ParkedEvent } from '../query-schemas.ts';
@@ -17,7 +17,14 @@ export async function operationsRoutes(api: Api) {
 
   api.get(
     '/v1/admin/projections',
-    { config: platformAdmin, schema: { summary: 'Every projector: checkpoint, lag, parked events', tags: ['operations'], response: { 200: z.object({ items: z.array(ProjectorStatus) }), ...errors } } },
+    {
+      config: platformAdmin,
+      schema: {
+        summary: 'Every projector: checkpoint, lag, parked events',
+        tags: ['operations'],
+        response: { 200: z.object({ items: z.array(ProjectorStatus) }), ...errors },
+      },
+    },
     async () => ({ items: await Promise.all(projectors.monitored.map((p) => p.status())) }),
   );
 
@@ -29,7 +36,12 @@ export async function operationsRoutes(api: Api) {
         summary: 'Events a projector parked because its handler threw',
         tags: ['operations'],
         params: ProjectorParams,
-        querystring: z.strictObject({ includeReplayed: z.enum(['true', 'false']).transform((v) => v === 'true').default(false) }),
+        querystring: z.strictObject({
+          includeReplayed: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .default(false),
+        }),
         response: { 200: z.object({ items: z.array(ParkedEvent) }), ...errors },
       },
     },

@@ -1,4 +1,4 @@
-import { allow, principalOf, type Api } from '@parley/kit';
+import { type Api, allow, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import { AgentWorkload, Consistency, errors, TeamQueue, WorkloadQuery } from '../query-schemas.ts';
 
