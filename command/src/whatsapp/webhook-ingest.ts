@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Actor, ParleyEvent, Position } from '@parley/events';
+import { MAX_NESTING } from '@parley/kit';
 import type { ThreadHandler } from '../application/conversations.ts';
 import type { ConnectedNumber, WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { ContactCommand, ContactEvent, ContactState } from '../domain/contact.ts';
@@ -32,10 +33,8 @@ const IDENTITY_CACHE_SIZE = 20_000;
 /**
  * WhatsApp's payloads nest about ten levels deep. Anyone may post here unsigned, and
  * what reads a parsed body (validation, repair, dead letters, jsonb) recurses, so a
- * hostile depth is refused first, from the bytes.
+ * hostile depth is refused first, from the bytes, at the edge's one limit (MAX_NESTING).
  */
-const MAX_NESTING = 32;
-
 function nestsDeeperThan(raw: Buffer, limit: number): boolean {
   let depth = 0;
   let inString = false;

@@ -4,21 +4,18 @@
 export { constantTimeEquals, issueApiKey, type ParsedApiKey, parseApiKey, secretMatches, sha256Hex } from './auth/api-keys.ts';
 export {
   type Access,
-  Authenticator,
   accessFor,
   allow,
   type IdentityPort,
   type PlatformKeys,
   type Principal,
   principalOf,
-  registerAuthentication,
 } from './auth/authentication.ts';
 export { may, type Permission, ROLE_POLICY, rolesFor } from './auth/roles.ts';
 export { type Config, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, loadConfig } from './config.ts';
 export * from './errors.ts';
 export { createEventStore } from './event-store.ts';
 export { type Api, type ApiOptions, createApi } from './http/create-api.ts';
-export { type EdgeOptions, edgeServerOptions, MAX_NESTING, registerEdge, unstorableInput } from './http/edge.ts';
-export { registerErrorHandler } from './http/error-handler.ts';
+export { MAX_NESTING } from './http/edge.ts';
 export { ErrorBody, errorResponses, LogPosition } from './http/wire.ts';
 export { closeOnSignals } from './process.ts';

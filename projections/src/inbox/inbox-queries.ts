@@ -4,6 +4,7 @@ import { InvalidCursorError } from '@parley/kit';
 import { rolesFor } from '@parley/kit/roles';
 import type pg from 'pg';
 import { z } from 'zod';
+import type { AgentWorkload, Contact, ConversationDetail, ConversationSummary, MessageView, Page, TeamQueue } from './inbox-rows.ts';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -68,11 +69,6 @@ function decodeCursor<S extends CursorPayload['s']>(cursor: string, sort: S): Ex
   return result.data as Extract<CursorPayload, { s: S }>;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 export interface ConversationFilter {
   status?: readonly ConversationStatus[];
   /** 'unassigned', or an agent's user id ('me' is resolved by the caller). */
@@ -84,34 +80,6 @@ export interface ConversationFilter {
   /** Full-text search over the conversation's message text. */
   text?: string;
   contactId?: string;
-}
-
-export interface ConversationSummary {
-  id: string;
-  contactId: string;
-  contactName: string | null;
-  contactWaId: string | null;
-  numberId: string;
-  status: ConversationStatus;
-  priority: Priority;
-  teamId: string | null;
-  assigneeId: string | null;
-  lastAssigneeId: string | null;
-  tags: string[];
-  unreadCount: number;
-  messageCount: number;
-  lastMessage: { preview: string; direction: 'inbound' | 'outbound'; at: string } | null;
-  lastActivityAt: string;
-  waitingSince: string | null;
-  openedAt: string;
-  firstInboundAt: string | null;
-  firstResponseAt: string | null;
-  closedAt: string | null;
-  firstClosedAt: string | null;
-  reopenedCount: number;
-  closeReason: string | null;
-  outcome: string | null;
-  csatScore: number | null;
 }
 
 interface ConversationRow {
@@ -277,7 +245,7 @@ export class InboxQueries {
     return { items: rows.map(toSummary), nextCursor };
   }
 
-  async conversation(tenantId: string, conversationId: string) {
+  async conversation(tenantId: string, conversationId: string): Promise<ConversationDetail | null> {
     const res = await this.pool.query<ConversationRow>(
       `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.tenant_id = $1 AND c.conversation_id = $2`,
       [tenantId, conversationId],
@@ -325,7 +293,7 @@ export class InboxQueries {
     };
   }
 
-  async contact(tenantId: string, contactId: string, conversationLimit = 100) {
+  async contact(tenantId: string, contactId: string, conversationLimit = 100): Promise<Contact | null> {
     const res = await this.pool.query<{
       contact_id: string;
       wa_id: string | null;
@@ -363,7 +331,7 @@ export class InboxQueries {
   }
 
   /** Per team: the live queue (waiting for an agent) and the open conversations by status. */
-  async queues(tenantId: string) {
+  async queues(tenantId: string): Promise<TeamQueue[]> {
     const res = await this.pool.query<{ team_id: string | null; team_name: string | null; status: ConversationStatus; n: string; oldest: Date | null }>(
       `SELECT c.team_id, t.name AS team_name, c.status, count(*) AS n,
               min(CASE WHEN c.status IN ('new', 'queued') THEN coalesce(c.waiting_since, c.opened_at) END) AS oldest
@@ -410,7 +378,7 @@ export class InboxQueries {
    * Open conversations per user who can hold one (agents, supervisors, admins). With a
    * team: that team's members, counting only that team's conversations.
    */
-  async workload(tenantId: string, teamId?: string) {
+  async workload(tenantId: string, teamId?: string): Promise<AgentWorkload[]> {
     const res = await this.pool.query<{
       user_id: string;
       name: string;
@@ -463,20 +431,6 @@ interface MessageRow {
   sent_at: Date;
   log_key: string;
   statuses: { status: string; at: string; errorCode: number | null; errorTitle: string | null; errorDetails: string | null }[];
-}
-
-export interface MessageView {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  wamid: string | null;
-  type: string;
-  text: string | null;
-  content: Record<string, unknown>;
-  sender: { type: string; id: string };
-  sentAt: string;
-  /** The furthest status reached: statuses arrive out of order and never move a message back. */
-  status: string | null;
-  statuses: { status: string; at: string; error: { code: number; title: string; details: string | null } | null }[];
 }
 
 const toMessage = (r: MessageRow): MessageView => {

@@ -1,5 +1,6 @@
 import type { UserRole } from '@parley/events';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { forbidden, unauthorized } from '../errors.ts';
 import { constantTimeEquals } from './api-keys.ts';
 import { type Permission, rolesFor } from './roles.ts';
@@ -102,18 +103,21 @@ declare module 'fastify' {
  * about a route's body schema (401/403 come before 400). Routes without a declared
  * access are refused: forgetting it fails closed.
  */
-export function registerAuthentication(app: FastifyInstance, auth: Authenticator) {
-  app.decorateRequest('principal', null);
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access;
-    if (!request.routeOptions.url) return; // 404s: the not-found handler answers
-    if (!access) throw forbidden('route has no access rule');
-    if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
-    else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
-    else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, rolesFor('queryAnalytics'));
-    else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
-  });
-}
+export const authentication = fp<{ auth: Authenticator }>(
+  async (app: FastifyInstance, { auth }) => {
+    app.decorateRequest('principal', null);
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access;
+      if (!request.routeOptions.url) return; // 404s: the not-found handler answers
+      if (!access) throw forbidden('route has no access rule');
+      if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
+      else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
+      else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, rolesFor('queryAnalytics'));
+      else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
+    });
+  },
+  { name: 'parley-authentication' },
+);
 
 export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized('authentication required');

@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Authenticator, accessFor, type IdentityPort, type PlatformKeys, registerAuthentication } from '../auth/authentication.ts';
+import { Authenticator, accessFor, authentication, type IdentityPort, type PlatformKeys } from '../auth/authentication.ts';
 import { edgeServerOptions, registerEdge } from './edge.ts';
 
 export interface ApiOptions {
@@ -42,7 +42,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     },
     transform: jsonSchemaTransform,
   });
-  registerAuthentication(app, new Authenticator(options.identity ?? noIdentity, options.platformAdminKey, options.platformAnalystKey ?? null));
+  await app.register(authentication, { auth: new Authenticator(options.identity ?? noIdentity, options.platformAdminKey, options.platformAnalystKey ?? null) });
   const api = typed(app);
   api.get('/openapi.json', { config: accessFor('public'), schema: { hide: true } }, async () => app.swagger());
   return api;

@@ -1,0 +1,112 @@
+import { ConversationStatus, Priority } from '@parley/events';
+import { z } from 'zod';
+
+/**
+ * The inbox read model's rows as readers get them: the query API answers with these
+ * schemas (validation, OpenAPI), and the queries' types are inferred from them.
+ */
+
+const Instant = z.string().describe('ISO 8601 instant');
+const Id = z.uuid();
+
+export const ConversationSummary = z.object({
+  id: Id,
+  contactId: Id,
+  contactName: z.string().nullable(),
+  contactWaId: z.string().nullable(),
+  numberId: Id,
+  status: ConversationStatus,
+  priority: Priority,
+  teamId: Id.nullable(),
+  assigneeId: Id.nullable(),
+  tags: z.array(z.string()),
+  unreadCount: z.number().int().describe('Customer messages since the last agent (human) reply'),
+  messageCount: z.number().int(),
+  lastMessage: z.object({ preview: z.string(), direction: z.enum(['inbound', 'outbound']), at: Instant }).nullable(),
+  lastAssigneeId: Id.nullable().describe('Who had it last: the assignee of an open conversation, the agent who had it when it closed'),
+  lastActivityAt: Instant,
+  waitingSince: Instant.nullable().describe('Since when the customer waits for a human reply; null: not waiting'),
+  openedAt: Instant,
+  firstInboundAt: Instant.nullable(),
+  firstResponseAt: Instant.nullable().describe('First human reply'),
+  closedAt: Instant.nullable(),
+  firstClosedAt: Instant.nullable(),
+  reopenedCount: z.number().int(),
+  closeReason: z.string().nullable(),
+  outcome: z.string().nullable(),
+  csatScore: z.number().int().nullable(),
+});
+
+export const ConversationDetail = ConversationSummary.extend({
+  notes: z.array(z.object({ id: Id, authorId: z.string(), body: z.string(), createdAt: Instant })),
+});
+
+export const MessageView = z.object({
+  id: Id,
+  direction: z.enum(['inbound', 'outbound']),
+  wamid: z.string().nullable(),
+  type: z.string(),
+  text: z.string().nullable(),
+  content: z.record(z.string(), z.unknown()),
+  sender: z.object({ type: z.string(), id: z.string() }),
+  sentAt: Instant,
+  status: z.string().nullable().describe('Furthest delivery status reached (outbound: queued until WhatsApp reports)'),
+  statuses: z.array(
+    z.object({ status: z.string(), at: Instant, error: z.object({ code: z.number().int(), title: z.string(), details: z.string().nullable() }).nullable() }),
+  ),
+});
+
+export const Contact = z.object({
+  id: Id,
+  waId: z.string().nullable(),
+  whatsappUserId: z.string().nullable(),
+  name: z.string().nullable(),
+  tags: z.array(z.string()).describe("Union of the tags on the contact's conversations"),
+  firstContactAt: Instant.nullable(),
+  lastContactAt: Instant.nullable(),
+  messages: z.object({ inbound: z.number().int(), outbound: z.number().int() }),
+  conversationCount: z.number().int(),
+  conversations: z.array(ConversationSummary).describe('Most recent first, up to 100'),
+});
+
+const OpenStatusCounts = z.object({
+  new: z.number().int(),
+  queued: z.number().int(),
+  assigned: z.number().int(),
+  pending_customer: z.number().int(),
+  pending_agent: z.number().int(),
+});
+
+export const TeamQueue = z.object({
+  teamId: Id.nullable().describe('null: conversations not routed to a team yet'),
+  teamName: z.string().nullable(),
+  waiting: z.number().int().describe('Open and not with an agent (new or queued)'),
+  oldestWaitingSince: Instant.nullable(),
+  open: z.number().int(),
+  byStatus: OpenStatusCounts,
+});
+
+export const AgentWorkload = z.object({
+  agentId: Id,
+  name: z.string(),
+  role: z.string(),
+  teamIds: z.array(Id),
+  open: z.number().int(),
+  awaitingReply: z.number().int().describe('Open conversations whose customer waits for a human reply'),
+  oldestWaitingSince: Instant.nullable(),
+  byStatus: z.record(z.string(), z.number()),
+});
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page') });
+
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+export type MessageView = z.infer<typeof MessageView>;
+export type Contact = z.infer<typeof Contact>;
+export type TeamQueue = z.infer<typeof TeamQueue>;
+export type AgentWorkload = z.infer<typeof AgentWorkload>;
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
