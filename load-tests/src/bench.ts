@@ -4,7 +4,9 @@
  *   1. raw INSERT throughput (the ceiling: one row or ten per transaction, 1/8/32 writers),
  *   2. PostgreSQL event store appends (single events and batches of 10, 1/8/32 writers),
  *   3. signed webhook ingest against the command API running as its own process
- *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario).
+ *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario),
+ * then the inbox projection and lag (inbox-bench.ts), the query side's authentication next
+ * to a bare lookup on the same pool (identity-bench.ts) and the analytics (analytics-bench.ts).
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { runAnalyticsBench } from './analytics-bench.ts';
+import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 
 const args = new Map(
@@ -30,7 +33,7 @@ const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
-const only = args.get('only'); // "append" | "webhook" | "inbox" | "analytics"
+const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "analytics"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** Returning senders of the inbox section's webhook comparison. */
 const SENDERS = 2000;
@@ -318,6 +321,11 @@ async function main() {
       lag = [...(await endToEndLag(rates, lagSeconds, true)), ...(await endToEndLag(rates, lagSeconds, false))];
     }
 
+    let identity: Awaited<ReturnType<typeof identityBench>> | undefined;
+    if (!only || only === 'identity') {
+      identity = await identityBench({ users: Number(args.get('identity-users') ?? 200), loops: 16, seconds: Number(args.get('identity-seconds') ?? 5) });
+    }
+
     console.log(
       `\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`,
     );
@@ -344,6 +352,7 @@ async function main() {
       );
     }
     printInboxResults(projection, lag, large);
+    printIdentityResults(identity);
     if (senders) {
       console.log(
         `\n| signed webhook ingest, one tenant, 200-character texts, ${CONNECTIONS} connections, ${WEBHOOK_SECONDS} s | requests/s | % of returning | latency p50 / p99 | requests / errors or non-2xx | CPU per request: command API / PostgreSQL | command API RSS after |`,
