@@ -22,6 +22,7 @@ import pg from 'pg';
 import { runAnalyticsBench } from './analytics-bench.ts';
 import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
+import { measure } from './measure.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a): [string, string] => {
@@ -49,23 +50,6 @@ interface Row {
   /** Events per group commit, and its duration as the appender saw it. */
   perCommit: number;
   commitMs: number;
-}
-
-/** Runs `work` from `writers` loops for `seconds`, counting the rows each call reports. */
-async function measure(writers: number, seconds: number, work: (w: number) => Promise<number>): Promise<number> {
-  let rows = 0;
-  const until = Date.now() + seconds * 1000;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      while (Date.now() < until) {
-        const done = await work(w); // not `rows += await ...`: that reads `rows` before the await
-        rows += done;
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  return rows / elapsed;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;

@@ -11,6 +11,7 @@ import { createPgPool } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
 import { CheckpointWatcher, PgProjector } from '@parley/projections';
 import { InboxIdentity, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import { measure } from './measure.ts';
 
 const ADMIN_KEY = 'bench-platform-admin-key-0123456789';
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -22,21 +23,6 @@ export interface IdentityBenchResult {
   known: number;
   revoked: number;
   selectOne: number;
-}
-
-async function callsPerSecond(loops: number, seconds: number, call: (i: number) => Promise<unknown>): Promise<number> {
-  let calls = 0;
-  const until = Date.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: loops }, async (_, loop) => {
-      for (let i = loop; Date.now() < until; i += loops) {
-        await call(i);
-        calls++;
-      }
-    }),
-  );
-  return calls / ((performance.now() - started) / 1000);
 }
 
 export async function identityBench(options: { users: number; loops: number; seconds: number }): Promise<IdentityBenchResult> {
@@ -80,9 +66,26 @@ export async function identityBench(options: { users: number; loops: number; sec
     for (const key of revoked) if (await identity.authenticate(key)) throw new Error('a revoked key was accepted');
 
     const { loops, seconds } = options;
-    const known = await callsPerSecond(loops, seconds, (i) => identity.authenticate(keys[i % keys.length]!));
-    const refused = await callsPerSecond(loops, seconds, (i) => identity.authenticate(revoked[i % revoked.length]!));
-    const selectOne = await callsPerSecond(loops, seconds, () => readPool.query('SELECT 1'));
+    let turn = 0;
+    const once = (call: () => Promise<unknown>) => async () => {
+      await call();
+      return 1;
+    };
+    const known = await measure(
+      loops,
+      seconds,
+      once(() => identity.authenticate(keys[turn++ % keys.length]!)),
+    );
+    const refused = await measure(
+      loops,
+      seconds,
+      once(() => identity.authenticate(revoked[turn++ % revoked.length]!)),
+    );
+    const selectOne = await measure(
+      loops,
+      seconds,
+      once(() => readPool.query('SELECT 1')),
+    );
     console.error(`identity: known ${fmt(known)}/s, revoked ${fmt(refused)}/s, SELECT 1 ${fmt(selectOne)}/s`);
     return { loops, seconds, users: options.users, known, revoked: refused, selectOne };
   } finally {
