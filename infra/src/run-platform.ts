@@ -1,10 +1,15 @@
 // `npm start`: the whole platform in one process (command API, projectors, query API with
-// the analytics endpoints) and a demo seeded through the APIs on first start.
+// the analytics endpoints, workers) and a demo seeded through the APIs on first start.
+// Without WHATSAPP_API_URL the workers send to a local fake of the WhatsApp Cloud API,
+// which posts signed status webhooks back as Meta does.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { commandPlatformOptions, createCommandPlatform } from '@parley/command';
-import { closeOnSignals, loadConfig } from '@parley/kit';
+import { consoleLogger } from '@parley/events';
+import { closeOnSignals, createApi, loadConfig } from '@parley/kit';
 import { startReadSide } from '@parley/query';
-import { type DemoTenant, seedDemo } from './demo/seed-demo.ts';
+import { createWorkers, registerWorkersHealth, type Workers } from '@parley/workers';
+import { FakeCloudApi } from '@parley/workers/testing';
+import { type DemoNumber, type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 
 const config = loadConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
@@ -13,12 +18,37 @@ const readSide = await startReadSide(config, command.store);
 const commandUrl = await command.app.listen({ host: config.host, port: config.ports.command });
 const queryUrl = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
 
+let fake: FakeCloudApi | null = null;
+let workers: Workers | null = null;
+let workersUrl: string | null = null;
+const workersApi = await createApi({
+  title: 'Parley workers',
+  description: 'Health of the workers.',
+  platformAdminKey: config.platformAdminKeys,
+  requestLog: config.log,
+});
+if (config.workers) {
+  if (!config.whatsapp.apiUrl) fake = await FakeCloudApi.start({ webhookUrl: `${commandUrl}/webhooks/whatsapp`, host: config.host, statusDelayMs: 300 });
+  workers = await createWorkers({
+    databaseUrl: config.databaseUrl,
+    store: command.store,
+    secretKey: config.secretKey,
+    redisUrl: config.redisUrl,
+    whatsapp: { apiUrl: config.whatsapp.apiUrl ?? fake!.url, apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
+    logger: consoleLogger('workers'),
+  });
+  registerWorkersHealth(workersApi, workers, { stallAfterSeconds: config.projectorStallSeconds });
+  workersUrl = await workersApi.listen({ host: config.host, port: config.ports.workers });
+}
+const playWhatsApp = (n: DemoNumber) => fake?.addNumber(n.phoneNumberId, { accessToken: n.accessToken, appSecret: n.appSecret });
+
 if (config.demoFile) {
   let demo: DemoTenant[];
   if (existsSync(config.demoFile)) {
     demo = JSON.parse(readFileSync(config.demoFile, 'utf8')) as DemoTenant[];
+    for (const t of demo) if (t.whatsapp) playWhatsApp(t.whatsapp);
   } else {
-    demo = await seedDemo(commandUrl, config.platformAdminKey);
+    demo = await seedDemo(commandUrl, config.platformAdminKey, playWhatsApp);
     writeFileSync(config.demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
   console.log('\nDemo tenants (keys also in %s):', config.demoFile);
@@ -39,6 +69,10 @@ if (config.demoFile) {
 
 console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
+console.log(
+  `workers       ${workersUrl ? `${workersUrl}/health   (sending to ${config.whatsapp.apiUrl ?? 'the local fake'}, Redis ${config.redisUrl})` : 'off (PARLEY_WORKERS=off)'}`,
+);
+if (fake) console.log(`WhatsApp      ${fake.url}   (a local fake of the Cloud API: it accepts the demo numbers' sends and posts their statuses back)`);
 console.log(`event store   ${config.eventStoreUrl ? `EventStoreDB ${config.eventStoreUrl}` : `PostgreSQL ${config.databaseUrl}`}`);
 console.log(
   `analytics     ${!config.analytics ? 'off (PARLEY_ANALYTICS=off)' : config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`,

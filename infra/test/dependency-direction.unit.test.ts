@@ -16,10 +16,14 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   command: ['events', 'infra/kit'],
   projections: ['events', 'infra/kit'],
   query: ['events', 'infra/kit', 'projections'],
+  // Background work of the write side: it records outcomes through the command side's
+  // deciders and keeps what it must do in a read model of its own.
+  'infra/workers': ['events', 'infra/kit', 'command', 'projections'],
 };
 const PACKAGE_DIRS: Record<string, string> = {
   '@parley/events': 'events',
   '@parley/kit': 'infra/kit',
+  '@parley/workers': 'infra/workers',
   '@parley/command': 'command',
   '@parley/projections': 'projections',
   '@parley/query': 'query',

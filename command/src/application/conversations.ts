@@ -23,6 +23,9 @@ export type ConversationInput =
   | { type: 'Reopen' }
   | { type: 'RecordCsat'; score: number; comment: string | null };
 
+/** What the Cloud API answered for one send. */
+export type SendOutcome = Extract<ThreadCommand, { type: 'RecordSendOutcome' }>['outcome'];
+
 export type ThreadHandler = CommandHandler<ThreadCommand, ThreadState, ThreadEvent>;
 
 export interface ConversationResult {
@@ -104,5 +107,28 @@ export class Conversations {
       { tenantScoped: true },
     );
     return { position: result.position, events: result.events.map((e) => e.type), ...created };
+  }
+
+  /**
+   * Records what the Cloud API answered for a queued message. Its event ids derive from
+   * the message, so a worker that retries after a lost answer appends nothing twice, and
+   * the decider records one outcome per message whatever the number of attempts.
+   */
+  async recordSendOutcome(
+    conversationId: string,
+    messageId: string,
+    recipientId: string,
+    outcome: SendOutcome,
+    context: CommandContext,
+  ): Promise<{ position: Position; events: string[] }> {
+    const parsed = parseConversationId(conversationId);
+    if (!parsed) throw notFound('conversation not found');
+    const result = await this.threads.handle(
+      streams.thread(parsed.threadKey),
+      { type: 'RecordSendOutcome', messageId, recipientId, outcome },
+      { ...context, eventId: (_e, i) => deterministicId('send-outcome', context.tenantId, messageId, String(i)) },
+      { tenantScoped: true },
+    );
+    return { position: result.position, events: result.events.map((e) => e.type) };
   }
 }

@@ -15,6 +15,14 @@ export interface ConnectedNumber {
   appSecret: string;
 }
 
+export interface SendingCredentials {
+  tenantId: string;
+  numberId: string;
+  accessToken: string;
+  /** The token as the log holds it: names which token a refusal was about. */
+  tokenSealed: string;
+}
+
 export class WhatsAppNumbers {
   private readonly numbers: CommandHandler<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent>;
   private readonly opened = new Map<string, ConnectedNumber>();
@@ -29,7 +37,7 @@ export class WhatsAppNumbers {
   }
 
   async connect(
-    input: { phoneNumberId: string; displayPhoneNumber: string; appSecret: string; verifyToken: string },
+    input: { phoneNumberId: string; displayPhoneNumber: string; appSecret: string; verifyToken: string; accessToken?: string | null },
     context: CommandContext,
   ): Promise<{ numberId: string; position: Position }> {
     const numberId = numberIdFor(input.phoneNumberId);
@@ -45,11 +53,42 @@ export class WhatsAppNumbers {
           appSecretSealed: this.secrets.seal(input.appSecret),
           verifyTokenSha256: sha256Hex(input.verifyToken),
         },
+        accessTokenSealed: input.accessToken ? this.secrets.seal(input.accessToken) : null,
       },
       context,
     );
     this.verifyTokens?.hashes.add(sha256Hex(input.verifyToken));
     return { numberId, position: result.position };
+  }
+
+  /** Replaces the number's access token (rotation, or after the Cloud API refused the old one). */
+  async setAccessToken(phoneNumberId: string, accessToken: string, context: CommandContext): Promise<{ position: Position; events: string[] }> {
+    const result = await this.numbers.handle(
+      streams.whatsappNumber(phoneNumberId),
+      { type: 'SetAccessToken', tenantId: context.tenantId, accessTokenSealed: this.secrets.seal(accessToken) },
+      context,
+    );
+    return { position: result.position, events: result.events.map((e) => e.type) };
+  }
+
+  /**
+   * What a send needs: the number's tenant and its access token, read from the log (a
+   * rotation elsewhere is seen at once). null: not connected, or no usable token now.
+   */
+  async sendingCredentials(phoneNumberId: string): Promise<SendingCredentials | null> {
+    const { state } = await this.numbers.load(streams.whatsappNumber(phoneNumberId));
+    if (state.status !== 'connected' || state.accessTokenSealed === null) return null;
+    return {
+      tenantId: state.tenantId,
+      numberId: state.numberId,
+      accessToken: this.secrets.open(state.accessTokenSealed),
+      tokenSealed: state.accessTokenSealed,
+    };
+  }
+
+  /** The Cloud API refused `credentials`' token (error 190): the number waits for a new one. */
+  async rejectAccessToken(phoneNumberId: string, credentials: SendingCredentials, reason: string, context: CommandContext): Promise<void> {
+    await this.numbers.handle(streams.whatsappNumber(phoneNumberId), { type: 'RejectAccessToken', tokenSealed: credentials.tokenSealed, reason }, context);
   }
 
   /** The number behind a webhook's phone_number_id; null when no tenant connected it. */

@@ -57,6 +57,8 @@ interface ThreadBase {
   seen: Set<string>;
   /** Earlier conversations of the thread: notes and CSAT may still land on them. */
   earlier: Map<string, { csatRecorded: boolean }>;
+  /** Outbound messages queued in the thread, by message id: their conversation. */
+  queued: Map<string, string>;
 }
 
 export type ThreadState = ThreadBase & ({ status: 'none' } | { status: OpenStatus; current: Conversation } | { status: 'closed'; current: Conversation });
@@ -114,6 +116,13 @@ export type ThreadCommand =
       phoneNumberId: string;
       messages: readonly InboundItem[];
       statuses: readonly StatusItem[];
+    }
+  | {
+      /** The workers' answer from the Cloud API for a queued message: its wamid, or why it was not sent. */
+      type: 'RecordSendOutcome';
+      messageId: string;
+      recipientId: string;
+      outcome: { kind: 'sent'; wamid: string; at: string } | { kind: 'failed'; at: string; error: { code: number; title: string; details: string | null } };
     }
   | OnConversation<{ type: 'SendMessage'; messageId: string; content: OutboundContent; now: Date }>
   | OnConversation<{ type: 'Queue'; teamId: string; teamExists: boolean }>
@@ -257,7 +266,7 @@ function ensureMayHandTo(by: ActingUser, conversation: Conversation, target: Tar
   return target;
 }
 
-type ConversationCommand = Exclude<ThreadCommand, { type: 'RecordWhatsAppActivity' }>;
+type ConversationCommand = Exclude<ThreadCommand, { type: 'RecordWhatsAppActivity' | 'RecordSendOutcome' }>;
 
 function decideOnConversation(command: ConversationCommand, state: ThreadState): ThreadEvent[] {
   const { conversationId, by } = command;
@@ -392,7 +401,15 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
         tags: new Set(),
         csatRecorded: false,
       };
-      return { lastSeq: state.lastSeq + 1, lastInboundAt: state.lastInboundAt, seen: state.seen, earlier: state.earlier, status: 'new', current };
+      return {
+        lastSeq: state.lastSeq + 1,
+        lastInboundAt: state.lastInboundAt,
+        seen: state.seen,
+        earlier: state.earlier,
+        queued: state.queued,
+        status: 'new',
+        current,
+      };
     }
     case 'MessageReceived':
       state.seen.add(`in:${event.data.wamid}`);
@@ -406,9 +423,12 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
     case 'MessageFailed': {
       const kind = DELIVERY_STATUS_OF[event.type];
       state.seen.add(`st:${event.data.wamid}:${kind}`);
+      if (event.data.messageId !== null) state.seen.add(`out:${event.data.messageId}`);
       return state;
     }
     case 'MessageQueued':
+      state.queued.set(event.data.messageId, event.data.conversationId);
+      return state;
     case 'NoteAdded':
       return state;
     case 'ConversationQueued':
@@ -464,10 +484,48 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
   }
 }
 
+/** The wamid a send the Cloud API refused is filed under: it never got one of WhatsApp's. */
+export const unsentWamid = (messageId: string) => `unsent.${messageId}`;
+
+/**
+ * One outcome per queued message, whatever the number of attempts: a repeated outcome
+ * (a retried job, a worker that crashed after recording) changes nothing. A sent
+ * message's `sent` status is its acceptance; WhatsApp's own `sent` webhook then repeats it.
+ */
+function decideSendOutcome(command: Extract<ThreadCommand, { type: 'RecordSendOutcome' }>, state: ThreadState): ThreadEvent[] {
+  const queued = state.queued.get(command.messageId);
+  if (queued === undefined) throw notFound(`message ${command.messageId} was not queued in this thread`);
+  if (state.seen.has(`out:${command.messageId}`)) return [];
+  const base = {
+    messageId: command.messageId,
+    conversationId: queued,
+    recipientId: command.recipientId,
+    at: command.outcome.at,
+    pricing: null,
+    whatsappConversation: null,
+  };
+  const { outcome } = command;
+  if (outcome.kind === 'sent') return [{ type: 'MessageSent', data: { ...base, wamid: outcome.wamid } }];
+  return [
+    {
+      type: 'MessageFailed',
+      data: {
+        ...base,
+        wamid: unsentWamid(command.messageId),
+        errorCode: outcome.error.code,
+        errorTitle: outcome.error.title,
+        errorDetails: outcome.error.details,
+      },
+    },
+  ];
+}
+
 export const threadDecider: Decider<ThreadCommand, ThreadState, ThreadEvent> = {
-  initialState: () => ({ status: 'none', lastSeq: 0, lastInboundAt: null, seen: new Set(), earlier: new Map() }),
+  initialState: () => ({ status: 'none', lastSeq: 0, lastInboundAt: null, seen: new Set(), earlier: new Map(), queued: new Map() }),
   decide(command, state) {
-    return command.type === 'RecordWhatsAppActivity' ? decideActivity(command, state) : decideOnConversation(command, state);
+    if (command.type === 'RecordWhatsAppActivity') return decideActivity(command, state);
+    if (command.type === 'RecordSendOutcome') return decideSendOutcome(command, state);
+    return decideOnConversation(command, state);
   },
   evolve,
 };

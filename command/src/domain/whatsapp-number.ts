@@ -1,26 +1,70 @@
 import type { EventOf } from '@parley/events';
-import { conflict } from '@parley/kit';
+import { conflict, notFound } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 
 /** One stream per Meta phone_number_id: a number belongs to one tenant, platform-wide. */
-export type WhatsAppNumberEvent = EventOf<'WhatsAppNumberConnected'>;
+export type WhatsAppNumberEvent = EventOf<'WhatsAppNumberConnected' | 'WhatsAppAccessTokenSet' | 'WhatsAppAccessTokenRejected'>;
 
-export type WhatsAppNumberState = { status: 'unconnected' } | ({ status: 'connected' } & WhatsAppNumberEvent['data']);
+type Connection = EventOf<'WhatsAppNumberConnected'>['data'];
 
-export type WhatsAppNumberCommand = { type: 'ConnectNumber'; data: WhatsAppNumberEvent['data'] };
+export type WhatsAppNumberState =
+  | { status: 'unconnected' }
+  | ({
+      status: 'connected';
+      /** Sealed; null: the number was connected without one, or the Cloud API refused it. */
+      accessTokenSealed: string | null;
+      /** Why the last token stopped working, until a new one is set. */
+      tokenRejected: string | null;
+    } & Connection);
+
+export type WhatsAppNumberCommand =
+  | { type: 'ConnectNumber'; data: Connection; accessTokenSealed: string | null }
+  | { type: 'SetAccessToken'; tenantId: string; accessTokenSealed: string }
+  /** `tokenSealed`: the token the refused send used, so a token set since is not withdrawn. */
+  | { type: 'RejectAccessToken'; tokenSealed: string; reason: string };
 
 export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent> = {
   initialState: () => ({ status: 'unconnected' }),
 
   decide(command, state) {
     switch (command.type) {
-      case 'ConnectNumber':
+      case 'ConnectNumber': {
         if (state.status === 'connected') throw conflict(`phone number ${command.data.phoneNumberId} is already connected`);
-        return [{ type: 'WhatsAppNumberConnected', data: command.data }];
+        const { numberId, phoneNumberId } = command.data;
+        return [
+          { type: 'WhatsAppNumberConnected', data: command.data },
+          ...(command.accessTokenSealed === null
+            ? []
+            : [{ type: 'WhatsAppAccessTokenSet' as const, data: { numberId, phoneNumberId, accessTokenSealed: command.accessTokenSealed } }]),
+        ];
+      }
+      case 'SetAccessToken':
+        // Another tenant's number looks like one that does not exist.
+        if (state.status !== 'connected' || state.tenantId !== command.tenantId) throw notFound('WhatsApp number not found');
+        return [
+          {
+            type: 'WhatsAppAccessTokenSet',
+            data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, accessTokenSealed: command.accessTokenSealed },
+          },
+        ];
+      case 'RejectAccessToken':
+        if (state.status !== 'connected' || state.accessTokenSealed !== command.tokenSealed) return [];
+        return [{ type: 'WhatsAppAccessTokenRejected', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, reason: command.reason } }];
       default:
-        return assertNever(command.type);
+        return assertNever(command);
     }
   },
 
-  evolve: (_state, event) => ({ status: 'connected', ...event.data }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'WhatsAppNumberConnected':
+        return { status: 'connected', ...event.data, accessTokenSealed: null, tokenRejected: null };
+      case 'WhatsAppAccessTokenSet':
+        return state.status === 'connected' ? { ...state, accessTokenSealed: event.data.accessTokenSealed, tokenRejected: null } : state;
+      case 'WhatsAppAccessTokenRejected':
+        return state.status === 'connected' ? { ...state, accessTokenSealed: null, tokenRejected: event.data.reason } : state;
+      default:
+        return assertNever(event);
+    }
+  },
 };

@@ -49,6 +49,22 @@ const WhatsAppNumberConnected = z.object({
   verifyTokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
+/**
+ * The access token the number sends with (a system user's token), sealed like the app
+ * secret; a later one replaces it (rotation). Without one the number cannot send.
+ */
+const WhatsAppAccessTokenSet = z.object({
+  numberId: Id,
+  phoneNumberId: Text(64),
+  accessTokenSealed: Text(4000),
+});
+/** The Cloud API refused the token (error 190): sends wait for a new one, nothing is dropped. */
+const WhatsAppAccessTokenRejected = z.object({
+  numberId: Id,
+  phoneNumberId: Text(64),
+  reason: z.string().max(1000),
+});
+
 // ---------------------------------------------------------------- contacts
 
 const ContactCreated = z.object({
@@ -321,6 +337,8 @@ export const eventCatalog = {
   TeamCreated: [1, TeamCreated],
   AgentAddedToTeam: [1, AgentAddedToTeam],
   WhatsAppNumberConnected: [1, WhatsAppNumberConnected],
+  WhatsAppAccessTokenSet: [1, WhatsAppAccessTokenSet],
+  WhatsAppAccessTokenRejected: [1, WhatsAppAccessTokenRejected],
   ContactCreated: [1, ContactCreated],
   ContactUpdated: [1, ContactUpdated],
   ConversationOpened: [1, ConversationOpened],

@@ -42,6 +42,19 @@ const Env = z.object({
   QUERY_PORT: Port.default(3002),
   DASHBOARD_PORT: Port.default(3000),
   PROJECTIONS_PORT: Port.default(3003),
+  WORKERS_PORT: Port.default(3004),
+  /** Redis for the workers' queues: a cache of work, never the truth (the log is). */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** `off`: npm start runs no workers (nothing is sent). */
+  PARLEY_WORKERS: z.enum(['on', 'off']).default('on'),
+  /** The WhatsApp Cloud API (Graph API) base; unset under npm start: a local fake of it. */
+  WHATSAPP_API_URL: z.string().url().optional(),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default('v21.0'),
+  /** Messages a second each number may send unless configured otherwise (Meta's default: 80). */
+  WHATSAPP_NUMBER_RATE: z.coerce.number().int().min(1).max(1000).default(80),
   /** Where embedded engines keep their files (chDB's data directory lives under it). */
   PARLEY_DATA_DIR: z.string().min(1).default('.data'),
   /** Set: analytics go to this ClickHouse server (23.8+); unset: embedded chDB. */
@@ -80,7 +93,10 @@ export interface Config {
   platformAnalystKeys: readonly string[];
   secretKey: string;
   host: string;
-  ports: { command: number; query: number; dashboard: number; projections: number };
+  ports: { command: number; query: number; dashboard: number; projections: number; workers: number };
+  redisUrl: string;
+  workers: boolean;
+  whatsapp: { apiUrl: string | null; apiVersion: string; numberRate: number };
   dataDir: string;
   clickhouse: { url: string | null; database: string; cluster: string | null };
   analytics: boolean;
@@ -113,7 +129,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     platformAnalystKeys: keys(e.PARLEY_ANALYST_KEY, e.PARLEY_ANALYST_KEY_PREVIOUS),
     secretKey: e.PARLEY_SECRET_KEY,
     host: e.PARLEY_HOST,
-    ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT, projections: e.PROJECTIONS_PORT },
+    ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT, projections: e.PROJECTIONS_PORT, workers: e.WORKERS_PORT },
+    redisUrl: e.REDIS_URL,
+    workers: e.PARLEY_WORKERS === 'on',
+    whatsapp: { apiUrl: e.WHATSAPP_API_URL ?? null, apiVersion: e.WHATSAPP_API_VERSION, numberRate: e.WHATSAPP_NUMBER_RATE },
     dataDir: e.PARLEY_DATA_DIR,
     clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },
     runProjectors: e.PARLEY_RUN_PROJECTORS === 'true',

@@ -17,13 +17,21 @@ export interface DemoTenant {
   tenantId: string;
   keys: Record<string, string>;
   phoneNumberId: string;
+  /** The number's secrets, so that a local fake Cloud API can play WhatsApp for it (absent in older demo files). */
+  whatsapp?: DemoNumber;
+}
+
+export interface DemoNumber {
+  phoneNumberId: string;
+  appSecret: string;
+  accessToken: string;
 }
 
 /**
  * Seeds demo tenants the way real clients would: through the command API and signed
  * WhatsApp webhooks, never through SQL, so the demo exercises the real path.
  */
-export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoTenant[]> {
+export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (number: DemoNumber) => void = () => undefined): Promise<DemoTenant[]> {
   const call = async <T>(path: string, body: unknown, key: string, extra: Record<string, string> = {}, method = 'POST'): Promise<T> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
@@ -66,9 +74,17 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
     const team = await call<{ teamId: string }>('/v1/teams', { name: 'Support' }, tenant.apiKey);
     for (const id of [supervisor, ...agents]) await call(`/v1/teams/${team.teamId}/agents`, { userId: id }, tenant.apiKey);
     const appSecret = randomBytes(24).toString('hex');
+    const whatsapp = { phoneNumberId: spec.phoneNumberId, appSecret, accessToken: `EAAdemo${randomBytes(24).toString('hex')}` };
+    onNumber(whatsapp);
     await call(
       '/v1/whatsapp-numbers',
-      { phoneNumberId: spec.phoneNumberId, displayPhoneNumber: spec.display, appSecret, verifyToken: randomBytes(12).toString('hex') },
+      {
+        phoneNumberId: spec.phoneNumberId,
+        displayPhoneNumber: spec.display,
+        appSecret,
+        verifyToken: randomBytes(12).toString('hex'),
+        accessToken: whatsapp.accessToken,
+      },
       tenant.apiKey,
     );
 
@@ -156,7 +172,7 @@ export async function seedDemo(baseUrl: string, adminKey: string): Promise<DemoT
         await on('priority', { priority: 'high' });
       }
     }
-    tenants.push({ name: spec.name, tenantId: tenant.tenantId, keys, phoneNumberId: spec.phoneNumberId });
+    tenants.push({ name: spec.name, tenantId: tenant.tenantId, keys, phoneNumberId: spec.phoneNumberId, whatsapp });
   }
   return tenants;
 }

@@ -40,6 +40,8 @@ export class RunningPlatform {
     readonly analytics: Analytics | null,
     /** The embedded chDB's data directory (with `analytics: true`): a second database there can replay the log. */
     readonly chdbDir: string | null,
+    /** The platform secret the command side sealed numbers' secrets with (workers open them). */
+    readonly secretKey: string,
   ) {}
 
   static async start(
@@ -47,12 +49,8 @@ export class RunningPlatform {
     options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean; stallAfterSeconds?: number } = {},
   ): Promise<RunningPlatform> {
     const db = await createTestDatabase(label);
-    const command = await createCommandPlatform({
-      databaseUrl: db.connectionString,
-      eventStoreUrl: null,
-      platformAdminKey: ADMIN_KEY,
-      secretKey: randomBytes(32).toString('base64'),
-    });
+    const secretKey = randomBytes(32).toString('base64');
+    const command = await createCommandPlatform({ databaseUrl: db.connectionString, eventStoreUrl: null, platformAdminKey: ADMIN_KEY, secretKey });
     let analytics: Analytics | null = null;
     let chdbDir: string | null = null;
     if (options.analytics) {
@@ -76,7 +74,7 @@ export class RunningPlatform {
     });
     const commandUrl = await command.app.listen({ host: '127.0.0.1', port: 0 });
     const queryUrl = await query.app.listen({ host: '127.0.0.1', port: 0 });
-    return new RunningPlatform(db, command, query, commandUrl, queryUrl, analytics, chdbDir);
+    return new RunningPlatform(db, command, query, commandUrl, queryUrl, analytics, chdbDir, secretKey);
   }
 
   async stop(): Promise<void> {
@@ -130,7 +128,7 @@ export class RunningPlatform {
     return this.call<T>(this.queryUrl, 'POST', path, key, body);
   }
 
-  async tenant(name: string, agentCount = 2): Promise<TestTenant> {
+  async tenant(name: string, agentCount = 2, options: { accessToken?: string } = {}): Promise<TestTenant> {
     const t = await this.cmd<{ tenantId: string; apiKey: string }>('/v1/tenants', { name, admin: { name: 'Admin', email: `admin@${name}.test` } }, ADMIN_KEY);
     const user = async (n: string, role: string) => {
       const u = await this.cmd<{ userId: string; apiKey: string }>('/v1/users', { name: n, email: `${n}@${name}.test`, role }, t.apiKey);
@@ -143,7 +141,17 @@ export class RunningPlatform {
     for (const a of [supervisor, ...agents]) await this.cmd(`/v1/teams/${team.teamId}/agents`, { userId: a.userId }, t.apiKey);
     const phoneNumberId = String(randomInt(100_000_000_000, 999_999_999_999));
     const appSecret = randomBytes(16).toString('hex');
-    await this.cmd('/v1/whatsapp-numbers', { phoneNumberId, displayPhoneNumber: '+1 555 0100', appSecret, verifyToken: 'verify-token-123' }, t.apiKey);
+    await this.cmd(
+      '/v1/whatsapp-numbers',
+      {
+        phoneNumberId,
+        displayPhoneNumber: '+1 555 0100',
+        appSecret,
+        verifyToken: 'verify-token-123',
+        ...(options.accessToken && { accessToken: options.accessToken }),
+      },
+      t.apiKey,
+    );
     return { tenantId: t.tenantId, adminKey: t.apiKey, supervisor, agents, teamId: team.teamId, phoneNumberId, appSecret };
   }
 

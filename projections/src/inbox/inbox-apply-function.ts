@@ -156,6 +156,11 @@ BEGIN
       VALUES (tenant, d->>'wamid', lower(substr(t, 8)), (d->>'at')::timestamptz, (d->>'errorCode')::integer, d->>'errorTitle',
               d->>'errorDetails', (d->'pricing'->>'billable')::boolean, d->'pricing'->>'category')
       ON CONFLICT DO NOTHING;
+      -- The workers' outcome of one of our sends names the message: its wamid joins the statuses.
+      IF d->>'messageId' IS NOT NULL THEN
+        UPDATE messages SET wamid = d->>'wamid'
+        WHERE tenant_id = tenant AND message_id = (d->>'messageId')::uuid AND wamid IS NULL;
+      END IF;
 
     WHEN 'ConversationQueued' THEN
       UPDATE conversations SET status = 'queued', team_id = (d->>'teamId')::uuid, priority = d->>'priority', priority_rank = rank,

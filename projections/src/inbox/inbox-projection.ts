@@ -28,7 +28,8 @@ export const inboxProjection: PgProjection = {
   schema: INBOX_SCHEMA,
   // 3: customer time (customerSentAt) instead of WhatsApp's raw sentAt; the bump rebuilds existing inboxes.
   // 4: identity (users' active flag, API key hashes) for the query side's authentication.
-  version: 4,
+  // 5: the workers' send outcomes give outbound messages their wamid.
+  version: 5,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

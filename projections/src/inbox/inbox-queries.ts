@@ -280,7 +280,7 @@ export class InboxQueries {
     const res = await this.pool.query<MessageRow>(
       `SELECT m.message_id, m.direction, m.wamid, m.type, m.body, m.content, m.sender_type, m.sender_id, m.sent_at, m.log_key,
          (SELECT coalesce(json_agg(json_build_object('status', s.status, 'at', s.at, 'errorCode', s.error_code,
-                   'errorTitle', s.error_title, 'errorDetails', s.error_details) ORDER BY s.at, s.status), '[]')
+                   'errorTitle', s.error_title, 'errorDetails', s.error_details, 'billable', s.billable, 'category', s.pricing_category)), '[]')
           FROM message_statuses s WHERE s.tenant_id = m.tenant_id AND s.wamid = m.wamid) AS statuses
        FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.log_key ${dir}, m.message_id ${dir} LIMIT ${p.add(options.limit + 1)}`,
       p.values,
@@ -430,15 +430,27 @@ interface MessageRow {
   sender_id: string;
   sent_at: Date;
   log_key: string;
-  statuses: { status: string; at: string; errorCode: number | null; errorTitle: string | null; errorDetails: string | null }[];
+  statuses: {
+    status: string;
+    at: string;
+    errorCode: number | null;
+    errorTitle: string | null;
+    errorDetails: string | null;
+    billable: boolean | null;
+    category: string | null;
+  }[];
 }
 
 const toMessage = (r: MessageRow): MessageView => {
-  const statuses = r.statuses.map((s) => ({
-    status: s.status,
-    at: new Date(s.at).toISOString(),
-    error: s.errorCode === null ? null : { code: s.errorCode, title: s.errorTitle ?? '', details: s.errorDetails },
-  }));
+  const statuses = r.statuses
+    .map((s) => ({
+      status: s.status,
+      at: new Date(s.at).toISOString(),
+      error: s.errorCode === null ? null : { code: s.errorCode, title: s.errorTitle ?? '', details: s.errorDetails },
+      pricing: s.billable === null && s.category === null ? null : { billable: s.billable, category: s.category },
+    }))
+    // WhatsApp does not promise order (read may come before delivered): the lifecycle does.
+    .sort((a, b) => deliveryStatusRank(a.status) - deliveryStatusRank(b.status) || a.at.localeCompare(b.at));
   const furthest = statuses.reduce<string | null>((best, s) => (deliveryStatusRank(s.status) > (best ? deliveryStatusRank(best) : 0) ? s.status : best), null);
   return {
     id: r.message_id,

@@ -51,9 +51,19 @@ export const MessageView = z.object({
   sender: z.object({ type: z.string(), id: z.string() }),
   sentAt: Instant,
   status: z.string().nullable().describe('Furthest delivery status reached (outbound: queued until WhatsApp reports)'),
-  statuses: z.array(
-    z.object({ status: z.string(), at: Instant, error: z.object({ code: z.number().int(), title: z.string(), details: z.string().nullable() }).nullable() }),
-  ),
+  statuses: z
+    .array(
+      z.object({
+        status: z.string(),
+        at: Instant,
+        error: z.object({ code: z.number().int(), title: z.string(), details: z.string().nullable() }).nullable(),
+        pricing: z
+          .object({ billable: z.boolean().nullable(), category: z.string().nullable() })
+          .nullable()
+          .describe('What WhatsApp said this status costs (usage billing reads it); null: it said nothing'),
+      }),
+    )
+    .describe('In lifecycle order (sent, delivered, read; failed last), whatever order WhatsApp reported them in'),
 });
 
 export const Contact = z.object({

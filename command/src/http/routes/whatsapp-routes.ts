@@ -1,9 +1,15 @@
 import { type Api, accessFor, allow, forbidden, LogPosition, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import { commandContext } from '../command-context.ts';
-import { errors, Id } from '../command-schemas.ts';
+import { errors, Id, Written } from '../command-schemas.ts';
 
 const open = accessFor('public');
+const PhoneNumberId = z.string().regex(/^\d{5,32}$/, 'digits only (Meta phone_number_id)');
+const AccessToken = z
+  .string()
+  .min(16)
+  .max(2000)
+  .regex(/^[\x21-\x7e]+$/, 'printable characters without spaces');
 
 /** A tenant admin connects WhatsApp Business numbers: their webhooks are then accepted. */
 export async function whatsAppNumberRoutes(api: Api) {
@@ -15,10 +21,11 @@ export async function whatsAppNumberRoutes(api: Api) {
         summary: 'Connect a WhatsApp Business phone number (its webhooks are then accepted)',
         tags: ['tenants'],
         body: z.strictObject({
-          phoneNumberId: z.string().regex(/^\d{5,32}$/, 'digits only (Meta phone_number_id)'),
+          phoneNumberId: PhoneNumberId,
           displayPhoneNumber: z.string().trim().min(5).max(32),
           appSecret: z.string().min(16).max(256).describe('Meta app secret: signs the webhooks'),
           verifyToken: z.string().min(8).max(256).describe('Token Meta echoes in the subscription handshake'),
+          accessToken: AccessToken.optional().describe('Cloud API access token the number sends with (sealed in the log); without one it only receives'),
         }),
         response: { 201: z.object({ numberId: Id, position: LogPosition }), ...errors },
       },
@@ -26,6 +33,21 @@ export async function whatsAppNumberRoutes(api: Api) {
     async (request, reply) => {
       return reply.status(201).send(await api.numbers.connect(request.body, commandContext(request, principalOf(request))));
     },
+  );
+
+  api.put(
+    '/v1/whatsapp-numbers/:phoneNumberId/access-token',
+    {
+      config: allow('manageTenant'),
+      schema: {
+        summary: "Set or rotate a number's Cloud API access token; sends waiting for a new token resume",
+        tags: ['tenants'],
+        params: z.object({ phoneNumberId: PhoneNumberId }),
+        body: z.strictObject({ accessToken: AccessToken }),
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => api.numbers.setAccessToken(request.params.phoneNumberId, request.body.accessToken, commandContext(request, principalOf(request))),
   );
 }
 

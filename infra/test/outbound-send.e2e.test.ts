@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createWorkers, type Workers } from '@parley/workers';
+import { FakeCloudApi } from '@parley/workers/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunningPlatform, type TestTenant } from './support/running-platform.ts';
+
+/**
+ * The send path end to end: a customer writes (signed webhook), an agent replies through
+ * the command API, the workers send it to a fake Cloud API from their number's BullMQ
+ * queue, `MessageSent` records the wamid, the fake's signed status webhooks come back,
+ * and the query API shows the message's statuses in lifecycle order with pricing.
+ */
+
+const TOKEN = 'EAAG-test-access-token-0001';
+
+let platform: RunningPlatform;
+let fake: FakeCloudApi;
+let workers: Workers;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  platform = await RunningPlatform.start('outbound_send');
+  fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
+  tenant = await platform.tenant('sender', 1, { accessToken: TOKEN });
+  fake.addNumber(tenant.phoneNumberId, { accessToken: TOKEN, appSecret: tenant.appSecret });
+  workers = await createWorkers({
+    databaseUrl: platform.db.connectionString,
+    store: platform.command.store,
+    secretKey: platform.secretKey,
+    redisUrl: 'redis://127.0.0.1:6379',
+    whatsapp: { apiUrl: fake.url, timeoutMs: 2_000 },
+    // A queue namespace of this run's own: Redis is shared by every test file.
+    queuePrefix: `test-${randomUUID()}`,
+    reofferEveryMs: 500,
+  });
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await fake?.close();
+  await platform?.stop();
+});
+
+interface StatusView {
+  status: string;
+  at: string;
+  error: { code: number; title: string } | null;
+  pricing: { billable: boolean | null; category: string | null } | null;
+}
+interface MessageView {
+  id: string;
+  direction: string;
+  wamid: string | null;
+  status: string | null;
+  statuses: StatusView[];
+}
+
+async function reply(conversationId: string, body: string): Promise<string> {
+  const res = await platform.cmd<{ messageId: string }>(`/v1/conversations/${conversationId}/messages`, { type: 'text', body }, tenant.supervisor.key);
+  return res.messageId;
+}
+
+/** The message as the query API shows it, once `done` holds (polled: statuses arrive by webhook). */
+async function messageWhen(conversationId: string, messageId: string, done: (m: MessageView) => boolean, timeoutMs = 15_000): Promise<MessageView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: MessageView | undefined;
+  while (Date.now() < deadline) {
+    const res = await platform.get<{ items: MessageView[] }>(`/v1/conversations/${conversationId}/messages?limit=100`, tenant.supervisor.key);
+    last = res.body.items.find((m) => m.id === messageId);
+    if (last && done(last)) return last;
+    await sleep(50);
+  }
+  throw new Error(`message ${messageId} never got there: ${JSON.stringify(last)}`);
+}
+
+describe('sending to the WhatsApp Cloud API', () => {
+  it('sends an agent reply, records its wamid, and shows the statuses WhatsApp reports, with pricing', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000001', 'Hola, ¿tienen envío?');
+    const messageId = await reply(conversationId, 'Sí, enviamos a todo el país.');
+
+    const read = await messageWhen(conversationId, messageId, (m) => m.status === 'read');
+    const sent = fake.sends.filter((s) => s.callbackData === messageId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ phoneNumberId: tenant.phoneNumberId, to: '5215550000001', type: 'text' });
+    expect(sent[0]!.body).toMatchObject({ messaging_product: 'whatsapp', text: { body: 'Sí, enviamos a todo el país.' }, biz_opaque_callback_data: messageId });
+    expect(read.wamid).toBe(sent[0]!.wamid);
+    expect(read.statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    expect(read.statuses.find((s) => s.status === 'delivered')?.pricing).toEqual({ billable: true, category: 'service' });
+  });
+
+  it('keeps the lifecycle order when WhatsApp reports read before delivered', async () => {
+    fake.outOfOrder = true;
+    try {
+      const { conversationId } = await platform.customerWrites(tenant, '5215550000002', 'Hello');
+      const messageId = await reply(conversationId, 'Hi there');
+      const done = await messageWhen(conversationId, messageId, (m) => m.statuses.length === 3);
+      expect(done.status).toBe('read');
+      expect(done.statuses.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    } finally {
+      fake.outOfOrder = false;
+    }
+  });
+
+  it('records a message WhatsApp will not deliver outside the 24-hour window as failed, without retrying it', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000003', 'Hi');
+    fake.failNext(tenant.phoneNumberId, { code: 131047 });
+    const messageId = await reply(conversationId, 'Late answer');
+    const failed = await messageWhen(conversationId, messageId, (m) => m.status === 'failed');
+    expect(failed.statuses).toEqual([expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 131047 }) })]);
+    // Give a retry the time it would take: none comes.
+    await sleep(500);
+    expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(0);
+    expect(fake.refused.get(131047)).toBe(1);
+  });
+
+  it('retries after a server error and sends once', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000004', 'Hi');
+    fake.failNext(tenant.phoneNumberId, { code: 503, times: 2 });
+    const messageId = await reply(conversationId, 'After two 503s');
+    await messageWhen(conversationId, messageId, (m) => m.wamid !== null);
+    expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(1);
+  });
+
+  it('pauses a number whose token is refused, and sends everything once a new token is set', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000005', 'Hi');
+    const fresh = 'EAAG-test-access-token-0002';
+    fake.setAccessToken(tenant.phoneNumberId, fresh);
+    const messageId = await reply(conversationId, 'Sent once the token is replaced');
+    // Refused with 190: the number waits; nothing is sent, nothing is failed.
+    await sleep(1_000);
+    expect(fake.refused.get(190)).toBeGreaterThanOrEqual(1);
+    const waiting = await messageWhen(conversationId, messageId, () => true);
+    expect(waiting.status).toBe('queued');
+
+    await platform.put(`/v1/whatsapp-numbers/${tenant.phoneNumberId}/access-token`, { accessToken: fresh }, tenant.adminKey);
+    const sent = await messageWhen(conversationId, messageId, (m) => m.wamid !== null);
+    expect(sent.status).not.toBe('failed');
+    expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(1);
+    expect(fake.duplicates()).toBe(0);
+  });
+});

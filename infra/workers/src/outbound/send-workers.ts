@@ -1,0 +1,204 @@
+import type { Outbound, OutboundSend, SendingCredentials } from '@parley/command';
+import type { Logger, OutboundContent } from '@parley/events';
+import { DelayedError, type Job, Queue, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
+import type { CloudApiClient } from './cloud-api-client.ts';
+
+/** A pending send as the dispatcher hands it to its number's queue. */
+export interface SendJob extends OutboundSend {
+  content: OutboundContent;
+}
+
+export interface SendWorkersOptions {
+  /** Redis connection for queues and workers (BullMQ needs `maxRetriesPerRequest: null` on workers). */
+  connection: { host: string; port: number; db?: number; password?: string; username?: string };
+  /** BullMQ's Redis key prefix: one Redis may serve several deployments or test runs. */
+  prefix: string;
+  outbound: Outbound;
+  client: CloudApiClient;
+  logger: Logger;
+  /** Messages a second one number may send (Meta's default 80, up to 1,000 per number). */
+  perNumberPerSecond: (phoneNumberId: string) => number;
+  /** Sends in flight per number. */
+  concurrency?: number;
+  /** Attempts on errors that may pass (5xx, timeouts) before the message is recorded as failed. */
+  attempts?: number;
+  clock?: () => Date;
+}
+
+/** Cloud API errors that say this message will never go out as it is: recorded, not retried. */
+const FINAL_ERRORS = new Set([131047, 131026, 100, 131051, 131052, 131053, 132000, 132001, 132005, 132007, 132012, 133010, 131008, 131009, 131021]);
+const THROUGHPUT_EXCEEDED = 130429;
+const PAIR_RATE_LIMIT = 131056;
+const TOKEN_INVALID = 190;
+/** How long a number without a usable token waits before its sends look again. */
+const NO_TOKEN_RETRY_MS = 2_000;
+const PAIR_RETRY_MS = 6_000;
+
+/** Exponential back-off with full jitter: 250 ms, 500 ms, 1 s … capped at 60 s. */
+export const backoffMs = (attemptsMade: number) => Math.round(Math.random() * Math.min(60_000, 250 * 2 ** Math.max(0, attemptsMade - 1)));
+
+/**
+ * One BullMQ queue and worker per WhatsApp number, made when the number first has
+ * something to send: BullMQ's limiter then holds each number to its own rate, and a
+ * number that is throttled, waiting for a token or backed up never slows another.
+ */
+export class SendWorkers {
+  private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob> }>();
+  private closed = false;
+
+  constructor(private readonly options: SendWorkersOptions) {}
+
+  private queueName(phoneNumberId: string) {
+    return `send-${phoneNumberId}`;
+  }
+
+  private laneFor(phoneNumberId: string) {
+    let lane = this.queues.get(phoneNumberId);
+    if (lane) return lane;
+    const name = this.queueName(phoneNumberId);
+    const { connection } = this.options;
+    const { prefix } = this.options;
+    const queue = new Queue<SendJob>(name, { connection, prefix });
+    const worker = new Worker<SendJob>(name, (job, token) => this.process(job, token), {
+      connection: { ...connection, maxRetriesPerRequest: null },
+      prefix,
+      concurrency: this.options.concurrency ?? 20,
+      limiter: { max: this.options.perNumberPerSecond(phoneNumberId), duration: 1000 },
+      settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade) },
+      // A worker that dies mid-job hands it back after the lock lapses; two stalls: failed.
+      maxStalledCount: 2,
+    });
+    worker.on('error', (error) => this.options.logger.error(`send worker ${phoneNumberId}`, { error }));
+    queue.on('error', (error) => this.options.logger.error(`send queue ${phoneNumberId}`, { error }));
+    worker.on('failed', (job, error) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.giveUp(job.data, error).catch(() => undefined);
+    });
+    lane = { queue, worker };
+    this.queues.set(phoneNumberId, lane);
+    return lane;
+  }
+
+  /**
+   * Adds sends to their numbers' queues. The job id is the message id: BullMQ keeps one
+   * job per id, so the dispatcher may offer the same pending send again and again.
+   */
+  async enqueue(sends: readonly SendJob[]): Promise<void> {
+    if (this.closed) return;
+    const byNumber = new Map<string, SendJob[]>();
+    for (const s of sends) (byNumber.get(s.phoneNumberId) ?? byNumber.set(s.phoneNumberId, []).get(s.phoneNumberId)!).push(s);
+    await Promise.all(
+      [...byNumber].map(([phoneNumberId, jobs]) =>
+        this.laneFor(phoneNumberId).queue.addBulk(
+          jobs.map((data) => ({
+            name: 'send',
+            data,
+            opts: {
+              jobId: data.messageId,
+              attempts: this.options.attempts ?? 8,
+              backoff: { type: 'custom' },
+              // Kept a while so a re-offered send finds its id; the log is the record.
+              removeOnComplete: { age: 3600, count: 100_000 },
+              removeOnFail: { age: 3600 },
+            },
+          })),
+        ),
+      ),
+    );
+  }
+
+  private async process(job: Job<SendJob>, token: string | undefined): Promise<void> {
+    const send = job.data;
+    const { outbound, client } = this.options;
+    // A send whose outcome the log holds (a retry after the answer was recorded, a
+    // re-offered job) must not go out again.
+    if (await outbound.isRecorded(send)) return;
+    const credentials = await outbound.credentials(send.phoneNumberId);
+    if (!credentials) return this.later(job, token, NO_TOKEN_RETRY_MS);
+
+    // Throws on network errors and timeouts: BullMQ retries with back-off.
+    const answer = await client.send({
+      phoneNumberId: send.phoneNumberId,
+      accessToken: credentials.accessToken,
+      to: send.recipient,
+      content: send.content,
+      callbackData: send.messageId,
+    });
+    const at = (this.options.clock?.() ?? new Date()).toISOString();
+    if (answer.ok) {
+      await outbound.record(send, { kind: 'sent', wamid: answer.wamid, at });
+      return;
+    }
+    if (answer.code === THROUGHPUT_EXCEEDED) {
+      // This number only: its queue pauses, the job goes back without using an attempt.
+      await this.laneFor(send.phoneNumberId).worker.rateLimit(1_000);
+      throw new RateLimitError();
+    }
+    if (answer.code === PAIR_RATE_LIMIT) return this.later(job, token, PAIR_RETRY_MS);
+    if (answer.code === TOKEN_INVALID) return this.tokenRefused(job, token, credentials, answer.title);
+    if (FINAL_ERRORS.has(answer.code) || (answer.httpStatus >= 400 && answer.httpStatus < 500 && answer.httpStatus !== 429)) {
+      await outbound.record(send, { kind: 'failed', at, error: { code: answer.code, title: answer.title, details: answer.details } });
+      throw new UnrecoverableError(`${answer.code}: ${answer.title}`);
+    }
+    throw new Error(`Cloud API ${answer.httpStatus} ${answer.code}: ${answer.title}`);
+  }
+
+  /** Puts the job back for `ms` without using an attempt: waiting is not failing. */
+  private async later(job: Job<SendJob>, token: string | undefined, ms: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + ms, token);
+    throw new DelayedError();
+  }
+
+  private async tokenRefused(job: Job<SendJob>, token: string | undefined, credentials: SendingCredentials, reason: string): Promise<never> {
+    // Recorded once per token (the decider ignores a refusal of a token already replaced);
+    // the send waits for a new token, like every other of the number's.
+    await this.options.outbound.rejectToken(job.data, credentials, reason);
+    return this.later(job, token, NO_TOKEN_RETRY_MS);
+  }
+
+  /** After the last attempt: the message is recorded as not sent, with why. */
+  private async giveUp(send: SendJob, error: Error): Promise<void> {
+    if (error instanceof UnrecoverableError) return;
+    const at = (this.options.clock?.() ?? new Date()).toISOString();
+    await this.options.outbound.record(send, {
+      kind: 'failed',
+      at,
+      error: { code: 0, title: `not sent: no answer from the Cloud API after ${this.options.attempts ?? 8} attempts`, details: error.message.slice(0, 4000) },
+    });
+  }
+
+  /** Per queue: jobs waiting, delayed, active and failed, and the oldest waiting job's age. */
+  async stats(): Promise<QueueStats[]> {
+    return Promise.all(
+      [...this.queues].map(async ([phoneNumberId, { queue }]) => {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized');
+        const [oldest] = await queue.getJobs(['waiting', 'prioritized'], 0, 0, true);
+        return {
+          queue: queue.name,
+          phoneNumberId,
+          waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+          delayed: counts.delayed ?? 0,
+          active: counts.active ?? 0,
+          failed: counts.failed ?? 0,
+          oldestWaitingMs: oldest ? Date.now() - oldest.timestamp : 0,
+        };
+      }),
+    );
+  }
+
+  /** Lets running sends finish (their outcome recorded), then closes every queue. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.queues.values()].map(({ worker }) => worker.close()));
+    await Promise.all([...this.queues.values()].map(({ queue }) => queue.close()));
+  }
+}
+
+export interface QueueStats {
+  queue: string;
+  phoneNumberId: string;
+  waiting: number;
+  delayed: number;
+  active: number;
+  failed: number;
+  oldestWaitingMs: number;
+}

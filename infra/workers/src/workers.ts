@@ -1,0 +1,78 @@
+import { Outbound } from '@parley/command';
+import { createPgPool, type EventStore, type Logger, silentLogger } from '@parley/events';
+import { PgProjector } from '@parley/projections';
+import { CloudApiClient } from './outbound/cloud-api-client.ts';
+import { OUTBOUND_SCHEMA, outboundProjection } from './outbound/outbound-projection.ts';
+import { SendDispatcher } from './outbound/send-dispatcher.ts';
+import { type QueueStats, SendWorkers } from './outbound/send-workers.ts';
+
+export interface WorkersOptions {
+  databaseUrl: string;
+  store: EventStore;
+  /** Opens the numbers' sealed access tokens. */
+  secretKey: string;
+  redisUrl: string;
+  whatsapp: { apiUrl: string; apiVersion?: string; numberRate?: number; timeoutMs?: number };
+  /** BullMQ's Redis key prefix (default `parley`): one Redis may serve several deployments or test runs. */
+  queuePrefix?: string;
+  logger?: Logger;
+  clock?: () => Date;
+  /** How often every pending send is offered to Redis again (default 5 s). */
+  reofferEveryMs?: number;
+}
+
+export interface Workers {
+  projector: PgProjector;
+  sends: SendWorkers;
+  queueStats(): Promise<QueueStats[]>;
+  close(): Promise<void>;
+}
+
+export function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password && { password: decodeURIComponent(u.password) }),
+    ...(u.username && { username: decodeURIComponent(u.username) }),
+    ...(u.pathname.length > 1 && { db: Number(u.pathname.slice(1)) }),
+  };
+}
+
+/**
+ * The workers: the outbound projector keeps what must be sent (from the log), the
+ * dispatcher hands it to per-number BullMQ queues, and their workers send to the Cloud
+ * API and record every outcome through the command side.
+ */
+export async function createWorkers(options: WorkersOptions): Promise<Workers> {
+  const logger = options.logger ?? silentLogger;
+  const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 2 });
+  const readPool = createPgPool({ connectionString: options.databaseUrl, max: 2, options: `-c search_path=${OUTBOUND_SCHEMA}` });
+  const projector = new PgProjector({ pool: projectorPool, store: options.store, projection: outboundProjection, logger });
+  await projector.start();
+  const outbound = new Outbound(options.store, options.secretKey, options.clock);
+  const rate = options.whatsapp.numberRate ?? 80;
+  const sends = new SendWorkers({
+    connection: redisConnection(options.redisUrl),
+    prefix: options.queuePrefix ?? 'parley',
+    outbound,
+    client: new CloudApiClient(options.whatsapp.apiUrl, options.whatsapp.apiVersion, options.whatsapp.timeoutMs),
+    logger,
+    perNumberPerSecond: () => rate,
+    clock: options.clock,
+  });
+  const dispatcher = new SendDispatcher(readPool, sends, logger, { reofferEveryMs: options.reofferEveryMs });
+  dispatcher.start();
+  return {
+    projector,
+    sends,
+    queueStats: () => sends.stats(),
+    async close() {
+      await dispatcher.close();
+      await sends.close();
+      await projector.stop();
+      await readPool.end();
+      await projectorPool.end();
+    },
+  };
+}
