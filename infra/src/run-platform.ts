@@ -34,6 +34,8 @@ if (config.workers) {
     store: command.store,
     secretKey: config.secretKey,
     redisUrl: config.redisUrl,
+    queuePrefix: config.redisPrefix,
+    jobLockMs: config.jobLockMs,
     whatsapp: { apiUrl: config.whatsapp.apiUrl ?? fake!.url, apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
     logger: consoleLogger('workers'),
   });

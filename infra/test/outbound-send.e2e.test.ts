@@ -38,6 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers?.close();
+  await fake?.settled();
   await fake?.close();
   await platform?.stop();
 });

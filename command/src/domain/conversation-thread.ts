@@ -103,6 +103,8 @@ export interface StatusItem {
   pricing: EventData<'MessageSent'>['pricing'];
   whatsappConversation: EventData<'MessageSent'>['whatsappConversation'];
   error: { code: number; title: string; details: string | null } | null;
+  /** The send's biz_opaque_callback_data: our message id when Parley sent it. */
+  callbackData?: string | null;
 }
 
 type OnConversation<T> = T & { conversationId: string; by: ActingUser };
@@ -202,6 +204,27 @@ function decideActivity(command: Extract<ThreadCommand, { type: 'RecordWhatsAppA
   }
 
   for (const s of command.statuses) {
+    // A status of one of our sends whose outcome the workers have not recorded (they
+    // crashed between the Cloud API's answer and the log, or that answer was lost): the
+    // status names the message, so its wamid is recorded now, and a retried job finds
+    // it recorded and does not send it twice.
+    const ours = s.callbackData ? state.queued.get(s.callbackData) : undefined;
+    if (ours !== undefined && s.kind !== 'failed' && !seen(`out:${s.callbackData}`) && !seen(`st:${s.wamid}:sent`)) {
+      seenNow.add(`out:${s.callbackData}`);
+      seenNow.add(`st:${s.wamid}:sent`);
+      events.push({
+        type: 'MessageSent',
+        data: {
+          wamid: s.wamid,
+          messageId: s.callbackData!,
+          conversationId: ours,
+          recipientId: s.recipientId,
+          at: s.at,
+          pricing: s.kind === 'sent' ? s.pricing : null,
+          whatsappConversation: s.kind === 'sent' ? s.whatsappConversation : null,
+        },
+      });
+    }
     const key = `st:${s.wamid}:${s.kind}`;
     if (seen(key)) continue;
     seenNow.add(key);

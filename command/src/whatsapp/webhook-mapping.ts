@@ -170,6 +170,7 @@ export function toStatusFacts(status: WebhookStatus, receivedAt: Date): StatusIt
     kind,
     wamid: status.id,
     recipientId: status.recipient_id,
+    ...(typeof status.biz_opaque_callback_data === 'string' && status.biz_opaque_callback_data !== '' && { callbackData: status.biz_opaque_callback_data }),
     at: at.at,
     ...(at.reported !== null && { reportedAt: at.reported }),
     pricing: pricing

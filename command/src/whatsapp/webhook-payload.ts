@@ -38,6 +38,8 @@ const MessageBase = z.looseObject({
   /** Click-to-WhatsApp ad entry; kept whole because its fields vary by ad type. */
   referral: z.record(z.string(), z.unknown()).optional(),
   errors: z.array(WebhookError).optional(),
+  /** What the sender put in the send's biz_opaque_callback_data: Parley puts its message id. */
+  biz_opaque_callback_data: Str(512).optional(),
 });
 
 const Media = z.looseObject({

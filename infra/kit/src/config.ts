@@ -22,7 +22,8 @@ export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = {
   unsignedMaxRows: 10_000,
 };
 
-const Port = z.coerce.number().int().min(1).max(65535);
+/** 0: any free port (tests). */
+const Port = z.coerce.number().int().min(0).max(65535);
 const Count = z.coerce.number().int().min(0);
 const D = DEFAULT_DEAD_LETTER_LIMITS;
 
@@ -45,6 +46,13 @@ const Env = z.object({
   WORKERS_PORT: Port.default(3004),
   /** Redis for the workers' queues: a cache of work, never the truth (the log is). */
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of the workers' keys in Redis: one Redis may serve several deployments. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('parley'),
+  /** A job whose worker stops renewing its lock for this long (a crashed process) is handed to another. */
+  PARLEY_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
   /** `off`: npm start runs no workers (nothing is sent). */
   PARLEY_WORKERS: z.enum(['on', 'off']).default('on'),
   /** The WhatsApp Cloud API (Graph API) base; unset under npm start: a local fake of it. */
@@ -95,7 +103,9 @@ export interface Config {
   host: string;
   ports: { command: number; query: number; dashboard: number; projections: number; workers: number };
   redisUrl: string;
+  redisPrefix: string;
   workers: boolean;
+  jobLockMs: number;
   whatsapp: { apiUrl: string | null; apiVersion: string; numberRate: number };
   dataDir: string;
   clickhouse: { url: string | null; database: string; cluster: string | null };
@@ -131,7 +141,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.PARLEY_HOST,
     ports: { command: e.COMMAND_PORT, query: e.QUERY_PORT, dashboard: e.DASHBOARD_PORT, projections: e.PROJECTIONS_PORT, workers: e.WORKERS_PORT },
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     workers: e.PARLEY_WORKERS === 'on',
+    jobLockMs: e.PARLEY_JOB_LOCK_MS,
     whatsapp: { apiUrl: e.WHATSAPP_API_URL ?? null, apiVersion: e.WHATSAPP_API_VERSION, numberRate: e.WHATSAPP_NUMBER_RATE },
     dataDir: e.PARLEY_DATA_DIR,
     clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },

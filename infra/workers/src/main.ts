@@ -12,6 +12,8 @@ const workers = await createWorkers({
   store,
   secretKey: config.secretKey,
   redisUrl: config.redisUrl,
+  queuePrefix: config.redisPrefix,
+  jobLockMs: config.jobLockMs,
   whatsapp: { apiUrl: config.whatsapp.apiUrl ?? 'https://graph.facebook.com', apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
   logger: consoleLogger('workers'),
 });

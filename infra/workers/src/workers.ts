@@ -19,6 +19,8 @@ export interface WorkersOptions {
   clock?: () => Date;
   /** How often every pending send is offered to Redis again (default 5 s). */
   reofferEveryMs?: number;
+  /** See SendWorkersOptions.lockMs. */
+  jobLockMs?: number;
 }
 
 export interface Workers {
@@ -60,6 +62,7 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
     logger,
     perNumberPerSecond: () => rate,
     clock: options.clock,
+    lockMs: options.jobLockMs,
   });
   const dispatcher = new SendDispatcher(readPool, sends, logger, { reofferEveryMs: options.reofferEveryMs });
   dispatcher.start();

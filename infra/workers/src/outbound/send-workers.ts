@@ -20,6 +20,8 @@ export interface SendWorkersOptions {
   perNumberPerSecond: (phoneNumberId: string) => number;
   /** Sends in flight per number. */
   concurrency?: number;
+  /** A job whose worker stops renewing its lock this long (a crashed process) runs again elsewhere. */
+  lockMs?: number;
   /** Attempts on errors that may pass (5xx, timeouts) before the message is recorded as failed. */
   attempts?: number;
   clock?: () => Date;
@@ -65,8 +67,11 @@ export class SendWorkers {
       concurrency: this.options.concurrency ?? 20,
       limiter: { max: this.options.perNumberPerSecond(phoneNumberId), duration: 1000 },
       settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade) },
-      // A worker that dies mid-job hands it back after the lock lapses; two stalls: failed.
-      maxStalledCount: 2,
+      // A worker that dies mid-job hands it back once its lock lapses; the job checks the
+      // log before sending again. Stalling is the crash's doing, not the job's: no limit.
+      lockDuration: this.options.lockMs ?? 10_000,
+      stalledInterval: this.options.lockMs ?? 10_000,
+      maxStalledCount: 1_000,
     });
     worker.on('error', (error) => this.options.logger.error(`send worker ${phoneNumberId}`, { error }));
     queue.on('error', (error) => this.options.logger.error(`send queue ${phoneNumberId}`, { error }));
