@@ -397,6 +397,10 @@ export class FakeCloudApi {
     const delay = this.options.statusDelayMs ?? 10;
     const category = send.type === 'template' ? 'utility' : 'service';
     const conversationId = randomBytes(16).toString('hex');
+    // WhatsApp stamps each status when it happened, whatever order it posts them in:
+    // delivered within the second of sending, read a second later.
+    const sentAt = Number(unixNow());
+    const happenedAt = { sent: sentAt, delivered: sentAt, read: sentAt + 1 } as const;
 
     // One chain per message, so the order chosen above is the order Parley receives them in.
     const chain = (async () => {
@@ -408,7 +412,7 @@ export class FakeCloudApi {
             id: wamid,
             status,
             recipientId: send.to.replace(/\D/g, ''),
-            timestamp: unixNow(),
+            timestamp: String(happenedAt[status]),
             pricing: { billable: true, category },
             conversationId,
           }),

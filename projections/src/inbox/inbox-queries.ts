@@ -449,8 +449,12 @@ const toMessage = (r: MessageRow): MessageView => {
       error: s.errorCode === null ? null : { code: s.errorCode, title: s.errorTitle ?? '', details: s.errorDetails },
       pricing: s.billable === null && s.category === null ? null : { billable: s.billable, category: s.category },
     }))
-    // WhatsApp does not promise order (read may come before delivered): the lifecycle does.
-    .sort((a, b) => deliveryStatusRank(a.status) - deliveryStatusRank(b.status) || a.at.localeCompare(b.at));
+    // In the order they happened, whatever order WhatsApp posted them in. WhatsApp stamps
+    // whole seconds (our own acceptance of a send has milliseconds): within one second,
+    // lifecycle order.
+    .sort(
+      (a, b) => a.at.slice(0, 19).localeCompare(b.at.slice(0, 19)) || deliveryStatusRank(a.status) - deliveryStatusRank(b.status) || a.at.localeCompare(b.at),
+    );
   const furthest = statuses.reduce<string | null>((best, s) => (deliveryStatusRank(s.status) > (best ? deliveryStatusRank(best) : 0) ? s.status : best), null);
   return {
     id: r.message_id,

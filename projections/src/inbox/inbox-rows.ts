@@ -63,7 +63,7 @@ export const MessageView = z.object({
           .describe('What WhatsApp said this status costs (usage billing reads it); null: it said nothing'),
       }),
     )
-    .describe('In lifecycle order (sent, delivered, read; failed last), whatever order WhatsApp reported them in'),
+    .describe('In the order they happened (lifecycle order within one second), whatever order WhatsApp reported them in'),
 });
 
 export const Contact = z.object({
