@@ -140,4 +140,39 @@ describe('sending to the WhatsApp Cloud API', () => {
     expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(1);
     expect(fake.duplicates()).toBe(0);
   });
+
+  it('records an undeliverable message (131026) as failed, without retrying it', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000006', 'Hi');
+    fake.failNext(tenant.phoneNumberId, { code: 131026 });
+    const messageId = await reply(conversationId, 'To a phone WhatsApp cannot reach');
+    const failed = await messageWhen(conversationId, messageId, (m) => m.status === 'failed');
+    expect(failed.statuses).toEqual([expect.objectContaining({ status: 'failed', error: expect.objectContaining({ code: 131026 }) })]);
+    await sleep(500);
+    expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(0);
+  });
+
+  it('backs off the number that exceeded its throughput (130429), then sends', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000007', 'Hi');
+    const refusedBefore = fake.refused.get(130429) ?? 0;
+    fake.failNext(tenant.phoneNumberId, { code: 130429 });
+    const messageId = await reply(conversationId, 'After a throughput refusal');
+    const sent = await messageWhen(conversationId, messageId, (m) => m.wamid !== null);
+    expect(sent.status).not.toBe('failed');
+    expect(fake.refused.get(130429)).toBe(refusedBefore + 1);
+    expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(1);
+  });
+
+  it('delays only the recipient of a pair rate limit (131056): another customer of the same number is not held', async () => {
+    const held = await platform.customerWrites(tenant, '5215550000008', 'Hi');
+    const other = await platform.customerWrites(tenant, '5215550000009', 'Hi');
+    fake.failNext(tenant.phoneNumberId, { code: 131056, to: '5215550000008' });
+    const heldId = await reply(held.conversationId, 'To the rate-limited pair');
+    const otherId = await reply(other.conversationId, 'To someone else');
+    await messageWhen(other.conversationId, otherId, (m) => m.wamid !== null);
+    // The pair's message waits its delay (6 s): the other one went out meanwhile.
+    expect(fake.sends.some((s) => s.callbackData === heldId)).toBe(false);
+    const sent = await messageWhen(held.conversationId, heldId, (m) => m.wamid !== null, 20_000);
+    expect(sent.status).not.toBe('failed');
+    expect(fake.sends.filter((s) => s.callbackData === heldId)).toHaveLength(1);
+  }, 30_000);
 });
