@@ -57,7 +57,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
   const app = await buildCommandApi({
     tenancy,
     numbers,
-    conversations: new Conversations(threads, tenancy),
+    conversations: new Conversations(threads, tenancy, numbers),
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,
     platformAdminKey: options.platformAdminKey,

@@ -300,6 +300,11 @@ describe('conversation commands', () => {
     const text = await api.post(on('messages'), { type: 'text', body: 'still there?' }, keys.agent2);
     expect(text.status).toBe(422);
     expect(text.body.message).toMatch(/24-hour/);
+    // Sending checks the number's template registry: the template is approved, without parameters.
+    await api.request('PUT', `/v1/whatsapp-numbers/${PHONE_NUMBER_ID}/templates/order_update/es_MX`, {
+      body: { category: 'utility', status: 'approved', components: [] },
+      key: keys.admin,
+    });
     const template = await api.post(on('messages'), { type: 'template', name: 'order_update', languageCode: 'es_MX' }, keys.agent2);
     expect(template.status).toBe(200);
   });

@@ -175,4 +175,60 @@ describe('sending to the WhatsApp Cloud API', () => {
     expect(sent.status).not.toBe('failed');
     expect(fake.sends.filter((s) => s.callbackData === heldId)).toHaveLength(1);
   }, 30_000);
+
+  it('sends a template the number has approved, with its parameters, and refuses one that is missing, paused or given the wrong parameters', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000010', 'Hi');
+    const register = (status: string) =>
+      platform.put(
+        `/v1/whatsapp-numbers/${tenant.phoneNumberId}/templates/order_shipped/es_MX`,
+        {
+          category: 'utility',
+          status,
+          components: [
+            { type: 'body', parameters: 2 },
+            { type: 'button', index: 0, parameters: 1 },
+          ],
+        },
+        tenant.adminKey,
+      );
+    const send = (name: string, components: unknown[]) =>
+      platform.call<{ message?: string; messageId?: string }>(
+        platform.commandUrl,
+        'POST',
+        `/v1/conversations/${conversationId}/messages`,
+        tenant.supervisor.key,
+        {
+          type: 'template',
+          name,
+          languageCode: 'es_MX',
+          components,
+        },
+      );
+    const body = (...texts: string[]) => ({ type: 'body', parameters: texts.map((text) => ({ type: 'text', text })) });
+    const button = { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A-1042' }] };
+
+    const missing = await send('order_shipped', [body('Ana', 'A-1042'), button]);
+    expect(missing.status).toBe(422);
+    expect(missing.body.message).toMatch(/not registered/);
+
+    await register('paused');
+    const paused = await send('order_shipped', [body('Ana', 'A-1042'), button]);
+    expect(paused.status).toBe(422);
+    expect(paused.body.message).toMatch(/paused/);
+
+    await register('approved');
+    const short = await send('order_shipped', [body('Ana'), button]);
+    expect(short.status).toBe(422);
+    expect(short.body.message).toMatch(/body takes 2 parameters, the message gives 1/);
+
+    const ok = await send('order_shipped', [body('Ana', 'A-1042'), button]);
+    expect(ok.status).toBe(200);
+    const messageId = String(ok.body.messageId);
+    await messageWhen(conversationId, messageId, (m) => m.wamid !== null);
+    const sent = fake.sends.find((s) => s.callbackData === messageId);
+    expect(sent?.body).toMatchObject({
+      type: 'template',
+      template: { name: 'order_shipped', language: { code: 'es_MX' }, components: [body('Ana', 'A-1042'), button] },
+    });
+  });
 });

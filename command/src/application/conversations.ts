@@ -6,6 +6,7 @@ import type { ThreadCommand, ThreadEvent, ThreadState } from '../domain/conversa
 import { deterministicId, parseConversationId, streams } from '../domain/ids.ts';
 import type { CommandContext, CommandHandler } from '../handling/command-handler.ts';
 import type { Tenancy } from './tenancy.ts';
+import type { WhatsAppNumbers } from './whatsapp-numbers.ts';
 
 /** A conversation command as the API takes it, before lookups. */
 export type ConversationInput =
@@ -40,7 +41,15 @@ export class Conversations {
   constructor(
     private readonly threads: ThreadHandler,
     private readonly tenancy: Tenancy,
+    private readonly numbers: WhatsAppNumbers,
   ) {}
+
+  /** The template a message names, as the conversation's number has it registered. */
+  private async templateFor(threadKey: string, content: { name: string; languageCode: string }) {
+    const { state } = await this.threads.load(streams.thread(threadKey));
+    if (state.status === 'none') return null;
+    return this.numbers.template(state.current.phoneNumberId, content.name, content.languageCode);
+  }
 
   /**
    * Runs one command on a conversation. With an idempotency key the ids it creates and
@@ -70,7 +79,8 @@ export class Conversations {
       case 'SendMessage': {
         const messageId = idFor('message');
         created = { messageId };
-        command = { ...base, type: 'SendMessage', messageId, content: input.content, now: context.now };
+        const template = input.content.type === 'template' ? await this.templateFor(parsed.threadKey, input.content) : undefined;
+        command = { ...base, type: 'SendMessage', messageId, content: input.content, now: context.now, template };
         break;
       }
       case 'AddNote': {

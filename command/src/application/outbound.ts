@@ -34,7 +34,7 @@ export class Outbound {
   ) {
     this.numbers = new WhatsAppNumbers(store, new SecretBox(secretKey), clock);
     this.threads = new CommandHandler(store, threadDecider, { cacheSize: 10_000 });
-    this.conversations = new Conversations(this.threads, new Tenancy(store));
+    this.conversations = new Conversations(this.threads, new Tenancy(store), this.numbers);
   }
 
   private context(tenantId: string, correlationId: string): CommandContext {

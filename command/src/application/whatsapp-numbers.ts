@@ -2,7 +2,14 @@ import { decodeEvent, type EventStore, type Position } from '@parley/events';
 import { constantTimeEquals, sha256Hex } from '@parley/kit';
 import type { SecretBox } from '../auth/secret-box.ts';
 import { numberIdFor, streams } from '../domain/ids.ts';
-import { type WhatsAppNumberCommand, type WhatsAppNumberEvent, type WhatsAppNumberState, whatsappNumberDecider } from '../domain/whatsapp-number.ts';
+import {
+  type MessageTemplate,
+  templateKey,
+  type WhatsAppNumberCommand,
+  type WhatsAppNumberEvent,
+  type WhatsAppNumberState,
+  whatsappNumberDecider,
+} from '../domain/whatsapp-number.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 const VERIFY_TOKEN_REREAD_MS = 5_000;
@@ -89,6 +96,18 @@ export class WhatsAppNumbers {
   /** The Cloud API refused `credentials`' token (error 190): the number waits for a new one. */
   async rejectAccessToken(phoneNumberId: string, credentials: SendingCredentials, reason: string, context: CommandContext): Promise<void> {
     await this.numbers.handle(streams.whatsappNumber(phoneNumberId), { type: 'RejectAccessToken', tokenSealed: credentials.tokenSealed, reason }, context);
+  }
+
+  /** Registers (or replaces) one of the number's message templates as Meta approved, paused or rejected it. */
+  async setTemplate(phoneNumberId: string, template: MessageTemplate, context: CommandContext): Promise<{ position: Position; events: string[] }> {
+    const result = await this.numbers.handle(streams.whatsappNumber(phoneNumberId), { type: 'SetTemplate', tenantId: context.tenantId, template }, context);
+    return { position: result.position, events: result.events.map((e) => e.type) };
+  }
+
+  /** A template of the number, as sending checks it; null: not registered. */
+  async template(phoneNumberId: string, name: string, language: string): Promise<MessageTemplate | null> {
+    const { state } = await this.numbers.load(streams.whatsappNumber(phoneNumberId));
+    return state.status === 'connected' ? (state.templates.get(templateKey(name, language)) ?? null) : null;
   }
 
   /** The number behind a webhook's phone_number_id; null when no tenant connected it. */

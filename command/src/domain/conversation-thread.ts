@@ -4,6 +4,7 @@ import { conflict, forbidden, notFound, unprocessable } from '@parley/kit';
 import { may } from '@parley/kit/roles';
 import { assertNever, type Decider } from './decider.ts';
 import { conversationIdFor } from './ids.ts';
+import type { MessageTemplate } from './whatsapp-number.ts';
 
 /**
  * The conversation aggregate. One stream (a "thread") holds every conversation of one
@@ -126,7 +127,14 @@ export type ThreadCommand =
       recipientId: string;
       outcome: { kind: 'sent'; wamid: string; at: string } | { kind: 'failed'; at: string; error: { code: number; title: string; details: string | null } };
     }
-  | OnConversation<{ type: 'SendMessage'; messageId: string; content: OutboundContent; now: Date }>
+  | OnConversation<{
+      type: 'SendMessage';
+      messageId: string;
+      content: OutboundContent;
+      now: Date;
+      /** For a template message: the number's template of that name and language (null: none). */
+      template?: MessageTemplate | null;
+    }>
   | OnConversation<{ type: 'Queue'; teamId: string; teamExists: boolean }>
   | OnConversation<{ type: 'Assign'; agent: TargetUser | null; agentId: string }>
   | OnConversation<{
@@ -326,6 +334,7 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
 
   switch (command.type) {
     case 'SendMessage': {
+      if (command.content.type === 'template') ensureTemplateFits(command.content, command.template ?? null);
       if (command.content.type === 'text') {
         const last = state.lastInboundAt ? Date.parse(state.lastInboundAt) : null;
         if (last === null || command.now.getTime() - last > CUSTOMER_SERVICE_WINDOW_MS) {
@@ -504,6 +513,33 @@ function evolve(state: ThreadState, event: ThreadEvent): ThreadState {
     }
     default:
       return assertNever(event);
+  }
+}
+
+/**
+ * A template message must name an approved template of the conversation's number and
+ * give each of its parts exactly the parameters the template has (Meta refuses the send
+ * otherwise, after the customer waited for nothing): a 422 with the reason.
+ */
+function ensureTemplateFits(content: Extract<OutboundContent, { type: 'template' }>, template: MessageTemplate | null) {
+  const which = `template "${content.name}" (${content.languageCode})`;
+  if (!template) throw unprocessable(`${which} is not registered for this conversation's WhatsApp number`);
+  if (template.status !== 'approved') throw unprocessable(`${which} is ${template.status}, not approved`);
+  const partOf = (type: string, index: number | null) => (type === 'button' ? `button ${index}` : type);
+  const given = new Map<string, number>();
+  for (const c of content.components) {
+    const type = String(c.type ?? '').toLowerCase();
+    const index = type === 'button' ? Number(c.index ?? 0) : null;
+    const parameters = Array.isArray(c.parameters) ? c.parameters.length : 0;
+    given.set(partOf(type, index), (given.get(partOf(type, index)) ?? 0) + parameters);
+  }
+  const wanted = new Map(template.components.map((c) => [partOf(c.type, c.index), c.parameters]));
+  for (const [part, n] of wanted) {
+    const got = given.get(part) ?? 0;
+    if (got !== n) throw unprocessable(`${which}: the ${part} takes ${n} parameter${n === 1 ? '' : 's'}, the message gives ${got}`);
+  }
+  for (const [part, got] of given) {
+    if (!wanted.has(part) && got > 0) throw unprocessable(`${which} has no ${part} with parameters, the message gives ${got}`);
   }
 }
 

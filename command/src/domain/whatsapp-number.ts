@@ -3,7 +3,14 @@ import { conflict, notFound } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 
 /** One stream per Meta phone_number_id: a number belongs to one tenant, platform-wide. */
-export type WhatsAppNumberEvent = EventOf<'WhatsAppNumberConnected' | 'WhatsAppAccessTokenSet' | 'WhatsAppAccessTokenRejected'>;
+export type WhatsAppNumberEvent = EventOf<'WhatsAppNumberConnected' | 'WhatsAppAccessTokenSet' | 'WhatsAppAccessTokenRejected' | 'WhatsAppTemplateSet'>;
+
+/** A template as sending checks it. */
+export type MessageTemplate = Omit<EventOf<'WhatsAppTemplateSet'>['data'], 'numberId' | 'phoneNumberId'>;
+export const templateKey = (name: string, language: string) => `${name}\u0000${language}`;
+
+/** The same template, field for field, whatever order a request listed its fields in. */
+const canonical = (t: MessageTemplate) => [t.name, t.language, t.category, t.status, t.components.map((c) => [c.type, c.index, c.parameters])];
 
 type Connection = EventOf<'WhatsAppNumberConnected'>['data'];
 
@@ -15,13 +22,16 @@ export type WhatsAppNumberState =
       accessTokenSealed: string | null;
       /** Why the last token stopped working, until a new one is set. */
       tokenRejected: string | null;
+      /** By templateKey(name, language). */
+      templates: Map<string, MessageTemplate>;
     } & Connection);
 
 export type WhatsAppNumberCommand =
   | { type: 'ConnectNumber'; data: Connection; accessTokenSealed: string | null }
   | { type: 'SetAccessToken'; tenantId: string; accessTokenSealed: string }
   /** `tokenSealed`: the token the refused send used, so a token set since is not withdrawn. */
-  | { type: 'RejectAccessToken'; tokenSealed: string; reason: string };
+  | { type: 'RejectAccessToken'; tokenSealed: string; reason: string }
+  | { type: 'SetTemplate'; tenantId: string; template: MessageTemplate };
 
 export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent> = {
   initialState: () => ({ status: 'unconnected' }),
@@ -50,6 +60,13 @@ export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumbe
       case 'RejectAccessToken':
         if (state.status !== 'connected' || state.accessTokenSealed !== command.tokenSealed) return [];
         return [{ type: 'WhatsAppAccessTokenRejected', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, reason: command.reason } }];
+      case 'SetTemplate': {
+        if (state.status !== 'connected' || state.tenantId !== command.tenantId) throw notFound('WhatsApp number not found');
+        const { template } = command;
+        const known = state.templates.get(templateKey(template.name, template.language));
+        if (known && JSON.stringify(canonical(known)) === JSON.stringify(canonical(template))) return [];
+        return [{ type: 'WhatsAppTemplateSet', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, ...template } }];
+      }
       default:
         return assertNever(command);
     }
@@ -58,11 +75,17 @@ export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumbe
   evolve(state, event) {
     switch (event.type) {
       case 'WhatsAppNumberConnected':
-        return { status: 'connected', ...event.data, accessTokenSealed: null, tokenRejected: null };
+        return { status: 'connected', ...event.data, accessTokenSealed: null, tokenRejected: null, templates: new Map() };
       case 'WhatsAppAccessTokenSet':
         return state.status === 'connected' ? { ...state, accessTokenSealed: event.data.accessTokenSealed, tokenRejected: null } : state;
       case 'WhatsAppAccessTokenRejected':
         return state.status === 'connected' ? { ...state, accessTokenSealed: null, tokenRejected: event.data.reason } : state;
+      case 'WhatsAppTemplateSet': {
+        if (state.status !== 'connected') return state;
+        const { numberId: _n, phoneNumberId: _p, ...template } = event.data;
+        state.templates.set(templateKey(template.name, template.language), template);
+        return state;
+      }
       default:
         return assertNever(event);
     }

@@ -154,6 +154,8 @@ const sendTemplate = (by: ActingUser, now: Date, conversationId = conv(1)): Thre
   messageId: OUTBOUND,
   content: { type: 'template', name: 'follow_up', languageCode: 'en', components: [] },
   now,
+  // The number's registry as the handler looks it up: approved, without parameters.
+  template: { name: 'follow_up', language: 'en', category: 'utility', status: 'approved', components: [] },
 });
 
 // ---------------------------------------------------------------- helpers

@@ -65,6 +65,26 @@ const WhatsAppAccessTokenRejected = z.object({
   reason: z.string().max(1000),
 });
 
+export const TemplateCategory = z.enum(['marketing', 'utility', 'authentication']);
+export const TemplateStatus = z.enum(['approved', 'paused', 'rejected']);
+/** A template's parts that take parameters, and how many each takes. */
+export const TemplateComponentSpec = z.object({
+  type: z.enum(['header', 'body', 'button']),
+  /** Buttons only: the button's position (0-based), as the send's `index` names it. */
+  index: z.number().int().min(0).max(9).nullable(),
+  parameters: z.number().int().min(0).max(100),
+});
+/** A message template of one number as Meta approved (or paused, or rejected) it; set again, it replaces the earlier one. */
+const WhatsAppTemplateSet = z.object({
+  numberId: Id,
+  phoneNumberId: Text(64),
+  name: Text(512),
+  language: Text(15),
+  category: TemplateCategory,
+  status: TemplateStatus,
+  components: z.array(TemplateComponentSpec).max(20),
+});
+
 // ---------------------------------------------------------------- contacts
 
 const ContactCreated = z.object({
@@ -339,6 +359,7 @@ export const eventCatalog = {
   WhatsAppNumberConnected: [1, WhatsAppNumberConnected],
   WhatsAppAccessTokenSet: [1, WhatsAppAccessTokenSet],
   WhatsAppAccessTokenRejected: [1, WhatsAppAccessTokenRejected],
+  WhatsAppTemplateSet: [1, WhatsAppTemplateSet],
   ContactCreated: [1, ContactCreated],
   ContactUpdated: [1, ContactUpdated],
   ConversationOpened: [1, ConversationOpened],

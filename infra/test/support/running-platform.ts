@@ -91,14 +91,7 @@ export class RunningPlatform {
     return res.body;
   }
 
-  private async call<T>(
-    base: string,
-    method: string,
-    path: string,
-    key: string | undefined,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer<T>> {
+  async call<T>(base: string, method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
     const h: Record<string, string> = { ...headers };
     if (key) h.authorization = `Bearer ${key}`;
     if (body !== undefined) h['content-type'] = 'application/json';

@@ -1,4 +1,5 @@
-import { type Api, accessFor, allow, forbidden, LogPosition, principalOf } from '@parley/kit';
+import { TemplateCategory, TemplateComponentSpec, TemplateStatus } from '@parley/events';
+import { type Api, accessFor, allow, badRequest, forbidden, LogPosition, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import { commandContext } from '../command-context.ts';
 import { errors, Id, Written } from '../command-schemas.ts';
@@ -48,6 +49,41 @@ export async function whatsAppNumberRoutes(api: Api) {
       },
     },
     async (request) => api.numbers.setAccessToken(request.params.phoneNumberId, request.body.accessToken, commandContext(request, principalOf(request))),
+  );
+
+  api.put(
+    '/v1/whatsapp-numbers/:phoneNumberId/templates/:name/:language',
+    {
+      config: allow('manageTenant'),
+      schema: {
+        summary: "Register or update one of the number's message templates (as Meta approved, paused or rejected it); sends are checked against it",
+        tags: ['tenants'],
+        params: z.object({
+          phoneNumberId: PhoneNumberId,
+          name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'lower-case letters, digits and _ (Meta template names)'),
+          language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a Meta language code such as en, en_US or es_MX'),
+        }),
+        body: z.strictObject({
+          category: TemplateCategory,
+          status: TemplateStatus,
+          components: z
+            .array(TemplateComponentSpec.extend({ index: TemplateComponentSpec.shape.index.default(null) }))
+            .max(20)
+            .default([])
+            .describe('Parts that take parameters: header, body, and buttons by index, with how many each takes'),
+        }),
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      const { phoneNumberId, name, language } = request.params;
+      const components = request.body.components;
+      const twice = components.find((c, i) => components.findIndex((d) => d.type === c.type && d.index === c.index) !== i);
+      if (twice) throw badRequest(`body.components: the ${twice.type}${twice.type === 'button' ? ` ${twice.index}` : ''} is listed twice`);
+      const misplaced = components.find((c) => (c.type === 'button') !== (c.index !== null));
+      if (misplaced) throw badRequest(`body.components: ${misplaced.type === 'button' ? 'a button needs its index' : `a ${misplaced.type} has no index`}`);
+      return api.numbers.setTemplate(phoneNumberId, { name, language, ...request.body, components }, commandContext(request, principalOf(request)));
+    },
   );
 }
 
