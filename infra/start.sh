@@ -25,6 +25,8 @@ set -a
 set +a
 export PARLEY_DATABASE_URL="${PARLEY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/parley}"
 export PARLEY_DEMO_FILE="${PARLEY_DEMO_FILE:-.data/demo.json}"
+# A development machine: tenants' webhooks may point at local receivers (never in production).
+export PARLEY_WEBHOOKS_ALLOW_LOOPBACK="${PARLEY_WEBHOOKS_ALLOW_LOOPBACK:-true}"
 
 db=$(basename "${PARLEY_DATABASE_URL%%\?*}")
 if $fresh_secrets && [[ "$PARLEY_DATABASE_URL" == postgres://postgres@127.0.0.1:5432/parley ]] &&

@@ -1,9 +1,10 @@
 import { createPgPool, type EventStore } from '@parley/events';
-import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys } from '@parley/kit';
+import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys, type WebhookTargetPolicy } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Conversations } from './application/conversations.ts';
 import { Tenancy } from './application/tenancy.ts';
+import { WebhookSubscriptions } from './application/webhook-subscriptions.ts';
 import { WhatsAppNumbers } from './application/whatsapp-numbers.ts';
 import { SecretBox } from './auth/secret-box.ts';
 import { contactDecider } from './domain/contact.ts';
@@ -21,6 +22,8 @@ export interface CommandPlatformOptions {
   secretKey: string;
   /** Bounds on unsigned webhook dead letters; defaults to DEFAULT_DEAD_LETTER_LIMITS. */
   deadLetterLimits?: DeadLetterLimits;
+  /** Where outbound webhooks may point (default: public addresses only). */
+  webhooks?: WebhookTargetPolicy;
   clock?: () => Date;
   logger?: boolean;
 }
@@ -39,6 +42,7 @@ export const commandPlatformOptions = (config: Config): CommandPlatformOptions =
   platformAdminKey: config.platformAdminKeys,
   secretKey: config.secretKey,
   deadLetterLimits: config.deadLetterLimits,
+  webhooks: config.webhooks,
   logger: config.log,
 });
 
@@ -51,7 +55,9 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
   await deadLetters.migrate();
 
   const tenancy = new Tenancy(store);
-  const numbers = new WhatsAppNumbers(store, new SecretBox(options.secretKey), clock);
+  const secrets = new SecretBox(options.secretKey);
+  const numbers = new WhatsAppNumbers(store, secrets, clock);
+  const subscriptions = new WebhookSubscriptions(store, secrets, options.webhooks ?? { allowLoopback: false });
   const threads = new CommandHandler(store, threadDecider);
   const contacts = new CommandHandler(store, contactDecider);
   const app = await buildCommandApi({
@@ -60,6 +66,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
     conversations: new Conversations(threads, tenancy, numbers),
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,
+    subscriptions,
     platformAdminKey: options.platformAdminKey,
     clock,
     logger: options.logger ?? false,

@@ -36,6 +36,7 @@ if (config.workers) {
     redisUrl: config.redisUrl,
     queuePrefix: config.redisPrefix,
     jobLockMs: config.jobLockMs,
+    webhooks: config.webhooks,
     whatsapp: { apiUrl: config.whatsapp.apiUrl ?? fake!.url, apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
     logger: consoleLogger('workers'),
   });

@@ -1,5 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { FakeCloudApi } from '@parley/workers/testing';
@@ -28,7 +31,7 @@ const redisPrefix = `test-${randomUUID()}`;
 const workerLog: string[] = [];
 
 beforeAll(async () => {
-  platform = await RunningPlatform.start('workers_resilience');
+  platform = await RunningPlatform.start('workers_resilience', { webhooks: { allowLoopback: true } });
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
   const token = (i: number) => `EAAG-resilience-token-${i}-${randomBytes(8).toString('hex')}`;
   const first = token(0);
@@ -70,6 +73,7 @@ function startWorkers(): ChildProcess {
       WORKERS_PORT: '0',
       REDIS_PREFIX: redisPrefix,
       PARLEY_JOB_LOCK_MS: '2000',
+      PARLEY_WEBHOOKS_ALLOW_LOOPBACK: 'true',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -161,7 +165,20 @@ describe('workers under failure', () => {
     }
   }, 240_000);
 
-  it('Redis flushed and restarted mid-burst: every queued message is still sent', async () => {
+  it('Redis flushed and restarted mid-burst: every queued message is still sent, every pending webhook still delivered', async () => {
+    // A tenant's CRM hears of every message sent: those deliveries are pending through the flush too.
+    const hooks = new Set<string>();
+    const receiver = createServer((req, res) => {
+      hooks.add(String(req.headers['webhook-id']));
+      req.resume().on('end', () => res.writeHead(200).end());
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    await platform.cmd(
+      '/v1/webhook-subscriptions',
+      { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/crm`, eventTypes: ['message.sent'] },
+      senders[0]!.adminKey,
+    );
     const workers = startWorkers();
     const before = fake.sends.length;
     const sending = burst('20', 1, 20);
@@ -175,8 +192,13 @@ describe('workers under failure', () => {
       await until('every send recorded after the flush', async () => (await outcomes(ids)).sent === ids.length);
       const sentIds = new Set(fake.sends.map((s) => s.callbackData));
       expect(ids.filter((id) => !sentIds.has(id))).toEqual([]);
+      const owed = async () =>
+        Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM webhooks.deliveries WHERE type = 'message.sent'`)).rows[0]!.n);
+      await until('every message.sent webhook delivered', async () => (await owed()) >= ids.length && hooks.size >= (await owed()));
     } finally {
       await kill(workers);
+      receiver.closeAllConnections();
+      receiver.close();
     }
   }, 240_000);
 });

@@ -6,7 +6,8 @@
  *   3. signed webhook ingest against the command API running as its own process
  *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario),
  * then the inbox projection and lag (inbox-bench.ts), the query side's authentication next
- * to a bare lookup on the same pool (identity-bench.ts) and the analytics (analytics-bench.ts).
+ * to a bare lookup on the same pool (identity-bench.ts), sending through the workers next to
+ * bare BullMQ on the same Redis (sending-bench.ts) and the analytics (analytics-bench.ts).
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,6 +24,7 @@ import { runAnalyticsBench } from './analytics-bench.ts';
 import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 import { measure } from './measure.ts';
+import { printSendingResults, sendingBench } from './sending-bench.ts';
 
 const args = new Map(
   process.argv.slice(2).map((a): [string, string] => {
@@ -34,7 +36,7 @@ const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
-const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "analytics"
+const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "sending" | "analytics"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** Returning senders of the inbox section's webhook comparison. */
 const SENDERS = 2000;
@@ -310,6 +312,14 @@ async function main() {
       identity = await identityBench({ users: Number(args.get('identity-users') ?? 200), loops: 16, seconds: Number(args.get('identity-seconds') ?? 5) });
     }
 
+    let sending: Awaited<ReturnType<typeof sendingBench>> | undefined;
+    if (!only || only === 'sending') {
+      sending = await sendingBench({
+        seconds: Number(args.get('sending-seconds') ?? 5),
+        numbers: (args.get('sending-numbers') ?? '1,50').split(',').map(Number),
+      });
+    }
+
     console.log(
       `\n### npm run bench (${new Date().toISOString()}, ${SECONDS}s per side of each append cell in ${SLICES} alternating slices, ${WEBHOOK_SECONDS}s webhook)\n`,
     );
@@ -337,6 +347,7 @@ async function main() {
     }
     printInboxResults(projection, lag, large);
     printIdentityResults(identity);
+    printSendingResults(sending);
     if (senders) {
       console.log(
         `\n| signed webhook ingest, one tenant, 200-character texts, ${CONNECTIONS} connections, ${WEBHOOK_SECONDS} s | requests/s | % of returning | latency p50 / p99 | requests / errors or non-2xx | CPU per request: command API / PostgreSQL | command API RSS after |`,

@@ -2,6 +2,7 @@ import { consoleLogger, createPgPool, type EventStore } from '@parley/events';
 import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { buildQueryApi } from './http/query-api.ts';
 
@@ -37,6 +38,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   const store = options.store ?? (await createEventStore({ databaseUrl: options.databaseUrl, eventStoreUrl: options.eventStoreUrl ?? null }));
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
+  const webhooksPool = webhooksReadPool(options.databaseUrl, 2);
   const inbox = new PgProjector({
     pool: projectorPool,
     store,
@@ -46,11 +48,14 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   });
   if (options.runProjectors) await inbox.start();
   else await inbox.prepare();
+  // The workers project webhooks; this process only reads them, so their tables must exist.
+  await new PgProjector({ pool: projectorPool, store, projection: webhookProjection }).prepare();
 
   const inboxProgress = new CheckpointWatcher(projectorPool, store, inboxProjection.name);
   const app = await buildQueryApi({
     identity: new InboxIdentity(readPool, store, inboxProgress),
     inbox: new InboxQueries(readPool),
+    webhooks: new WebhookQueries(webhooksPool),
     inboxProgress,
     projectors: [inbox],
     moreProjectors: options.moreProjectors,
@@ -69,6 +74,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
       await inboxProgress.close();
       await inbox.stop();
       await readPool.end();
+      await webhooksPool.end();
       await projectorPool.end();
       if (ownStore) await store.close();
     },

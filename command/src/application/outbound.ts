@@ -5,9 +5,10 @@ import { parseConversationId, streams } from '../domain/ids.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 import { Conversations, type SendOutcome, type ThreadHandler } from './conversations.ts';
 import { Tenancy } from './tenancy.ts';
+import { type AttemptResult, WebhookSubscriptions } from './webhook-subscriptions.ts';
 import { type SendingCredentials, WhatsAppNumbers } from './whatsapp-numbers.ts';
 
-export type { SendingCredentials, SendOutcome };
+export type { AttemptResult, SendingCredentials, SendOutcome };
 
 /** A queued message as the workers send it. */
 export interface OutboundSend {
@@ -26,13 +27,17 @@ export class Outbound {
   private readonly numbers: WhatsAppNumbers;
   private readonly conversations: Conversations;
   private readonly threads: ThreadHandler;
+  private readonly subscriptions: WebhookSubscriptions;
 
   constructor(
     store: EventStore,
     secretKey: string,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.numbers = new WhatsAppNumbers(store, new SecretBox(secretKey), clock);
+    const secrets = new SecretBox(secretKey);
+    this.numbers = new WhatsAppNumbers(store, secrets, clock);
+    // Creating subscriptions is the API's; the workers only sign and record attempts.
+    this.subscriptions = new WebhookSubscriptions(store, secrets, { allowLoopback: false });
     this.threads = new CommandHandler(store, threadDecider, { cacheSize: 10_000 });
     this.conversations = new Conversations(this.threads, new Tenancy(store), this.numbers);
   }
@@ -59,5 +64,24 @@ export class Outbound {
 
   async record(send: OutboundSend, outcome: SendOutcome): Promise<void> {
     await this.conversations.recordSendOutcome(send.conversationId, send.messageId, send.recipient, outcome, this.context(send.tenantId, send.messageId));
+  }
+
+  /** A subscription's signing secret, in clear; null: no such subscription. */
+  webhookSecret(subscriptionId: string): Promise<string | null> {
+    return this.subscriptions.secretOf(subscriptionId);
+  }
+
+  /** One delivery attempt's result; the subscription's decider decides what follows. */
+  async recordWebhookAttempt(
+    delivery: { tenantId: string; subscriptionId: string; deliveryId: string; attempt: number },
+    result: AttemptResult,
+  ): Promise<void> {
+    await this.subscriptions.recordAttempt(
+      delivery.subscriptionId,
+      delivery.deliveryId,
+      delivery.attempt,
+      result,
+      this.context(delivery.tenantId, delivery.deliveryId),
+    );
   }
 }

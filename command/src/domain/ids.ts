@@ -51,6 +51,7 @@ export const streams = {
   whatsappNumber: (phoneNumberId: string) => `whatsapp_number-${phoneNumberId}`,
   contact: (contactId: string) => `contact-${contactId}`,
   thread: (threadKey: string) => `thread-${threadKey}`,
+  webhookSubscription: (subscriptionId: string) => `webhook_subscription-${subscriptionId}`,
 };
 
 const SEQ_BITS = 26n;

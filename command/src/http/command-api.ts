@@ -2,12 +2,14 @@ import { accessFor, createApi, type PlatformKeys } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
 import type { Conversations } from '../application/conversations.ts';
 import type { Tenancy } from '../application/tenancy.ts';
+import type { WebhookSubscriptions } from '../application/webhook-subscriptions.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
 import { serviceLevelRoutes } from './routes/service-level-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
+import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.ts';
 import { webhookRoutes, whatsAppNumberRoutes } from './routes/whatsapp-routes.ts';
 
 export interface CommandApiDeps {
@@ -16,6 +18,7 @@ export interface CommandApiDeps {
   conversations: Conversations;
   webhook: WebhookIngest;
   deadLetters: DeadLetters;
+  subscriptions: WebhookSubscriptions;
   platformAdminKey: PlatformKeys;
   clock: () => Date;
   logger?: boolean;
@@ -28,6 +31,7 @@ declare module 'fastify' {
     conversations: Conversations;
     webhook: WebhookIngest;
     deadLetters: DeadLetters;
+    subscriptions: WebhookSubscriptions;
     /** The time commands are stamped with. */
     clock: () => Date;
   }
@@ -48,6 +52,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.decorate('conversations', deps.conversations);
   api.decorate('webhook', deps.webhook);
   api.decorate('deadLetters', deps.deadLetters);
+  api.decorate('subscriptions', deps.subscriptions);
   api.decorate('clock', deps.clock);
 
   api.get('/health', { config: accessFor('public'), schema: { hide: true } }, async () => ({ ok: true }));
@@ -57,5 +62,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   await api.register(whatsAppNumberRoutes);
   await api.register(conversationRoutes);
   await api.register(webhookRoutes);
+  await api.register(webhookSubscriptionRoutes);
   return api;
 }

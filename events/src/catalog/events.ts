@@ -85,6 +85,36 @@ const WhatsAppTemplateSet = z.object({
   components: z.array(TemplateComponentSpec).max(20),
 });
 
+// ---------------------------------------------------------------- outbound webhooks
+
+export const WebhookDisabledReason = z.enum(['gone', 'failing', 'by_admin']);
+/** A tenant's endpoint and the public event types it takes (docs/webhooks.md); `*`: all. */
+const WebhookSubscriptionCreated = z.object({
+  subscriptionId: Id,
+  url: Text(2000),
+  eventTypes: z.array(Text(64)).min(1).max(50),
+  /** The signing secret, sealed with the platform key: needed in clear to sign. */
+  secretSealed: Text(1000),
+});
+const WebhookSubscriptionDisabled = z.object({ subscriptionId: Id, reason: WebhookDisabledReason });
+const WebhookSubscriptionEnabled = z.object({ subscriptionId: Id });
+const WebhookTestRequested = z.object({ subscriptionId: Id, deliveryId: Id });
+const WebhookReplayRequested = z.object({ subscriptionId: Id, deliveryId: Id });
+/** One attempt to deliver one event to one subscription, and what follows from it. */
+const WebhookDeliveryAttempted = z.object({
+  subscriptionId: Id,
+  deliveryId: Id,
+  attempt: z.number().int().min(1),
+  outcome: z.enum(['delivered', 'retrying', 'failed', 'gone']),
+  httpStatus: z.number().int().nullable(),
+  error: z.string().max(1000).nullable(),
+  latencyMs: z.number().int().min(0),
+  responseExcerpt: z.string().max(512).nullable(),
+  /** When the next attempt is due; null: none follows. */
+  nextAttemptAt: Instant.nullable(),
+  at: Instant,
+});
+
 // ---------------------------------------------------------------- contacts
 
 const ContactCreated = z.object({
@@ -360,6 +390,12 @@ export const eventCatalog = {
   WhatsAppAccessTokenSet: [1, WhatsAppAccessTokenSet],
   WhatsAppAccessTokenRejected: [1, WhatsAppAccessTokenRejected],
   WhatsAppTemplateSet: [1, WhatsAppTemplateSet],
+  WebhookSubscriptionCreated: [1, WebhookSubscriptionCreated],
+  WebhookSubscriptionDisabled: [1, WebhookSubscriptionDisabled],
+  WebhookSubscriptionEnabled: [1, WebhookSubscriptionEnabled],
+  WebhookTestRequested: [1, WebhookTestRequested],
+  WebhookReplayRequested: [1, WebhookReplayRequested],
+  WebhookDeliveryAttempted: [1, WebhookDeliveryAttempted],
   ContactCreated: [1, ContactCreated],
   ContactUpdated: [1, ContactUpdated],
   ConversationOpened: [1, ConversationOpened],

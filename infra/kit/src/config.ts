@@ -61,6 +61,8 @@ const Env = z.object({
     .string()
     .regex(/^v\d+\.\d+$/)
     .default('v21.0'),
+  /** Development only: outbound webhooks may target loopback (and plain http there). */
+  PARLEY_WEBHOOKS_ALLOW_LOOPBACK: z.enum(['true', 'false']).default('false'),
   /** Messages a second each number may send unless configured otherwise (Meta's default: 80). */
   WHATSAPP_NUMBER_RATE: z.coerce.number().int().min(1).max(1000).default(80),
   /** Where embedded engines keep their files (chDB's data directory lives under it). */
@@ -106,6 +108,7 @@ export interface Config {
   redisPrefix: string;
   workers: boolean;
   jobLockMs: number;
+  webhooks: { allowLoopback: boolean };
   whatsapp: { apiUrl: string | null; apiVersion: string; numberRate: number };
   dataDir: string;
   clickhouse: { url: string | null; database: string; cluster: string | null };
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisPrefix: e.REDIS_PREFIX,
     workers: e.PARLEY_WORKERS === 'on',
     jobLockMs: e.PARLEY_JOB_LOCK_MS,
+    webhooks: { allowLoopback: e.PARLEY_WEBHOOKS_ALLOW_LOOPBACK === 'true' },
     whatsapp: { apiUrl: e.WHATSAPP_API_URL ?? null, apiVersion: e.WHATSAPP_API_VERSION, numberRate: e.WHATSAPP_NUMBER_RATE },
     dataDir: e.PARLEY_DATA_DIR,
     clickhouse: { url: e.CLICKHOUSE_URL ?? null, database: e.CLICKHOUSE_DATABASE, cluster: e.CLICKHOUSE_CLUSTER ?? null },

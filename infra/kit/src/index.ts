@@ -17,5 +17,6 @@ export * from './errors.ts';
 export { createEventStore } from './event-store.ts';
 export { type Api, type ApiOptions, createApi } from './http/create-api.ts';
 export { MAX_NESTING } from './http/edge.ts';
+export { type WebhookTargetPolicy, webhookTargetProblem } from './http/webhook-target.ts';
 export { ErrorBody, errorResponses, LogPosition } from './http/wire.ts';
 export { closeOnSignals } from './process.ts';

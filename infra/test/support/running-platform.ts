@@ -46,11 +46,17 @@ export class RunningPlatform {
 
   static async start(
     label: string,
-    options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean; stallAfterSeconds?: number } = {},
+    options: { runProjectors?: boolean; batchSize?: number; analytics?: boolean; stallAfterSeconds?: number; webhooks?: { allowLoopback: boolean } } = {},
   ): Promise<RunningPlatform> {
     const db = await createTestDatabase(label);
     const secretKey = randomBytes(32).toString('base64');
-    const command = await createCommandPlatform({ databaseUrl: db.connectionString, eventStoreUrl: null, platformAdminKey: ADMIN_KEY, secretKey });
+    const command = await createCommandPlatform({
+      databaseUrl: db.connectionString,
+      eventStoreUrl: null,
+      platformAdminKey: ADMIN_KEY,
+      secretKey,
+      ...(options.webhooks && { webhooks: options.webhooks }),
+    });
     let analytics: Analytics | null = null;
     let chdbDir: string | null = null;
     if (options.analytics) {

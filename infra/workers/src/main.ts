@@ -14,6 +14,7 @@ const workers = await createWorkers({
   redisUrl: config.redisUrl,
   queuePrefix: config.redisPrefix,
   jobLockMs: config.jobLockMs,
+  webhooks: config.webhooks,
   whatsapp: { apiUrl: config.whatsapp.apiUrl ?? 'https://graph.facebook.com', apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
   logger: consoleLogger('workers'),
 });

@@ -21,7 +21,7 @@ const WorkersHealth = HealthReport.extend({ queues: z.array(QueueHealth) });
  */
 export function registerWorkersHealth(api: Api, workers: Workers, options: { stallAfterSeconds: number }) {
   api.get('/health', { config: accessFor('public'), schema: { hide: true, response: { 200: WorkersHealth, 503: WorkersHealth } } }, async (request, reply) => {
-    const report = await healthReport([workers.projector], options);
+    const report = await healthReport(workers.projectors, options);
     const queues = await Promise.race([
       workers.queueStats(),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),

@@ -1,10 +1,12 @@
 import { Outbound } from '@parley/command';
 import { createPgPool, type EventStore, type Logger, silentLogger } from '@parley/events';
 import { PgProjector } from '@parley/projections';
+import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
 import { CloudApiClient } from './outbound/cloud-api-client.ts';
 import { OUTBOUND_SCHEMA, outboundProjection } from './outbound/outbound-projection.ts';
 import { SendDispatcher } from './outbound/send-dispatcher.ts';
 import { type QueueStats, SendWorkers } from './outbound/send-workers.ts';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.ts';
 
 export interface WorkersOptions {
   databaseUrl: string;
@@ -21,10 +23,14 @@ export interface WorkersOptions {
   reofferEveryMs?: number;
   /** See SendWorkersOptions.lockMs. */
   jobLockMs?: number;
+  /** Where tenants' webhooks may point (default: public addresses only). */
+  webhooks?: { allowLoopback: boolean };
 }
 
 export interface Workers {
   projector: PgProjector;
+  /** Every projector the workers run: /health reports on each. */
+  projectors: PgProjector[];
   sends: SendWorkers;
   queueStats(): Promise<QueueStats[]>;
   close(): Promise<void>;
@@ -51,7 +57,10 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 2 });
   const readPool = createPgPool({ connectionString: options.databaseUrl, max: 2, options: `-c search_path=${OUTBOUND_SCHEMA}` });
   const projector = new PgProjector({ pool: projectorPool, store: options.store, projection: outboundProjection, logger });
+  const webhooksProjector = new PgProjector({ pool: projectorPool, store: options.store, projection: webhookProjection, logger });
   await projector.start();
+  await webhooksProjector.start();
+  const webhooksPool = webhooksReadPool(options.databaseUrl, 2);
   const outbound = new Outbound(options.store, options.secretKey, options.clock);
   const rate = options.whatsapp.numberRate ?? 80;
   const sends = new SendWorkers({
@@ -66,14 +75,29 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
   });
   const dispatcher = new SendDispatcher(readPool, sends, logger, { reofferEveryMs: options.reofferEveryMs });
   dispatcher.start();
+  const webhooks = new WebhookDeliveries({
+    connection: redisConnection(options.redisUrl),
+    prefix: options.queuePrefix ?? 'parley',
+    queries: new WebhookQueries(webhooksPool),
+    outbound,
+    policy: options.webhooks ?? { allowLoopback: false },
+    logger,
+    clock: options.clock ?? (() => new Date()),
+    lockMs: options.jobLockMs,
+  });
+  webhooks.start();
   return {
     projector,
+    projectors: [projector, webhooksProjector],
     sends,
     queueStats: () => sends.stats(),
     async close() {
       await dispatcher.close();
+      await webhooks.close();
       await sends.close();
       await projector.stop();
+      await webhooksProjector.stop();
+      await webhooksPool.end();
       await readPool.end();
       await projectorPool.end();
     },

@@ -1,16 +1,20 @@
 import { createApi, type IdentityPort, type PlatformKeys } from '@parley/kit';
 import { type CheckpointWatcher, type MonitoredProjector, type PgProjector, registerHealthRoute } from '@parley/projections';
 import type { InboxQueries } from '@parley/projections/inbox';
+import type { WebhookQueries } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { readYourWrites } from './read-your-writes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
 import { supervisorRoutes } from './routes/supervisor-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
 
 export interface QueryApiDeps {
   /** Resolves tenant users' keys (the inbox read model's identity tables). */
   identity: IdentityPort;
   inbox: InboxQueries;
+  /** Tenants' webhook subscriptions and delivery log (projected by the workers). */
+  webhooks: WebhookQueries;
   /** The inbox projector's checkpoint, for read-your-writes. */
   inboxProgress: CheckpointWatcher;
   /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
@@ -29,6 +33,7 @@ export interface QueryApiDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     inbox: InboxQueries;
+    webhooks: WebhookQueries;
     projectors: { administered: readonly PgProjector[]; monitored: readonly MonitoredProjector[] };
   }
 }
@@ -45,12 +50,14 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   });
   const monitored = [...deps.projectors, ...(deps.moreProjectors ?? [])];
   api.decorate('inbox', deps.inbox);
+  api.decorate('webhooks', deps.webhooks);
   api.decorate('projectors', { administered: deps.projectors, monitored });
   await api.register(readYourWrites, { progress: deps.inboxProgress });
   registerHealthRoute(api, monitored, { stallAfterSeconds: deps.stallAfterSeconds ?? 10 });
   await api.register(inboxRoutes);
   await api.register(supervisorRoutes);
   await api.register(operationsRoutes);
+  await api.register(webhookRoutes);
   await deps.extend?.(api);
   return api;
 }
