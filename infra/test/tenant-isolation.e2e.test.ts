@@ -1,3 +1,7 @@
+import { createPgPool } from '@parley/events';
+import { PgProjector } from '@parley/projections';
+import { webhookProjection } from '@parley/projections/webhooks';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxTraffic } from './support/inbox-traffic.ts';
 import { RunningPlatform, type TestTenant } from './support/running-platform.ts';
@@ -7,6 +11,9 @@ let a: TestTenant;
 let b: TestTenant;
 /** A tenant with teams and users but no traffic: every count it is shown must be 0. */
 let c: TestTenant;
+/** The workers' webhooks projector, run here so the delivery log has both tenants' rows. */
+let webhooks: PgProjector;
+let webhooksPool: pg.Pool;
 
 beforeAll(async () => {
   // The query API as the query process serves it: inbox and analytics endpoints.
@@ -20,10 +27,19 @@ beforeAll(async () => {
   }
   await inboxTraffic(platform, a, 5, 1);
   await inboxTraffic(platform, b, 5, 2);
+  // Webhook subscriptions (a public address: nothing delivers here, the log only fills).
+  for (const t of [a, b]) await platform.cmd('/v1/webhook-subscriptions', { url: `https://93.184.216.34/hooks/${t.tenantId}`, eventTypes: ['*'] }, t.adminKey);
+  await platform.cmd('/v1/webhook-subscriptions', { url: 'https://93.184.216.34/hooks/bravo-tests', eventTypes: ['webhook.test'] }, b.adminKey);
+  webhooksPool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
+  webhooks = new PgProjector({ pool: webhooksPool, store: platform.command.store, projection: webhookProjection });
+  await webhooks.start();
   const head = await platform.command.store.headPosition();
   await platform.analytics!.projector.waitFor(head);
+  while ((await webhooks.status()).eventsBehind !== 0) await new Promise((r) => setTimeout(r, 20));
 }, 120_000);
 afterAll(async () => {
+  await webhooks?.stop();
+  await webhooksPool?.end();
   await platform?.stop();
 });
 
@@ -33,7 +49,9 @@ async function markersOf(t: TestTenant) {
   const conversations = list.body.items as { id: string; contactId: string; contactWaId: string; contactName: string }[];
   const markers = new Set<string>([t.tenantId, t.teamId, t.supervisor.userId, ...t.agents.map((x) => x.userId)]);
   for (const c of conversations) for (const m of [c.id, c.contactId, c.contactWaId, c.contactName]) markers.add(m);
-  return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], markers };
+  const subscriptions = ((await platform.get('/v1/webhook-subscriptions', t.adminKey)).body.items as { subscriptionId: string }[]).map((s) => s.subscriptionId);
+  for (const s of subscriptions) markers.add(s);
+  return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], subscriptions, markers };
 }
 
 describe('tenant isolation', () => {
@@ -41,10 +59,11 @@ describe('tenant isolation', () => {
     const mine = await markersOf(a);
     const theirs = await markersOf(b);
     expect(theirs.conversations.length).toBeGreaterThanOrEqual(5);
+    expect(theirs.subscriptions).toHaveLength(2);
 
     // Every documented GET route, filled with both tenants' ids; a new route fails this test until it is covered here.
     const spec = platform.query.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const fill: Record<string, (ids: { conversations: string[]; contacts: string[] }) => string[]> = {
+    const fill: Record<string, (ids: { conversations: string[]; contacts: string[]; subscriptions?: string[] }) => string[]> = {
       '/v1/conversations': () =>
         [
           '',
@@ -62,6 +81,8 @@ describe('tenant isolation', () => {
       '/v1/contacts/{id}': (ids) => ids.contacts.map((id) => `/v1/contacts/${id}`),
       '/v1/supervisor/queues': () => ['/v1/supervisor/queues'],
       '/v1/supervisor/workload': () => ['/v1/supervisor/workload', `/v1/supervisor/workload?team=${b.teamId}`, `/v1/supervisor/workload?team=${a.teamId}`],
+      '/v1/webhook-subscriptions': () => ['/v1/webhook-subscriptions'],
+      '/v1/webhook-subscriptions/{id}/deliveries': (ids) => (ids.subscriptions ?? []).map((id) => `/v1/webhook-subscriptions/${id}/deliveries`),
     };
     // Analytics: a day around now (rollup reports round the range down to their buckets),
     // with no filter and with each tenant's team and agents.
@@ -94,6 +115,8 @@ describe('tenant isolation', () => {
 
     let calls = 0;
     let answered = 0;
+    /** Routes a key's role may not use at all (403 on its own tenant's ids): the other tenant's ids get that 403 too. */
+    const refusedRole = new Set<string>();
     for (const route of tenantRoutes) {
       for (const ids of [mine, theirs]) {
         for (const url of fill[route]!(ids)) {
@@ -103,7 +126,8 @@ describe('tenant isolation', () => {
             // 400: a filter a report refuses (queue wait by agent), said in the answer.
             expect([200, 400, 403, 404], `${url} → ${res.status}: ${res.text}`).toContain(res.status);
             if (res.status === 200) answered += 1;
-            if (ids === theirs && route.includes('{id}')) expect(res.status, url).toBe(404);
+            if (ids === mine && res.status === 403) refusedRole.add(`${route} ${key}`);
+            if (ids === theirs && route.includes('{id}')) expect(res.status, url).toBe(refusedRole.has(`${route} ${key}`) ? 403 : 404);
             for (const marker of theirs.markers) {
               if (res.text.includes(marker)) throw new Error(`${url} with tenant A's key leaked tenant B's ${marker}: ${res.text.slice(0, 300)}`);
             }

@@ -36,6 +36,32 @@ const TOKEN_INVALID = 190;
 const NO_TOKEN_RETRY_MS = 2_000;
 const PAIR_RETRY_MS = 6_000;
 
+/**
+ * At most `limit` sends in any one-second span from this process. BullMQ's limiter counts
+ * fixed one-second windows, which let up to twice the limit through across a window's
+ * edge; Meta counts any second, and answers the excess with 130429. The margin covers
+ * the network's jitter between here and Meta's count.
+ */
+export class SlidingWindow {
+  private readonly sent: number[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs = 1_050,
+  ) {}
+
+  async acquire(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      while (this.sent.length > 0 && this.sent[0]! <= now - this.windowMs) this.sent.shift();
+      if (this.sent.length < this.limit) {
+        this.sent.push(now);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.sent[0]! + this.windowMs - now));
+    }
+  }
+}
+
 /** Exponential back-off with full jitter: 250 ms, 500 ms, 1 s … capped at 60 s. */
 export const backoffMs = (attemptsMade: number) => Math.round(Math.random() * Math.min(60_000, 250 * 2 ** Math.max(0, attemptsMade - 1)));
 
@@ -45,7 +71,7 @@ export const backoffMs = (attemptsMade: number) => Math.round(Math.random() * Ma
  * number that is throttled, waiting for a token or backed up never slows another.
  */
 export class SendWorkers {
-  private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob> }>();
+  private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob>; window: SlidingWindow }>();
   private closed = false;
 
   constructor(private readonly options: SendWorkersOptions) {}
@@ -78,7 +104,7 @@ export class SendWorkers {
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.giveUp(job.data, error).catch(() => undefined);
     });
-    lane = { queue, worker };
+    lane = { queue, worker, window: new SlidingWindow(this.options.perNumberPerSecond(phoneNumberId)) };
     this.queues.set(phoneNumberId, lane);
     return lane;
   }
@@ -120,6 +146,7 @@ export class SendWorkers {
     const credentials = await outbound.credentials(send.phoneNumberId);
     if (!credentials) return this.later(job, token, NO_TOKEN_RETRY_MS);
 
+    await this.laneFor(send.phoneNumberId).window.acquire();
     // Throws on network errors and timeouts: BullMQ retries with back-off.
     const answer = await client.send({
       phoneNumberId: send.phoneNumberId,
