@@ -1,0 +1,108 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createWorkers, type Workers } from '@parley/workers';
+import { FakeCloudApi } from '@parley/workers/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunningPlatform, type TestTenant } from './support/running-platform.ts';
+
+/**
+ * The workers lose their database while they drain a backlog: every session killed, then
+ * connections refused for a while. They recover by themselves, and every message is sent
+ * once, as the projectors do (database-outage.e2e.test.ts).
+ */
+
+const NUMBERS = 3;
+const CONVERSATIONS_PER_NUMBER = 4;
+const REPLIES = 25; // 3 × 4 × 25 = 300 sends
+const RATE = 20; // per number: the drain takes about 5 s, long enough to fail under it
+
+let platform: RunningPlatform;
+let fake: FakeCloudApi;
+let workers: Workers | undefined;
+let pool: pg.Pool;
+const senders: TestTenant[] = [];
+
+beforeAll(async () => {
+  platform = await RunningPlatform.start('workers_outage');
+  fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
+  const first = `EAAG-outage-${randomBytes(8).toString('hex')}`;
+  const tenant = await platform.tenant('outage', 1, { accessToken: first });
+  fake.addNumber(tenant.phoneNumberId, { accessToken: first, appSecret: tenant.appSecret, throughputPerSecond: RATE });
+  senders.push(tenant);
+  for (let i = 1; i < NUMBERS; i++) {
+    const phoneNumberId = String(300_000_000_000 + Math.floor(Math.random() * 600_000_000_000));
+    const appSecret = randomBytes(16).toString('hex');
+    const accessToken = `EAAG-outage-${randomBytes(8).toString('hex')}`;
+    await platform.cmd(
+      '/v1/whatsapp-numbers',
+      { phoneNumberId, displayPhoneNumber: `+1 555 02${i}`, appSecret, verifyToken: 'verify-token-123', accessToken },
+      tenant.adminKey,
+    );
+    fake.addNumber(phoneNumberId, { accessToken, appSecret, throughputPerSecond: RATE });
+    senders.push({ ...tenant, phoneNumberId, appSecret });
+  }
+  pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 1 });
+}, 120_000);
+
+afterAll(async () => {
+  await workers?.close();
+  await pool?.end();
+  await fake?.settled();
+  await fake?.close();
+  await platform?.stop();
+});
+
+async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (
+    !(await Promise.resolve()
+      .then(condition)
+      .catch(() => false))
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('workers and a lost database', () => {
+  it('drain a backlog through killed sessions and refused connections: every message sent once, projectors healthy again', async () => {
+    // The backlog is in the log before the workers start: the outage hits the drain only.
+    const ids: string[] = [];
+    for (const [n, sender] of senders.entries()) {
+      for (let c = 0; c < CONVERSATIONS_PER_NUMBER; c++) {
+        const { conversationId } = await platform.customerWrites(sender, `5215580${n}${String(c).padStart(4, '0')}`, 'hola');
+        for (let r = 0; r < REPLIES; r++) {
+          ids.push(
+            (await platform.cmd<{ messageId: string }>(`/v1/conversations/${conversationId}/messages`, { type: 'text', body: `r${r}` }, sender.supervisor.key))
+              .messageId,
+          );
+        }
+      }
+    }
+    workers = await createWorkers({
+      databaseUrl: platform.db.connectionString,
+      store: platform.command.store,
+      secretKey: platform.secretKey,
+      redisUrl: 'redis://127.0.0.1:6379',
+      whatsapp: { apiUrl: fake.url, numberRate: RATE, timeoutMs: 2_000 },
+      queuePrefix: `test-${randomUUID()}`,
+      reofferEveryMs: 1_000,
+      jobLockMs: 2_000,
+    });
+
+    await until('the drain under way', () => fake.sends.length >= 40);
+    await platform.db.terminateSessions();
+    await sleep(500);
+    await platform.db.terminateSessions();
+    await platform.db.outage(2_000);
+
+    const sent = async () => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM outbound.sends WHERE state = 'sent'`)).rows[0]!.n);
+    await until('every message sent', async () => (await sent()) === ids.length);
+    const accepted = new Set(fake.sends.map((s) => s.callbackData));
+    expect(ids.filter((id) => !accepted.has(id))).toEqual([]);
+    expect(fake.duplicates()).toBe(0);
+    // Recovered, not just finished: both projectors caught up and report no failure now.
+    await until('the projectors caught up', async () => (await Promise.all(workers!.projectors.map((p) => p.status()))).every((s) => s.eventsBehind === 0));
+  }, 180_000);
+});
