@@ -41,46 +41,73 @@ async function createTables(sql: Sql): Promise<void> {
   `);
 }
 
-async function apply(sql: Sql, p: Projected): Promise<void> {
-  const tenant = p.metadata.tenantId;
-  const e = p.event;
-  switch (e.type) {
-    case 'ContactCreated':
-      await sql.query('INSERT INTO recipients (tenant_id, contact_id, wa_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        tenant,
-        e.data.contactId,
-        e.data.waId,
-      ]);
-      return;
-    case 'ConversationOpened':
-      await sql.query('INSERT INTO threads (tenant_id, conversation_id, contact_id, phone_number_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
-        tenant,
-        e.data.conversationId,
-        e.data.contactId,
-        e.data.phoneNumberId,
-      ]);
-      return;
-    case 'MessageQueued':
-      await sql.query(
-        `INSERT INTO sends (tenant_id, message_id, conversation_id, phone_number_id, recipient, content, queued_at, queued_key)
-         SELECT $1, $2, t.conversation_id, t.phone_number_id, r.wa_id, $4, $5, $6
-           FROM threads t LEFT JOIN recipients r ON r.tenant_id = t.tenant_id AND r.contact_id = t.contact_id
-          WHERE t.tenant_id = $1 AND t.conversation_id = $3
-         ON CONFLICT DO NOTHING`,
-        [tenant, e.data.messageId, e.data.conversationId, JSON.stringify(e.data.content), p.metadata.occurredAt, p.orderKey],
-      );
-      return;
-    case 'MessageSent':
-    case 'MessageFailed':
-      if (e.data.messageId === null) return;
-      await sql.query(`UPDATE sends SET state = $2, wamid = $3 WHERE message_id = $1 AND state = 'pending'`, [
-        e.data.messageId,
-        e.type === 'MessageSent' ? 'sent' : 'failed',
-        e.data.wamid,
-      ]);
-      return;
-    default:
-      return;
+/**
+ * A batch in four set-based statements instead of one per event: recipients, threads,
+ * then the sends they make addressable, then outcomes. A batch is in log order, and each
+ * statement sees the rows the earlier ones wrote, so a conversation opened and replied to
+ * in one batch is found; every statement skips what is already there.
+ */
+async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void> {
+  const contacts = events.flatMap(({ event: e, metadata }) =>
+    e.type === 'ContactCreated' ? [{ tenant: metadata.tenantId, contact: e.data.contactId, wa: e.data.waId }] : [],
+  );
+  const threads = events.flatMap(({ event: e, metadata }) =>
+    e.type === 'ConversationOpened'
+      ? [{ tenant: metadata.tenantId, conversation: e.data.conversationId, contact: e.data.contactId, number: e.data.phoneNumberId }]
+      : [],
+  );
+  const queued = events.flatMap(({ event: e, metadata, orderKey }) =>
+    e.type === 'MessageQueued'
+      ? [
+          {
+            tenant: metadata.tenantId,
+            message: e.data.messageId,
+            conversation: e.data.conversationId,
+            content: e.data.content,
+            at: metadata.occurredAt,
+            key: orderKey,
+          },
+        ]
+      : [],
+  );
+  const outcomes = events.flatMap(({ event: e }) =>
+    (e.type === 'MessageSent' || e.type === 'MessageFailed') && e.data.messageId !== null
+      ? [{ message: e.data.messageId, state: e.type === 'MessageSent' ? 'sent' : 'failed', wamid: e.data.wamid }]
+      : [],
+  );
+  if (contacts.length > 0) {
+    await sql.query(
+      `INSERT INTO recipients (tenant_id, contact_id, wa_id)
+       SELECT tenant, contact, wa FROM jsonb_to_recordset($1::jsonb) AS x(tenant uuid, contact uuid, wa text) ON CONFLICT DO NOTHING`,
+      [JSON.stringify(contacts)],
+    );
+  }
+  if (threads.length > 0) {
+    await sql.query(
+      `INSERT INTO threads (tenant_id, conversation_id, contact_id, phone_number_id)
+       SELECT tenant, conversation, contact, number FROM jsonb_to_recordset($1::jsonb) AS x(tenant uuid, conversation uuid, contact uuid, number text)
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(threads)],
+    );
+  }
+  if (queued.length > 0) {
+    await sql.query(
+      `INSERT INTO sends (tenant_id, message_id, conversation_id, phone_number_id, recipient, content, queued_at, queued_key)
+       SELECT x.tenant, x.message, t.conversation_id, t.phone_number_id, r.wa_id, x.content, x.at, x.key
+         FROM jsonb_to_recordset($1::jsonb) AS x(tenant uuid, message uuid, conversation uuid, content jsonb, at timestamptz, key text)
+         JOIN threads t ON t.tenant_id = x.tenant AND t.conversation_id = x.conversation
+         LEFT JOIN recipients r ON r.tenant_id = t.tenant_id AND r.contact_id = t.contact_id
+       ON CONFLICT DO NOTHING`,
+      [JSON.stringify(queued)],
+    );
+  }
+  if (outcomes.length > 0) {
+    await sql.query(
+      `UPDATE sends s SET state = x.state, wamid = x.wamid
+         FROM jsonb_to_recordset($1::jsonb) AS x(message uuid, state text, wamid text)
+        WHERE s.message_id = x.message AND s.state = 'pending'`,
+      [JSON.stringify(outcomes)],
+    );
   }
 }
 
@@ -89,5 +116,6 @@ export const outboundProjection: PgProjection = {
   schema: OUTBOUND_SCHEMA,
   version: 1,
   createTables,
-  apply,
+  apply: (sql, event) => applyBatch(sql, [event]),
+  applyBatch,
 };
