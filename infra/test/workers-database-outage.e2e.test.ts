@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createWorkers, type Workers } from '@parley/workers';
 import { FakeCloudApi } from '@parley/workers/testing';
@@ -21,27 +21,12 @@ let platform: RunningPlatform;
 let fake: FakeCloudApi;
 let workers: Workers | undefined;
 let pool: pg.Pool;
-const senders: TestTenant[] = [];
+let senders: TestTenant[] = [];
 
 beforeAll(async () => {
   platform = await RunningPlatform.start('workers_outage');
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
-  const first = `EAAG-outage-${randomBytes(8).toString('hex')}`;
-  const tenant = await platform.tenant('outage', 1, { accessToken: first });
-  fake.addNumber(tenant.phoneNumberId, { accessToken: first, appSecret: tenant.appSecret, throughputPerSecond: RATE });
-  senders.push(tenant);
-  for (let i = 1; i < NUMBERS; i++) {
-    const phoneNumberId = String(300_000_000_000 + Math.floor(Math.random() * 600_000_000_000));
-    const appSecret = randomBytes(16).toString('hex');
-    const accessToken = `EAAG-outage-${randomBytes(8).toString('hex')}`;
-    await platform.cmd(
-      '/v1/whatsapp-numbers',
-      { phoneNumberId, displayPhoneNumber: `+1 555 02${i}`, appSecret, verifyToken: 'verify-token-123', accessToken },
-      tenant.adminKey,
-    );
-    fake.addNumber(phoneNumberId, { accessToken, appSecret, throughputPerSecond: RATE });
-    senders.push({ ...tenant, phoneNumberId, appSecret });
-  }
+  senders = await platform.sendingTenant('outage', NUMBERS, fake, { throughputPerSecond: RATE });
   pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 1 });
 }, 120_000);
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,23 +33,7 @@ const workerLog: string[] = [];
 beforeAll(async () => {
   platform = await RunningPlatform.start('workers_resilience', { webhooks: { allowLoopback: true } });
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
-  const token = (i: number) => `EAAG-resilience-token-${i}-${randomBytes(8).toString('hex')}`;
-  const first = token(0);
-  const tenant = await platform.tenant('burst', 1, { accessToken: first });
-  fake.addNumber(tenant.phoneNumberId, { accessToken: first, appSecret: tenant.appSecret });
-  senders = [tenant];
-  for (let i = 1; i < NUMBERS; i++) {
-    const phoneNumberId = String(200_000_000_000 + Math.floor(Math.random() * 700_000_000_000));
-    const appSecret = randomBytes(16).toString('hex');
-    const accessToken = token(i);
-    await platform.cmd(
-      '/v1/whatsapp-numbers',
-      { phoneNumberId, displayPhoneNumber: `+1 555 01${i}`, appSecret, verifyToken: 'verify-token-123', accessToken },
-      tenant.adminKey,
-    );
-    fake.addNumber(phoneNumberId, { accessToken, appSecret });
-    senders.push({ ...tenant, phoneNumberId, appSecret });
-  }
+  senders = await platform.sendingTenant('burst', NUMBERS, fake);
   pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 2 });
 }, 120_000);
 

@@ -154,6 +154,36 @@ export class RunningPlatform {
     return { tenantId: t.tenantId, adminKey: t.apiKey, supervisor, agents, teamId: team.teamId, phoneNumberId, appSecret };
   }
 
+  /**
+   * A tenant with `count` WhatsApp numbers that can send, each also registered with `fake`
+   * (the fake Cloud API): one TestTenant per number, alike but for the number's id and app secret.
+   */
+  async sendingTenant(
+    name: string,
+    count: number,
+    fake: { addNumber(phoneNumberId: string, n: { accessToken: string; appSecret: string; throughputPerSecond?: number }): void },
+    options: { throughputPerSecond?: number } = {},
+  ): Promise<TestTenant[]> {
+    const token = () => `EAAG-${name}-${randomBytes(12).toString('hex')}`;
+    const first = token();
+    const tenant = await this.tenant(name, 1, { accessToken: first });
+    fake.addNumber(tenant.phoneNumberId, { accessToken: first, appSecret: tenant.appSecret, ...options });
+    const senders = [tenant];
+    for (let i = 1; i < count; i++) {
+      const phoneNumberId = String(randomInt(100_000_000_000, 999_999_999_999));
+      const appSecret = randomBytes(16).toString('hex');
+      const accessToken = token();
+      await this.cmd(
+        '/v1/whatsapp-numbers',
+        { phoneNumberId, displayPhoneNumber: `+1 555 ${1000 + i}`, appSecret, verifyToken: 'verify-token-123', accessToken },
+        tenant.adminKey,
+      );
+      fake.addNumber(phoneNumberId, { accessToken, appSecret, ...options });
+      senders.push({ ...tenant, phoneNumberId, appSecret });
+    }
+    return senders;
+  }
+
   /** Posts a signed webhook; answers the positions WhatsApp's delivery was written at. */
   async webhook(tenant: TestTenant, payload: unknown): Promise<{ positions: string[] }> {
     const raw = JSON.stringify(payload);
