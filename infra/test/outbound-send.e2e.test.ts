@@ -62,6 +62,14 @@ async function reply(conversationId: string, body: string): Promise<string> {
   return res.messageId;
 }
 
+async function until(done: () => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(25);
+  }
+}
+
 /** The message as the query API shows it, once `done` holds (polled: statuses arrive by webhook). */
 async function messageWhen(conversationId: string, messageId: string, done: (m: MessageView) => boolean, timeoutMs = 15_000): Promise<MessageView> {
   const deadline = Date.now() + timeoutMs;
@@ -231,4 +239,18 @@ describe('sending to the WhatsApp Cloud API', () => {
       template: { name: 'order_shipped', language: { code: 'es_MX' }, components: [body('Ana', 'A-1042'), button] },
     });
   });
+
+  it('holds a number to the rate set for it: no more sends in any second than it allows', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000011', 'Hi');
+    await platform.put(`/v1/whatsapp-numbers/${tenant.phoneNumberId}/rate`, { messagesPerSecond: 4 }, tenant.adminKey);
+    await sleep(300); // the workers' read model takes the new rate
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await reply(conversationId, `paced ${i}`));
+    await until(() => ids.every((id) => fake.sends.some((s) => s.callbackData === id)));
+    const at = ids.map((id) => fake.sends.find((s) => s.callbackData === id)!.at).sort((a, b) => a - b);
+    // Ten sends at 4 a second take at least two seconds; no one-second span holds more than 4.
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(1_900);
+    for (const t of at) expect(at.filter((u) => u >= t && u < t + 1_000).length).toBeLessThanOrEqual(4);
+    await platform.put(`/v1/whatsapp-numbers/${tenant.phoneNumberId}/rate`, { messagesPerSecond: 80 }, tenant.adminKey);
+  }, 30_000);
 });

@@ -104,6 +104,12 @@ export class WhatsAppNumbers {
     return { position: result.position, events: result.events.map((e) => e.type) };
   }
 
+  /** Sets how many messages a second the number may send (as Meta raised its throughput). */
+  async setRate(phoneNumberId: string, messagesPerSecond: number, context: CommandContext): Promise<{ position: Position; events: string[] }> {
+    const result = await this.numbers.handle(streams.whatsappNumber(phoneNumberId), { type: 'SetRate', tenantId: context.tenantId, messagesPerSecond }, context);
+    return { position: result.position, events: result.events.map((e) => e.type) };
+  }
+
   /** A template of the number, as sending checks it; null: not registered. */
   async template(phoneNumberId: string, name: string, language: string): Promise<MessageTemplate | null> {
     const { state } = await this.numbers.load(streams.whatsappNumber(phoneNumberId));

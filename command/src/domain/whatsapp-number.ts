@@ -3,7 +3,9 @@ import { conflict, notFound } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 
 /** One stream per Meta phone_number_id: a number belongs to one tenant, platform-wide. */
-export type WhatsAppNumberEvent = EventOf<'WhatsAppNumberConnected' | 'WhatsAppAccessTokenSet' | 'WhatsAppAccessTokenRejected' | 'WhatsAppTemplateSet'>;
+export type WhatsAppNumberEvent = EventOf<
+  'WhatsAppNumberConnected' | 'WhatsAppAccessTokenSet' | 'WhatsAppAccessTokenRejected' | 'WhatsAppTemplateSet' | 'WhatsAppNumberRateSet'
+>;
 
 /** A template as sending checks it. */
 export type MessageTemplate = Omit<EventOf<'WhatsAppTemplateSet'>['data'], 'numberId' | 'phoneNumberId'>;
@@ -24,6 +26,8 @@ export type WhatsAppNumberState =
       tokenRejected: string | null;
       /** By templateKey(name, language). */
       templates: Map<string, MessageTemplate>;
+      /** Messages a second; null: the platform's default. */
+      messagesPerSecond: number | null;
     } & Connection);
 
 export type WhatsAppNumberCommand =
@@ -31,7 +35,8 @@ export type WhatsAppNumberCommand =
   | { type: 'SetAccessToken'; tenantId: string; accessTokenSealed: string }
   /** `tokenSealed`: the token the refused send used, so a token set since is not withdrawn. */
   | { type: 'RejectAccessToken'; tokenSealed: string; reason: string }
-  | { type: 'SetTemplate'; tenantId: string; template: MessageTemplate };
+  | { type: 'SetTemplate'; tenantId: string; template: MessageTemplate }
+  | { type: 'SetRate'; tenantId: string; messagesPerSecond: number };
 
 export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumberState, WhatsAppNumberEvent> = {
   initialState: () => ({ status: 'unconnected' }),
@@ -67,6 +72,11 @@ export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumbe
         if (known && JSON.stringify(canonical(known)) === JSON.stringify(canonical(template))) return [];
         return [{ type: 'WhatsAppTemplateSet', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, ...template } }];
       }
+      case 'SetRate': {
+        if (state.status !== 'connected' || state.tenantId !== command.tenantId) throw notFound('WhatsApp number not found');
+        if (state.messagesPerSecond === command.messagesPerSecond) return [];
+        return [{ type: 'WhatsAppNumberRateSet', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, messagesPerSecond: command.messagesPerSecond } }];
+      }
       default:
         return assertNever(command);
     }
@@ -75,11 +85,13 @@ export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumbe
   evolve(state, event) {
     switch (event.type) {
       case 'WhatsAppNumberConnected':
-        return { status: 'connected', ...event.data, accessTokenSealed: null, tokenRejected: null, templates: new Map() };
+        return { status: 'connected', ...event.data, accessTokenSealed: null, tokenRejected: null, templates: new Map(), messagesPerSecond: null };
       case 'WhatsAppAccessTokenSet':
         return state.status === 'connected' ? { ...state, accessTokenSealed: event.data.accessTokenSealed, tokenRejected: null } : state;
       case 'WhatsAppAccessTokenRejected':
         return state.status === 'connected' ? { ...state, accessTokenSealed: null, tokenRejected: event.data.reason } : state;
+      case 'WhatsAppNumberRateSet':
+        return state.status === 'connected' ? { ...state, messagesPerSecond: event.data.messagesPerSecond } : state;
       case 'WhatsAppTemplateSet': {
         if (state.status !== 'connected') return state;
         const { numberId: _n, phoneNumberId: _p, ...template } = event.data;

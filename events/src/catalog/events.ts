@@ -58,6 +58,12 @@ const WhatsAppAccessTokenSet = z.object({
   phoneNumberId: Text(64),
   accessTokenSealed: Text(4000),
 });
+/** How many messages a second the number may send (Meta raises a number's throughput up to 1,000). */
+const WhatsAppNumberRateSet = z.object({
+  numberId: Id,
+  phoneNumberId: Text(64),
+  messagesPerSecond: z.number().int().min(1).max(1000),
+});
 /** The Cloud API refused the token (error 190): sends wait for a new one, nothing is dropped. */
 const WhatsAppAccessTokenRejected = z.object({
   numberId: Id,
@@ -390,6 +396,7 @@ export const eventCatalog = {
   WhatsAppAccessTokenSet: [1, WhatsAppAccessTokenSet],
   WhatsAppAccessTokenRejected: [1, WhatsAppAccessTokenRejected],
   WhatsAppTemplateSet: [1, WhatsAppTemplateSet],
+  WhatsAppNumberRateSet: [1, WhatsAppNumberRateSet],
   WebhookSubscriptionCreated: [1, WebhookSubscriptionCreated],
   WebhookSubscriptionDisabled: [1, WebhookSubscriptionDisabled],
   WebhookSubscriptionEnabled: [1, WebhookSubscriptionEnabled],

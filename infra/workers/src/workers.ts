@@ -69,7 +69,7 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
     outbound,
     client: new CloudApiClient(options.whatsapp.apiUrl, options.whatsapp.apiVersion, options.whatsapp.timeoutMs),
     logger,
-    perNumberPerSecond: () => rate,
+    defaultRate: rate,
     clock: options.clock,
     lockMs: options.jobLockMs,
   });

@@ -52,6 +52,21 @@ export async function whatsAppNumberRoutes(api: Api) {
   );
 
   api.put(
+    '/v1/whatsapp-numbers/:phoneNumberId/rate',
+    {
+      config: allow('manageTenant'),
+      schema: {
+        summary: 'Set how many messages a second the number may send (Meta allows 80 by default, up to 1,000 once raised)',
+        tags: ['tenants'],
+        params: z.object({ phoneNumberId: PhoneNumberId }),
+        body: z.strictObject({ messagesPerSecond: z.number().int().min(1).max(1000) }),
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => api.numbers.setRate(request.params.phoneNumberId, request.body.messagesPerSecond, commandContext(request, principalOf(request))),
+  );
+
+  api.put(
     '/v1/whatsapp-numbers/:phoneNumberId/templates/:name/:language',
     {
       config: allow('manageTenant'),

@@ -23,6 +23,11 @@ async function createTables(sql: Sql): Promise<void> {
       phone_number_id text NOT NULL,
       PRIMARY KEY (tenant_id, conversation_id)
     );
+    -- Numbers whose rate was set; the others send at the platform's default.
+    CREATE TABLE number_rates (
+      phone_number_id     text PRIMARY KEY,
+      messages_per_second integer NOT NULL
+    );
     CREATE TABLE sends (
       tenant_id       uuid NOT NULL,
       message_id      uuid NOT NULL,
@@ -101,6 +106,19 @@ async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void>
       [JSON.stringify(queued)],
     );
   }
+  const rates = events.flatMap(({ event: e }) =>
+    e.type === 'WhatsAppNumberRateSet' ? [{ number: e.data.phoneNumberId, rate: e.data.messagesPerSecond }] : [],
+  );
+  if (rates.length > 0) {
+    // Later in the batch wins: the rows go in log order, one statement each.
+    for (const r of rates) {
+      await sql.query(
+        `INSERT INTO number_rates (phone_number_id, messages_per_second) VALUES ($1, $2)
+         ON CONFLICT (phone_number_id) DO UPDATE SET messages_per_second = EXCLUDED.messages_per_second`,
+        [r.number, r.rate],
+      );
+    }
+  }
   if (outcomes.length > 0) {
     await sql.query(
       `UPDATE sends s SET state = x.state, wamid = x.wamid
@@ -114,7 +132,8 @@ async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void>
 export const outboundProjection: PgProjection = {
   name: 'outbound',
   schema: OUTBOUND_SCHEMA,
-  version: 1,
+  // 2: number rates.
+  version: 2,
   createTables,
   apply: (sql, event) => applyBatch(sql, [event]),
   applyBatch,

@@ -10,6 +10,7 @@ interface PendingRow {
   recipient: string;
   content: OutboundContent;
   queued_key: string;
+  rate: number | null;
 }
 
 export interface SendDispatcherOptions {
@@ -27,6 +28,7 @@ const toJob = (r: PendingRow): SendJob => ({
   phoneNumberId: r.phone_number_id,
   recipient: r.recipient,
   content: r.content,
+  ...(r.rate !== null && { messagesPerSecond: r.rate }),
 });
 
 /**
@@ -85,9 +87,10 @@ export class SendDispatcher {
     }
     for (;;) {
       const res = await this.pool.query<PendingRow>(
-        `SELECT tenant_id, message_id, conversation_id, phone_number_id, recipient, content, queued_key
-           FROM sends WHERE state = 'pending' AND recipient IS NOT NULL AND queued_key > $1
-          ORDER BY queued_key LIMIT $2`,
+        `SELECT s.tenant_id, s.message_id, s.conversation_id, s.phone_number_id, s.recipient, s.content, s.queued_key, n.messages_per_second AS rate
+           FROM sends s LEFT JOIN number_rates n ON n.phone_number_id = s.phone_number_id
+          WHERE s.state = 'pending' AND s.recipient IS NOT NULL AND s.queued_key > $1
+          ORDER BY s.queued_key LIMIT $2`,
         [this.lastKey, this.batch],
       );
       if (res.rows.length === 0) return;

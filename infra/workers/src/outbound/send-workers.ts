@@ -6,6 +6,8 @@ import type { CloudApiClient } from './cloud-api-client.ts';
 /** A pending send as the dispatcher hands it to its number's queue. */
 export interface SendJob extends OutboundSend {
   content: OutboundContent;
+  /** The number's own rate, when one was set; else the platform's default. */
+  messagesPerSecond?: number;
 }
 
 export interface SendWorkersOptions {
@@ -16,8 +18,8 @@ export interface SendWorkersOptions {
   outbound: Outbound;
   client: CloudApiClient;
   logger: Logger;
-  /** Messages a second one number may send (Meta's default 80, up to 1,000 per number). */
-  perNumberPerSecond: (phoneNumberId: string) => number;
+  /** Messages a second a number may send unless its own rate was set (Meta's default: 80). */
+  defaultRate: number;
   /** Sends in flight per number. */
   concurrency?: number;
   /** A job whose worker stops renewing its lock this long (a crashed process) runs again elsewhere. */
@@ -71,8 +73,10 @@ export const backoffMs = (attemptsMade: number) => Math.round(Math.random() * Ma
  * number that is throttled, waiting for a token or backed up never slows another.
  */
 export class SendWorkers {
-  private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob>; window: SlidingWindow }>();
+  private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob>; window: SlidingWindow; rate: number }>();
   private closed = false;
+  /** Workers replaced at a new rate, finishing their running sends. */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(private readonly options: SendWorkersOptions) {}
 
@@ -80,18 +84,23 @@ export class SendWorkers {
     return `send-${phoneNumberId}`;
   }
 
-  private laneFor(phoneNumberId: string) {
+  /**
+   * The number's queue and worker, made at its rate. A rate set since makes a new worker:
+   * BullMQ fixes a worker's limiter when it is made; the old one finishes its running sends.
+   */
+  private laneFor(phoneNumberId: string, rate?: number) {
     let lane = this.queues.get(phoneNumberId);
-    if (lane) return lane;
+    if (lane && (rate === undefined || rate === lane.rate)) return lane;
+    if (lane) this.retiring.add(lane.worker.close());
+    const limit = rate ?? this.options.defaultRate;
     const name = this.queueName(phoneNumberId);
-    const { connection } = this.options;
-    const { prefix } = this.options;
-    const queue = new Queue<SendJob>(name, { connection, prefix });
+    const { connection, prefix } = this.options;
+    const queue = lane?.queue ?? new Queue<SendJob>(name, { connection, prefix });
     const worker = new Worker<SendJob>(name, (job, token) => this.process(job, token), {
       connection: { ...connection, maxRetriesPerRequest: null },
       prefix,
       concurrency: this.options.concurrency ?? 20,
-      limiter: { max: this.options.perNumberPerSecond(phoneNumberId), duration: 1000 },
+      limiter: { max: limit, duration: 1000 },
       settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade) },
       // A worker that dies mid-job hands it back once its lock lapses; the job checks the
       // log before sending again. Stalling is the crash's doing, not the job's: no limit.
@@ -100,11 +109,11 @@ export class SendWorkers {
       maxStalledCount: 1_000,
     });
     worker.on('error', (error) => this.options.logger.error(`send worker ${phoneNumberId}`, { error }));
-    queue.on('error', (error) => this.options.logger.error(`send queue ${phoneNumberId}`, { error }));
+    if (!lane) queue.on('error', (error) => this.options.logger.error(`send queue ${phoneNumberId}`, { error }));
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.giveUp(job.data, error).catch(() => undefined);
     });
-    lane = { queue, worker, window: new SlidingWindow(this.options.perNumberPerSecond(phoneNumberId)) };
+    lane = { queue, worker, window: new SlidingWindow(limit), rate: limit };
     this.queues.set(phoneNumberId, lane);
     return lane;
   }
@@ -119,7 +128,7 @@ export class SendWorkers {
     for (const s of sends) (byNumber.get(s.phoneNumberId) ?? byNumber.set(s.phoneNumberId, []).get(s.phoneNumberId)!).push(s);
     await Promise.all(
       [...byNumber].map(([phoneNumberId, jobs]) =>
-        this.laneFor(phoneNumberId).queue.addBulk(
+        this.laneFor(phoneNumberId, jobs[0]!.messagesPerSecond ?? this.options.defaultRate).queue.addBulk(
           jobs.map((data) => ({
             name: 'send',
             data,
@@ -221,6 +230,7 @@ export class SendWorkers {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.queues.values()].map(({ worker }) => worker.close()));
+    await Promise.all(this.retiring);
     await Promise.all([...this.queues.values()].map(({ queue }) => queue.close()));
   }
 }
