@@ -106,7 +106,11 @@ export class WhatsAppNumbers {
 
   /** Sets how many messages a second the number may send (as Meta raised its throughput). */
   async setRate(phoneNumberId: string, messagesPerSecond: number, context: CommandContext): Promise<{ position: Position; events: string[] }> {
-    const result = await this.numbers.handle(streams.whatsappNumber(phoneNumberId), { type: 'SetRate', tenantId: context.tenantId, messagesPerSecond }, context);
+    const result = await this.numbers.handle(
+      streams.whatsappNumber(phoneNumberId),
+      { type: 'SetRate', tenantId: context.tenantId, messagesPerSecond },
+      context,
+    );
     return { position: result.position, events: result.events.map((e) => e.type) };
   }
 

@@ -75,7 +75,12 @@ export const whatsappNumberDecider: Decider<WhatsAppNumberCommand, WhatsAppNumbe
       case 'SetRate': {
         if (state.status !== 'connected' || state.tenantId !== command.tenantId) throw notFound('WhatsApp number not found');
         if (state.messagesPerSecond === command.messagesPerSecond) return [];
-        return [{ type: 'WhatsAppNumberRateSet', data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, messagesPerSecond: command.messagesPerSecond } }];
+        return [
+          {
+            type: 'WhatsAppNumberRateSet',
+            data: { numberId: state.numberId, phoneNumberId: state.phoneNumberId, messagesPerSecond: command.messagesPerSecond },
+          },
+        ];
       }
       default:
         return assertNever(command);
