@@ -31,6 +31,8 @@ interface Received {
 class Receiver {
   readonly received: Received[] = [];
   private readonly scripts = new Map<string, { status: number; headers?: Record<string, string> }[]>();
+  /** Paths that answer only after this long: an endpoint that hangs. */
+  readonly slow = new Map<string, number>();
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -45,7 +47,10 @@ class Receiver {
         const path = req.url ?? '/';
         receiver.received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() });
         const next = receiver.scripts.get(path)?.shift() ?? { status: 200 };
-        res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers }).end(`answered ${next.status}`);
+        setTimeout(
+          () => res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers }).end(`answered ${next.status}`),
+          receiver.slow.get(path) ?? 0,
+        );
       });
     });
     server.listen(0, '127.0.0.1');
@@ -256,4 +261,24 @@ describe('outbound webhooks', () => {
     );
     expect(logged.attempts.map((a) => a.outcome)).toEqual(['delivered', 'delivered']);
   });
+
+  it("one tenant's hanging endpoint does not hold another tenant's deliveries", async () => {
+    const other = await platform.tenant('elsewhere', 1);
+    receiver.slow.set('/hangs', 4_000);
+    await subscribe('/hangs', ['*']);
+    // Sixty deliveries owed to the hanging endpoint: more than every worker slot of a shared queue (50).
+    for (let i = 0; i < 30; i++) await platform.customerWrites(tenant, `52155700${String(i).padStart(5, '0')}`, 'hola');
+    await until('the hanging endpoint busy', () => receiver.at('/hangs').length >= 10);
+    const { subscriptionId } = await platform.cmd<{ subscriptionId: string }>(
+      '/v1/webhook-subscriptions',
+      { url: `${receiver.url}/prompt`, eventTypes: ['message.received'] },
+      other.adminKey,
+    );
+    expect(subscriptionId).toBeTruthy();
+    const asked = Date.now();
+    await platform.customerWrites(other, '5215580000001', 'hola');
+    const [got] = await until('the other tenant served', () => receiver.at('/prompt').length >= 1 && receiver.at('/prompt'));
+    expect(got!.at - asked).toBeLessThan(2_000);
+    receiver.slow.delete('/hangs');
+  }, 40_000);
 });

@@ -38,25 +38,37 @@ export function retryAfterMs(header: string | null, now: Date): number | null {
  * is rebuilt from the log, so a flushed Redis delays deliveries, never loses them.
  */
 export class WebhookDeliveries {
-  private readonly queue: Queue<DueDelivery>;
-  private readonly worker: Worker<DueDelivery>;
+  /**
+   * One queue and worker per tenant, made when the tenant first has something due: one
+   * tenant's slow or dead endpoint (each attempt may take the full timeout) holds only
+   * its own deliveries, never another tenant's.
+   */
+  private readonly lanes = new Map<string, { queue: Queue<DueDelivery>; worker: Worker<DueDelivery> }>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly options: WebhookDeliveriesOptions) {
-    const { connection, prefix } = options;
-    this.queue = new Queue<DueDelivery>('webhooks', { connection, prefix });
-    this.worker = new Worker<DueDelivery>('webhooks', (job) => this.deliver(job), {
+  constructor(private readonly options: WebhookDeliveriesOptions) {}
+
+  private laneFor(tenantId: string) {
+    let lane = this.lanes.get(tenantId);
+    if (lane) return lane;
+    const { connection, prefix, logger } = this.options;
+    const name = `webhooks-${tenantId}`;
+    const queue = new Queue<DueDelivery>(name, { connection, prefix });
+    const worker = new Worker<DueDelivery>(name, (job) => this.deliver(job), {
       connection: { ...connection, maxRetriesPerRequest: null },
       prefix,
-      concurrency: options.concurrency ?? 50,
-      lockDuration: options.lockMs ?? 10_000,
-      stalledInterval: options.lockMs ?? 10_000,
+      concurrency: this.options.concurrency ?? 10,
+      lockDuration: this.options.lockMs ?? 10_000,
+      stalledInterval: this.options.lockMs ?? 10_000,
       maxStalledCount: 1_000,
     });
-    this.worker.on('error', (error) => options.logger.error('webhook worker', { error }));
-    this.queue.on('error', (error) => options.logger.error('webhook queue', { error }));
+    worker.on('error', (error) => logger.error(`webhook worker ${tenantId}`, { error }));
+    queue.on('error', (error) => logger.error(`webhook queue ${tenantId}`, { error }));
+    lane = { queue, worker };
+    this.lanes.set(tenantId, lane);
+    return lane;
   }
 
   start(): void {
@@ -77,14 +89,19 @@ export class WebhookDeliveries {
 
   private async offerDue(): Promise<void> {
     const due = await this.options.queries.due(this.options.clock(), 1_000);
-    if (due.length === 0) return;
-    await this.queue.addBulk(
-      due.map((d) => ({
-        name: 'deliver',
-        data: d,
-        // Attempts are the decider's to schedule: BullMQ runs each once, and the read model offers the next.
-        opts: { jobId: `${d.deliveryId}-${d.attempt}`, attempts: 1, removeOnComplete: { age: 3600, count: 100_000 }, removeOnFail: { age: 3600 } },
-      })),
+    const byTenant = new Map<string, DueDelivery[]>();
+    for (const d of due) (byTenant.get(d.tenantId) ?? byTenant.set(d.tenantId, []).get(d.tenantId)!).push(d);
+    await Promise.all(
+      [...byTenant].map(([tenantId, deliveries]) =>
+        this.laneFor(tenantId).queue.addBulk(
+          deliveries.map((d) => ({
+            name: 'deliver',
+            data: d,
+            // Attempts are the decider's to schedule: BullMQ runs each once, and the read model offers the next.
+            opts: { jobId: `${d.deliveryId}-${d.attempt}`, attempts: 1, removeOnComplete: { age: 3600, count: 100_000 }, removeOnFail: { age: 3600 } },
+          })),
+        ),
+      ),
     );
   }
 
@@ -153,7 +170,7 @@ export class WebhookDeliveries {
     this.closed = true;
     clearTimeout(this.timer);
     await this.running;
-    await this.worker.close();
-    await this.queue.close();
+    await Promise.all([...this.lanes.values()].map(({ worker }) => worker.close()));
+    await Promise.all([...this.lanes.values()].map(({ queue }) => queue.close()));
   }
 }
