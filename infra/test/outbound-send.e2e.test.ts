@@ -149,6 +149,18 @@ describe('sending to the WhatsApp Cloud API', () => {
     expect(fake.duplicates()).toBe(0);
   });
 
+  it('a send whose answer timed out but that Meta accepted is reconciled by its status webhook, not sent again', async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215550000012', 'Hi');
+    // The fake takes the send (and reports its statuses) but answers after the client gave up (2 s).
+    fake.failNext(tenant.phoneNumberId, { timeoutMs: 3_000 });
+    const messageId = await reply(conversationId, 'Answer lost on the way back');
+    const read = await messageWhen(conversationId, messageId, (m) => m.status === 'read');
+    await sleep(3_000); // the retry the timeout caused has run by now
+    const sends = fake.sends.filter((s) => s.callbackData === messageId);
+    expect(sends).toHaveLength(1);
+    expect(read.wamid).toBe(sends[0]!.wamid);
+  }, 30_000);
+
   it('records an undeliverable message (131026) as failed, without retrying it', async () => {
     const { conversationId } = await platform.customerWrites(tenant, '5215550000006', 'Hi');
     fake.failNext(tenant.phoneNumberId, { code: 131026 });
