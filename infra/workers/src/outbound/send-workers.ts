@@ -37,6 +37,7 @@ const TOKEN_INVALID = 190;
 /** How long a number without a usable token waits before its sends look again. */
 const NO_TOKEN_RETRY_MS = 2_000;
 const PAIR_RETRY_MS = 6_000;
+const CREDENTIALS_TTL_MS = 1_000;
 
 /**
  * At most `limit` sends in any one-second span from this process. BullMQ's limiter counts
@@ -75,6 +76,7 @@ export const backoffMs = (attemptsMade: number) => Math.round(Math.random() * Ma
 export class SendWorkers {
   private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob>; window: SlidingWindow; rate: number }>();
   private closed = false;
+  private readonly credentialsCache = new Map<string, { value: Promise<SendingCredentials | null>; until: number }>();
   /** Workers replaced at a new rate, finishing their running sends. */
   private readonly retiring = new Set<Promise<void>>();
 
@@ -152,7 +154,7 @@ export class SendWorkers {
     // A send whose outcome the log holds (a retry after the answer was recorded, a
     // re-offered job) must not go out again.
     if (await outbound.isRecorded(send)) return;
-    const credentials = await outbound.credentials(send.phoneNumberId);
+    const credentials = await this.credentials(send.phoneNumberId);
     if (!credentials) return this.later(job, token, NO_TOKEN_RETRY_MS);
 
     await this.laneFor(send.phoneNumberId).window.acquire();
@@ -183,6 +185,21 @@ export class SendWorkers {
     throw new Error(`Cloud API ${answer.httpStatus} ${answer.code}: ${answer.title}`);
   }
 
+  /**
+   * The number's credentials, read from its stream at most once a second per number: a
+   * send at full rate would otherwise read the stream for every message. A token rotated
+   * meanwhile is picked up within the second; a send with the replaced one gets 190, and
+   * the decider ignores a refusal of a token that is no longer current.
+   */
+  private credentials(phoneNumberId: string): Promise<SendingCredentials | null> {
+    const cached = this.credentialsCache.get(phoneNumberId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = this.options.outbound.credentials(phoneNumberId);
+    this.credentialsCache.set(phoneNumberId, { value, until: Date.now() + CREDENTIALS_TTL_MS });
+    value.catch(() => this.credentialsCache.delete(phoneNumberId));
+    return value;
+  }
+
   /** Puts the job back for `ms` without using an attempt: waiting is not failing. */
   private async later(job: Job<SendJob>, token: string | undefined, ms: number): Promise<never> {
     await job.moveToDelayed(Date.now() + ms, token);
@@ -193,6 +210,7 @@ export class SendWorkers {
     // Recorded once per token (the decider ignores a refusal of a token already replaced);
     // the send waits for a new token, like every other of the number's.
     await this.options.outbound.rejectToken(job.data, credentials, reason);
+    this.credentialsCache.delete(job.data.phoneNumberId);
     return this.later(job, token, NO_TOKEN_RETRY_MS);
   }
 
