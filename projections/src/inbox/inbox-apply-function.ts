@@ -44,6 +44,9 @@ BEGIN
       VALUES (tenant, (d->>'userId')::uuid, d->>'name', d->>'email', d->>'role') ON CONFLICT DO NOTHING;
     WHEN 'TeamCreated' THEN
       INSERT INTO teams (tenant_id, team_id, name) VALUES (tenant, (d->>'teamId')::uuid, d->>'name') ON CONFLICT DO NOTHING;
+    WHEN 'BusinessHoursSet' THEN
+      UPDATE teams SET time_zone = d->>'timeZone', hours_key = k
+      WHERE tenant_id = tenant AND team_id = (d->>'teamId')::uuid AND hours_key < k;
     WHEN 'UserDeactivated', 'UserReactivated' THEN
       UPDATE users SET active = (t = 'UserReactivated'), active_key = k
       WHERE tenant_id = tenant AND user_id = (d->>'userId')::uuid AND active_key < k;

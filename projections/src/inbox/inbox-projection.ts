@@ -29,7 +29,8 @@ export const inboxProjection: PgProjection = {
   // 3: customer time (customerSentAt) instead of WhatsApp's raw sentAt; the bump rebuilds existing inboxes.
   // 4: identity (users' active flag, API key hashes) for the query side's authentication.
   // 5: the workers' send outcomes give outbound messages their wamid.
-  version: 5,
+  // 6: teams' business-hours time zone (GET /v1/me: the tenant's default time zone).
+  version: 6,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

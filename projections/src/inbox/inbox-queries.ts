@@ -4,7 +4,7 @@ import { InvalidCursorError } from '@parley/kit';
 import { rolesFor } from '@parley/kit/roles';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { AgentWorkload, Contact, ConversationDetail, ConversationSummary, MessageView, Page, TeamQueue } from './inbox-rows.ts';
+import type { AgentWorkload, Contact, ConversationDetail, ConversationSummary, Me, MessageView, Page, TeamQueue } from './inbox-rows.ts';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -327,6 +327,40 @@ export class InboxQueries {
       messages: { inbound: k.inbound_messages, outbound: k.outbound_messages },
       conversationCount: k.conversations,
       conversations: history.rows.map(toSummary),
+    };
+  }
+
+  /**
+   * Who a key belongs to, with the tenant's teams and its default time zone: the tenant
+   * itself has none (no event carries one), so it is the business-hours zone of the first
+   * team, by name, that has business hours, else UTC. Null: no such user.
+   */
+  async me(tenantId: string, userId: string): Promise<Me | null> {
+    const [user, teams] = await Promise.all([
+      this.pool.query<{ tenant_name: string; name: string; email: string; role: Me['role'] }>(
+        `SELECT t.name AS tenant_name, u.name, u.email, u.role
+           FROM users u JOIN tenants t ON t.tenant_id = u.tenant_id
+          WHERE u.tenant_id = $1 AND u.user_id = $2`,
+        [tenantId, userId],
+      ),
+      this.pool.query<{ team_id: string; name: string; time_zone: string | null }>(
+        'SELECT team_id, name, time_zone FROM teams WHERE tenant_id = $1 ORDER BY name, team_id',
+        [tenantId],
+      ),
+    ]);
+    const u = user.rows[0];
+    if (!u) return null;
+    const zoned = teams.rows.find((t) => t.time_zone !== null);
+    return {
+      tenantId,
+      tenantName: u.tenant_name,
+      userId,
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      timeZone: zoned?.time_zone ?? 'UTC',
+      timeZoneSource: zoned ? 'business-hours' : 'default',
+      teams: teams.rows.map((t) => ({ teamId: t.team_id, name: t.name, timeZone: t.time_zone })),
     };
   }
 

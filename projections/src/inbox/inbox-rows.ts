@@ -1,4 +1,4 @@
-import { ConversationStatus, Priority } from '@parley/events';
+import { ConversationStatus, Priority, UserRole } from '@parley/events';
 import { z } from 'zod';
 
 /**
@@ -107,6 +107,20 @@ export const AgentWorkload = z.object({
   byStatus: z.record(z.string(), z.number()),
 });
 
+export const Me = z.object({
+  tenantId: Id,
+  tenantName: z.string(),
+  userId: Id,
+  name: z.string(),
+  email: z.string(),
+  role: UserRole,
+  timeZone: z
+    .string()
+    .describe("The tenant's default time zone: the business-hours time zone of its first team (by name) that has business hours; UTC when no team has any"),
+  timeZoneSource: z.enum(['business-hours', 'default']).describe('business-hours: taken from a team calendar; default: UTC, no team has business hours'),
+  teams: z.array(z.object({ teamId: Id, name: z.string(), timeZone: z.string().nullable().describe('Its business-hours time zone; null: none set') })),
+});
+
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page') });
 
@@ -116,6 +130,7 @@ export type MessageView = z.infer<typeof MessageView>;
 export type Contact = z.infer<typeof Contact>;
 export type TeamQueue = z.infer<typeof TeamQueue>;
 export type AgentWorkload = z.infer<typeof AgentWorkload>;
+export type Me = z.infer<typeof Me>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

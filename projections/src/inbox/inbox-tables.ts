@@ -37,6 +37,9 @@ export async function createInboxTables(sql: Sql): Promise<void> {
       tenant_id uuid NOT NULL,
       team_id   uuid NOT NULL,
       name      text NOT NULL,
+      -- The time zone of the team's business hours (BusinessHoursSet); null: none set.
+      time_zone  text,
+      hours_key  text COLLATE "C" NOT NULL DEFAULT '',
       PRIMARY KEY (tenant_id, team_id)
     );
     CREATE TABLE team_members (

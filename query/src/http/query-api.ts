@@ -5,6 +5,7 @@ import type { WebhookQueries } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { readYourWrites } from './read-your-writes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
+import { meRoutes } from './routes/me-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
 import { supervisorRoutes } from './routes/supervisor-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
@@ -54,6 +55,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   api.decorate('projectors', { administered: deps.projectors, monitored });
   await api.register(readYourWrites, { progress: deps.inboxProgress });
   registerHealthRoute(api, monitored, { stallAfterSeconds: deps.stallAfterSeconds ?? 10 });
+  await api.register(meRoutes);
   await api.register(inboxRoutes);
   await api.register(supervisorRoutes);
   await api.register(operationsRoutes);
