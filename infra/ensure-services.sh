@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the services Parley needs run on this machine: PostgreSQL and Redis on
-# 127.0.0.1. Installs them with apt-get on Debian when missing (as root); otherwise says
-# what to install. Idempotent: safe to run before every start and every test run.
+# 127.0.0.1, and Chromium for the dashboard's browser tests. Installs them with apt-get on
+# Debian when missing (as root); otherwise says what to install. Idempotent: safe to run
+# before every start and every test run.
 set -euo pipefail
 
 PG_PORT=5432
@@ -11,11 +12,16 @@ say() { echo "[services] $*"; }
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# The dashboard's browser tests drive Debian's Chromium (/usr/bin/chromium) through playwright-core.
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${missing[*]} with apt-get"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  elif [[ "${missing[*]}" == chromium ]]; then
+    # The platform runs without a browser: only the dashboard's browser tests need it.
+    say "missing: chromium (the dashboard's browser tests need /usr/bin/chromium). On Debian/Ubuntu: sudo apt-get install -y chromium" >&2
   else
     say "missing: ${missing[*]}. On Debian/Ubuntu: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
@@ -61,3 +67,4 @@ fi
 
 say "PostgreSQL  postgres://postgres@127.0.0.1:$PG_PORT"
 say "Redis       redis://127.0.0.1:$REDIS_PORT"
+if [[ -x /usr/bin/chromium ]]; then say "Chromium    /usr/bin/chromium (dashboard browser tests)"; fi
