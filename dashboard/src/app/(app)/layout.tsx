@@ -1,0 +1,23 @@
+import type * as React from 'react';
+import { AppNav } from '@/components/app-nav';
+import { getMe } from '@/lib/api';
+import { navFor } from '@/lib/pages';
+
+/** Every signed-in page: the key is checked (GET /v1/me) and the role picks the navigation. */
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const me = await getMe();
+  const nav = navFor(me.role);
+  // Billing users have one page (usage) until their pages come: no navigation to show.
+  const navless = me.role === 'billing';
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-background focus:p-2">
+        Skip to content
+      </a>
+      <AppNav items={navless ? [] : nav} user={{ name: me.name, role: me.role, tenantName: me.tenantName }} />
+      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import type { UserRole } from '@parley/events';
+import { type Permission, rolesFor } from '@parley/kit/roles';
+
+/**
+ * Every page of the dashboard and who may see it, declared once: navigation, the home
+ * redirect and each page's own check read this table. Roles come from the platform's role
+ * policy (infra/kit/src/auth/roles.ts) wherever a permission fits, so "supervisors" means
+ * here what it means to the APIs behind the page.
+ *
+ * The report pages (SLA, Volumes, Agents, CSAT: `readReports`) and Settings
+ * (`manageTenant`) join this table with their pages.
+ */
+export const PAGES = {
+  live: { href: '/live', label: 'Live', roles: rolesFor('watchQueues') },
+  conversations: { href: '/conversations', label: 'Conversations', roles: rolesFor('readReports') },
+  // An agent's own figures; supervisors and admins see every page, this one included.
+  mine: { href: '/me', label: 'My stats', roles: rolesFor('workConversations') },
+  // Usage (billing) pages come with their own issue; until then a placeholder without navigation.
+  // No permission of the role policy covers billing yet: the roles are listed here.
+  usage: { href: '/usage', label: 'Usage', roles: ['admin', 'billing'] as readonly UserRole[] },
+} as const satisfies Record<string, { href: string; label: string; roles: readonly UserRole[] }>;
+
+export type PageName = keyof typeof PAGES;
+
+/** Supervisor actions on conversations (assign, transfer, close, note) through the command API. */
+export const ACTIONS_PERMISSION: Permission = 'workConversations';
+
+export const mayView = (role: UserRole, page: PageName): boolean => PAGES[page].roles.includes(role);
+
+export const mayAct = (role: UserRole): boolean => rolesFor(ACTIONS_PERMISSION).includes(role);
+
+/** The pages a role sees, in navigation order. */
+export const navFor = (role: UserRole) =>
+  (Object.keys(PAGES) as PageName[]).filter((p) => mayView(role, p)).map((p) => ({ name: p, href: PAGES[p].href, label: PAGES[p].label }));
+
+/** Where a role lands after signing in: its first page. */
+export const homeFor = (role: UserRole): string => navFor(role)[0]?.href ?? '/sign-in';

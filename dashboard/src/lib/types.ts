@@ -1,0 +1,96 @@
+import type { UserRole } from '@parley/events';
+
+/** The query API's answers the dashboard reads (docs/api.md, "Query API"). */
+
+export interface Me {
+  tenantId: string;
+  tenantName: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  timeZone: string;
+  timeZoneSource: 'business-hours' | 'default';
+  teams: { teamId: string; name: string; timeZone: string | null }[];
+}
+
+export type OpenStatus = 'new' | 'queued' | 'assigned' | 'pending_customer' | 'pending_agent';
+export type ConversationStatus = OpenStatus | 'closed';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface TeamQueue {
+  teamId: string | null;
+  teamName: string | null;
+  waiting: number;
+  oldestWaitingSince: string | null;
+  open: number;
+  byStatus: Record<OpenStatus, number>;
+}
+
+export interface AgentWorkload {
+  agentId: string;
+  name: string;
+  role: string;
+  teamIds: string[];
+  open: number;
+  awaitingReply: number;
+  oldestWaitingSince: string | null;
+  byStatus: Partial<Record<OpenStatus, number>>;
+}
+
+export interface ConversationSummary {
+  id: string;
+  contactId: string;
+  contactName: string | null;
+  contactWaId: string | null;
+  numberId: string;
+  status: ConversationStatus;
+  priority: Priority;
+  teamId: string | null;
+  assigneeId: string | null;
+  lastAssigneeId: string | null;
+  tags: string[];
+  unreadCount: number;
+  messageCount: number;
+  lastMessage: { preview: string; direction: 'inbound' | 'outbound'; at: string } | null;
+  lastActivityAt: string;
+  waitingSince: string | null;
+  openedAt: string;
+  firstInboundAt: string | null;
+  firstResponseAt: string | null;
+  closedAt: string | null;
+  firstClosedAt: string | null;
+  reopenedCount: number;
+  closeReason: string | null;
+  outcome: string | null;
+  csatScore: number | null;
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  notes: { id: string; authorId: string; body: string; createdAt: string }[];
+}
+
+export interface MessageView {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  wamid: string | null;
+  type: string;
+  text: string | null;
+  sender: { type: string; id: string };
+  sentAt: string;
+  status: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** What the live page polls: one answer from the dashboard's /api/live route. */
+export interface LiveSnapshot {
+  at: string;
+  queues: TeamQueue[];
+  workload: AgentWorkload[];
+  unassigned: ConversationSummary[];
+  unassignedMore: boolean;
+}

@@ -1,0 +1,20 @@
+import { type NextRequest, NextResponse } from 'next/server';
+
+// The cookie's name (lib/session.ts); the proxy runs before the app and reads no module of it.
+const SESSION_COOKIE = 'parley_session';
+
+/**
+ * An optimistic check: a request without a session cookie goes to sign-in at once. The
+ * pages check the key itself (GET /v1/me) on every request.
+ */
+export function proxy(request: NextRequest) {
+  if (!request.cookies.has(SESSION_COOKIE)) {
+    if (request.nextUrl.pathname.startsWith('/api/')) return NextResponse.json({ error: 'unauthorized', message: 'sign in first' }, { status: 401 });
+    return NextResponse.redirect(new URL('/sign-in', request.url));
+  }
+  return NextResponse.next();
+}
+
+export const config = {
+  matcher: ['/((?!sign-in|sign-out|session-expired|_next/|favicon.ico).*)'],
+};
