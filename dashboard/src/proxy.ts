@@ -2,6 +2,7 @@ import { type NextRequest, NextResponse } from 'next/server';
 
 // The cookie's name (lib/session.ts); the proxy runs before the app and reads no module of it.
 const SESSION_COOKIE = 'parley_session';
+const PATH_HEADER = 'x-parley-path';
 
 /**
  * An optimistic check: a request without a session cookie goes to sign-in at once. The
@@ -12,7 +13,10 @@ export function proxy(request: NextRequest) {
     if (request.nextUrl.pathname.startsWith('/api/')) return NextResponse.json({ error: 'unauthorized', message: 'sign in first' }, { status: 401 });
     return NextResponse.redirect(new URL('/sign-in', request.url));
   }
-  return NextResponse.next();
+  // The layout checks the role against the page before anything streams (a 403 status, not a 200 with a 403 page).
+  const headers = new Headers(request.headers);
+  headers.set(PATH_HEADER, request.nextUrl.pathname);
+  return NextResponse.next({ request: { headers } });
 }
 
 export const config = {

@@ -9,6 +9,7 @@ import { closeOnSignals, createApi, loadConfig } from '@parley/kit';
 import { startReadSide } from '@parley/query';
 import { createWorkers, registerWorkersHealth, type Workers } from '@parley/workers';
 import { FakeCloudApi } from '@parley/workers/testing';
+import { buildDashboard, type RunningDashboard, startDashboard } from './dashboard.ts';
 import { type DemoNumber, type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 
 const config = loadConfig(process.env);
@@ -70,12 +71,26 @@ if (config.demoFile) {
   }
 }
 
+let dashboard: RunningDashboard | null = null;
+if (config.dashboard) {
+  // Built before it starts when its build is missing or older than its sources; a failed build stops npm start.
+  await buildDashboard();
+  dashboard = await startDashboard({
+    host: config.host,
+    port: config.ports.dashboard,
+    queryUrl,
+    commandUrl,
+    sessionSecret: process.env.DASHBOARD_SESSION_SECRET,
+  });
+}
+
 console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
 console.log(
   `workers       ${workersUrl ? `${workersUrl}/health   (sending to ${config.whatsapp.apiUrl ?? 'the local fake'}, Redis ${config.redisUrl})` : 'off (PARLEY_WORKERS=off)'}`,
 );
 if (fake) console.log(`WhatsApp      ${fake.url}   (a local fake of the Cloud API: it accepts the demo numbers' sends and posts their statuses back)`);
+console.log(`dashboard     ${dashboard ? `${dashboard.url}   (sign in with one of the API keys above)` : 'off (PARLEY_DASHBOARD=off)'}`);
 console.log(`event store   ${config.eventStoreUrl ? `EventStoreDB ${config.eventStoreUrl}` : `PostgreSQL ${config.databaseUrl}`}`);
 console.log(
   `analytics     ${!config.analytics ? 'off (PARLEY_ANALYTICS=off)' : config.clickhouse.url ? `ClickHouse ${config.clickhouse.url}` : `chDB (embedded) in ${config.dataDir}/chdb`}`,
@@ -86,6 +101,7 @@ if (config.demoFile) {
 }
 
 closeOnSignals(
+  () => dashboard?.stop(),
   () => readSide.close(),
   () => command.close(),
 );

@@ -35,3 +35,7 @@ export const navFor = (role: UserRole) =>
 
 /** Where a role lands after signing in: its first page. */
 export const homeFor = (role: UserRole): string => navFor(role)[0]?.href ?? '/sign-in';
+
+/** The page a path belongs to (its own path or one below it), if any. */
+export const pageOf = (pathname: string): PageName | null =>
+  (Object.keys(PAGES) as PageName[]).find((p) => pathname === PAGES[p].href || pathname.startsWith(`${PAGES[p].href}/`)) ?? null;

@@ -55,6 +55,8 @@ const Env = z.object({
   PARLEY_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(300_000).default(10_000),
   /** `off`: npm start runs no workers (nothing is sent). */
   PARLEY_WORKERS: z.enum(['on', 'off']).default('on'),
+  /** `npm start`: build (when needed) and start the dashboard on DASHBOARD_PORT; off: not. */
+  PARLEY_DASHBOARD: z.enum(['on', 'off']).default('on'),
   /** The WhatsApp Cloud API (Graph API) base; unset under npm start: a local fake of it. */
   WHATSAPP_API_URL: z.string().url().optional(),
   WHATSAPP_API_VERSION: z
@@ -107,6 +109,8 @@ export interface Config {
   redisUrl: string;
   redisPrefix: string;
   workers: boolean;
+  /** `npm start` runs the dashboard (Next.js) next to the APIs. */
+  dashboard: boolean;
   jobLockMs: number;
   webhooks: { allowLoopback: boolean };
   whatsapp: { apiUrl: string | null; apiVersion: string; numberRate: number };
@@ -146,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     workers: e.PARLEY_WORKERS === 'on',
+    dashboard: e.PARLEY_DASHBOARD === 'on',
     jobLockMs: e.PARLEY_JOB_LOCK_MS,
     webhooks: { allowLoopback: e.PARLEY_WEBHOOKS_ALLOW_LOOPBACK === 'true' },
     whatsapp: { apiUrl: e.WHATSAPP_API_URL ?? null, apiVersion: e.WHATSAPP_API_VERSION, numberRate: e.WHATSAPP_NUMBER_RATE },

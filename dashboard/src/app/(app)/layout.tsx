@@ -1,11 +1,16 @@
+import { headers } from 'next/headers';
+import { forbidden } from 'next/navigation';
 import type * as React from 'react';
 import { AppNav } from '@/components/app-nav';
 import { getMe } from '@/lib/api';
-import { navFor } from '@/lib/pages';
+import { mayView, navFor, pageOf } from '@/lib/pages';
 
 /** Every signed-in page: the key is checked (GET /v1/me) and the role picks the navigation. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const me = await getMe();
+  const [me, path] = await Promise.all([getMe(), headers().then((h) => h.get('x-parley-path'))]);
+  // Before anything streams, so that the answer's status is 403 (each page checks again: requirePage).
+  const page = path ? pageOf(path) : null;
+  if (page && !mayView(me.role, page)) forbidden();
   const nav = navFor(me.role);
   // Billing users have one page (usage) until their pages come: no navigation to show.
   const navless = me.role === 'billing';

@@ -1,0 +1,285 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The dashboard in a real browser against the real platform, started as `npm start` starts
+ * it (infra/src/run-platform.ts: APIs, projectors, workers, the demo seeded through the
+ * APIs, and the dashboard built when needed and run with `next start`), over a database of
+ * its own. Chromium is Debian's (/usr/bin/chromium, installed by infra/ensure-services.sh).
+ */
+
+const RUN_PLATFORM = fileURLToPath(new URL('../../infra/src/run-platform.ts', import.meta.url));
+const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+interface DemoTenant {
+  name: string;
+  tenantId: string;
+  keys: Record<string, string>;
+  phoneNumberId: string;
+  whatsapp?: { phoneNumberId: string; appSecret: string };
+}
+
+let db: TestDatabase;
+let dataDir: string;
+let platform: ChildProcess;
+let output = '';
+let urls: { command: string; query: string; dashboard: string };
+let demo: DemoTenant;
+let browser: Browser;
+const adminKey = `e2e-admin-${randomBytes(12).toString('hex')}`;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  db = await createTestDatabase('dashboard_e2e');
+  dataDir = mkdtempSync(join(tmpdir(), 'parley-dashboard-e2e-'));
+  const [command, query, workers, dashboard] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  platform = spawn(process.execPath, ['--import', 'tsx', RUN_PLATFORM], {
+    env: {
+      ...process.env,
+      PARLEY_DATABASE_URL: db.connectionString,
+      PARLEY_ADMIN_KEY: adminKey,
+      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_DEMO_FILE: join(dataDir, 'demo.json'),
+      PARLEY_WEBHOOKS_ALLOW_LOOPBACK: 'true',
+      REDIS_PREFIX: `parley-dashboard-e2e-${randomBytes(4).toString('hex')}`,
+      COMMAND_PORT: String(command),
+      QUERY_PORT: String(query),
+      WORKERS_PORT: String(workers),
+      DASHBOARD_PORT: String(dashboard),
+      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('base64url'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  platform.stdout!.on('data', (d) => (output += d));
+  platform.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => platform.once('exit', resolve));
+  const deadline = Date.now() + 150_000;
+  while (!/^dashboard\s+http:\/\/\S+/m.test(output)) {
+    const code = await Promise.race([exited, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 200))]);
+    if (code !== 'waiting') throw new Error(`run-platform exited with ${code}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`run-platform did not start the dashboard in time:\n${output}`);
+  }
+  const url = (label: string) => new RegExp(`^${label}\\s+(http://\\S+)`, 'm').exec(output)![1]!;
+  urls = { command: url('command API'), query: url('query API'), dashboard: url('dashboard') };
+  demo = (JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoTenant[])[0]!;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (platform && platform.exitCode === null) {
+    const exited = new Promise((resolve) => platform.once('exit', resolve));
+    platform.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (platform.exitCode === null) platform.kill('SIGKILL');
+  }
+  await db?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+const key = (who: string) => demo.keys[who]!;
+
+async function signedIn(who: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 } });
+  const page = await context.newPage();
+  await page.goto(`${urls.dashboard}/sign-in`);
+  await page.getByLabel('API key').fill(key(who));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Sign-in leads home, and home to the role's first page.
+  await page.waitForURL((u) => u.pathname !== '/sign-in' && u.pathname !== '/');
+  return { context, page };
+}
+
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+async function screenshots(page: Page, name: string) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** A customer writes on the demo tenant's number: a webhook signed as Meta signs it. */
+async function customerWrites(waId: string, name: string, body: string) {
+  const phoneNumberId = demo.whatsapp?.phoneNumberId ?? demo.phoneNumberId;
+  const payload = {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'waba-e2e',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '+52 55 1000 0001', phone_number_id: phoneNumberId },
+              contacts: [{ wa_id: waId, profile: { name } }],
+              messages: [{ from: waId, id: `wamid.${randomUUID()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+  const raw = JSON.stringify(payload);
+  const signature = `sha256=${createHmac('sha256', demo.whatsapp!.appSecret).update(raw).digest('hex')}`;
+  const res = await fetch(`${urls.command}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body: raw,
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+describe('the dashboard in a browser', () => {
+  it('refuses a bad key with a message, and keeps the key out of reach of the page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${urls.dashboard}/live`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByLabel('API key').fill(`prl_${'0'.repeat(32)}_${'1'.repeat(32)}_${'x'.repeat(43)}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toContain('unknown or has been revoked');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'sign-in-error');
+
+    // Signed in, the session cookie is httpOnly and SameSite=strict: page scripts never see the key.
+    await page.getByLabel('API key').fill(key('supervisor:Sofia'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/live');
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: 'parley_session', httpOnly: true, sameSite: 'Strict' });
+    expect(cookie!.value).not.toContain(key('supervisor:Sofia'));
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await context.close();
+  });
+
+  it('signs a supervisor in to the live page, which shows a new customer message within 5 s', async () => {
+    const { context, page } = await signedIn('supervisor:Sofia');
+    expect(new URL(page.url()).pathname).toBe('/live');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'My stats']);
+    const waiting = page.getByTestId('stat-waiting');
+    const before = Number(await waiting.textContent());
+    const updatedBefore = await page.getByTestId('updated-at').getAttribute('datetime');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'live');
+
+    const sent = Date.now();
+    await customerWrites('5215599990001', 'Paula Prueba', 'Hola, ¿me ayudan con mi pedido?');
+    await expect.poll(async () => Number(await waiting.textContent()), { timeout: 5000, interval: 200 }).toBe(before + 1);
+    expect(Date.now() - sent).toBeLessThan(5000);
+    await expect.poll(() => page.getByTestId('unassigned').textContent()).toContain('Paula Prueba');
+    expect(await page.getByTestId('updated-at').getAttribute('datetime')).not.toBe(updatedBefore);
+
+    // The figure opens the conversations behind it: as many rows as it counts.
+    await waiting.getByRole('link').click();
+    await page.waitForURL('**/conversations?**');
+    await expect.poll(() => page.getByTestId('conversations').locator('tbody tr').count()).toBe(before + 1);
+    await context.close();
+  });
+
+  it("shows a conversation's timeline, and a supervisor's note and assignment land on it", async () => {
+    const { context, page } = await signedIn('supervisor:Sofia');
+    await page.goto(`${urls.dashboard}/conversations?q=${encodeURIComponent('pedido')}`);
+    await expect.poll(() => page.getByTestId('conversations').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'conversations');
+
+    await page.goto(`${urls.dashboard}/conversations?status=new,queued&sort=longest_waiting`);
+    await page.getByRole('link', { name: 'Paula Prueba' }).click();
+    await page.waitForURL(/\/conversations\/[0-9a-f-]{36}/);
+    const timeline = page.getByTestId('timeline');
+    await expect.poll(() => timeline.textContent()).toContain('Hola, ¿me ayudan con mi pedido?');
+    expect(await timeline.textContent()).toContain('Conversation opened');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'conversation');
+
+    await page.getByLabel('Private note').fill('Called the courier');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => timeline.textContent()).toContain('Called the courier');
+    await page.getByLabel('Agent', { exact: true }).selectOption({ label: 'Ana' });
+    await page.getByRole('button', { name: 'Assign' }).click();
+    await expect.poll(() => page.getByTestId('assignee').textContent()).toBe('Ana');
+    expect(await page.getByTestId('status').textContent()).toBe('Assigned');
+    await context.close();
+  });
+
+  it('keeps an agent to their own page: a supervisor page by URL is a 403', async () => {
+    const { context, page } = await signedIn('agent:Ana');
+    expect(new URL(page.url()).pathname).toBe('/me');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['My stats']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'my-stats');
+    for (const path of ['/live', '/conversations']) {
+      const res = await page.goto(`${urls.dashboard}${path}`);
+      expect(res!.status(), path).toBe(403);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not available for your role');
+    }
+    const api = await page.request.get(`${urls.dashboard}/api/live`);
+    expect(api.status()).toBe(403);
+    await context.close();
+  });
+
+  it('signs out, and a revoked key lands on the sign-in page', async () => {
+    const { context, page } = await signedIn('supervisor:Sofia');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in?reason=signed-out');
+    expect(await context.cookies()).toEqual([]);
+    await page.goto(`${urls.dashboard}/live`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await context.close();
+
+    // Luis's key is rotated while he is signed in: his next page is the sign-in page, saying why.
+    const luis = await signedIn('agent:Luis');
+    const me = await (await fetch(`${urls.query}/v1/me`, { headers: { authorization: `Bearer ${key('agent:Luis')}` } })).json();
+    const rotated = await fetch(`${urls.command}/v1/users/${me.userId}/api-key/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key('admin')}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(rotated.status).toBe(200);
+    const { position } = await rotated.json();
+    // Wait until the read side has the rotation (the query API refuses the old key from then on).
+    await fetch(`${urls.query}/v1/me?minPosition=${position}`, { headers: { authorization: `Bearer ${key('admin')}` } });
+    await luis.page.goto(`${urls.dashboard}/me`);
+    await luis.page.waitForURL('**/sign-in?reason=expired');
+    expect(await luis.page.locator('main').textContent()).toContain('no longer valid');
+    await luis.context.close();
+  });
+});
