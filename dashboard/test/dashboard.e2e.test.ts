@@ -207,10 +207,23 @@ describe('the dashboard in a browser', () => {
     await expect.poll(() => page.getByTestId('unassigned').textContent()).toContain('Paula Prueba');
     expect(await page.getByTestId('updated-at').getAttribute('datetime')).not.toBe(updatedBefore);
 
-    // The figure opens the conversations behind it: as many rows as it counts.
+    // The chart of the queues, with the table as its text alternative.
+    await page.getByRole('button', { name: 'Chart' }).click();
+    await page.locator('.recharts-surface').first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, 'live-chart-desktop.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Table' }).click();
+
+    // The figure opens the conversations behind it: as many rows as it counts, in the list and in its CSV export.
     await waiting.getByRole('link').click();
     await page.waitForURL('**/conversations?**');
     await expect.poll(() => page.getByTestId('conversations').locator('tbody tr').count()).toBe(before + 1);
+    const csv = await page.request.get(`${urls.dashboard}/api/conversations.csv${new URL(page.url()).search}`);
+    expect(csv.headers()['content-type']).toContain('text/csv');
+    const lines = (await csv.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^id,contactName,contactWaId,status,/);
+    expect(lines).toHaveLength(before + 2);
+    expect(lines.some((l) => l.includes('Paula Prueba'))).toBe(true);
     await context.close();
   });
 

@@ -130,10 +130,10 @@ export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = []
       {show.includes('tz') && (
         <div className="grid gap-1.5">
           <Label htmlFor="f-tz">Time zone</Label>
-          <NativeSelect id="f-tz" name="tz" defaultValue={tz} onChange={change} className="w-56">
+          <NativeSelect id="f-tz" name="tz" defaultValue={tz} onChange={change} className="w-64">
             {zones.map((z) => (
               <option key={z} value={z}>
-                {z === defaultTimeZone ? `${z} (tenant default)` : z}
+                {z === defaultTimeZone ? `${z} (default)` : z}
               </option>
             ))}
           </NativeSelect>

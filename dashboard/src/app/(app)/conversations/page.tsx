@@ -43,7 +43,13 @@ export default async function ConversationsPage({ searchParams }: { searchParams
   const search = viewSearch(view);
   return (
     <>
-      <PageHeader title="Conversations" description="Every conversation of the tenant, filtered and searched as the inbox does." />
+      <PageHeader title="Conversations" description="Every conversation of the tenant, filtered and searched as the inbox does.">
+        <Button asChild variant="outline" size="sm">
+          <a href={`/api/conversations.csv${viewSearch(view, { cursor: undefined })}`} download>
+            Export CSV
+          </a>
+        </Button>
+      </PageHeader>
       <FilterBar show={['team', 'agent', 'tz']} defaultTimeZone={me.timeZone} timeZones={timeZones()} teams={me.teams} agents={people.items}>
         <div className="grid gap-1.5">
           <Label htmlFor="f-status">Status</Label>

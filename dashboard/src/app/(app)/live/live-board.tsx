@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import type * as React from 'react';
 import { useEffect, useState } from 'react';
+import { ChartOrTable } from '@/components/chart-or-table';
 import { Empty } from '@/components/empty';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -10,6 +11,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatTime, statusLabel, waitedFor } from '@/lib/format';
 import type { LiveSnapshot, OpenStatus } from '@/lib/types';
 import { OPEN_STATUSES } from '@/lib/view-params';
+import { QueueChart } from './queue-chart';
 
 /** How often the board asks again: an update shows within 5 s of its event. */
 export const POLL_MS = 3000;
@@ -123,51 +125,58 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
           {snap.queues.length === 0 ? (
             <Empty>No teams yet.</Empty>
           ) : (
-            <Table data-testid="queues">
-              <TableHeader>
-                <TableRow>
-                  <TableHead scope="col">Team</TableHead>
-                  <TableHead scope="col" className="text-right">
-                    Waiting
-                  </TableHead>
-                  <TableHead scope="col">Oldest wait</TableHead>
-                  <TableHead scope="col" className="text-right">
-                    Open
-                  </TableHead>
-                  {OPEN_STATUSES.map((s) => (
-                    <TableHead key={s} scope="col" className="text-right">
-                      {statusLabel(s)}
-                    </TableHead>
-                  ))}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {snap.queues.map((q) => {
-                  // Conversations with no team have no inbox filter of their own: their figures open nothing.
-                  const link = (status: readonly OpenStatus[]) =>
-                    q.teamId ? conversationsLink({ team: q.teamId, status: status.join(','), sort: 'longest_waiting' }) : null;
-                  return (
-                    <TableRow key={q.teamId ?? 'none'}>
-                      <TableHead scope="row" className="font-medium">
-                        {q.teamName ?? (q.teamId ? (teamNames[q.teamId] ?? q.teamId) : 'Not routed yet')}
+            <ChartOrTable
+              label="Open conversations per team, by status"
+              initial="table"
+              chart={<QueueChart queues={snap.queues} />}
+              table={
+                <Table data-testid="queues">
+                  <TableHeader>
+                    <TableRow>
+                      <TableHead scope="col">Team</TableHead>
+                      <TableHead scope="col" className="text-right">
+                        Waiting
                       </TableHead>
-                      <TableCell className="text-right">
-                        <Drill n={q.waiting} href={link(['new', 'queued'])} label={`waiting in ${q.teamName ?? 'no team'}`} />
-                      </TableCell>
-                      <TableCell>{waitedFor(q.oldestWaitingSince, now)}</TableCell>
-                      <TableCell className="text-right">
-                        <Drill n={q.open} href={link(OPEN_STATUSES)} label={`open in ${q.teamName ?? 'no team'}`} />
-                      </TableCell>
+                      <TableHead scope="col">Oldest wait</TableHead>
+                      <TableHead scope="col" className="text-right">
+                        Open
+                      </TableHead>
                       {OPEN_STATUSES.map((s) => (
-                        <TableCell key={s} className="text-right">
-                          <Drill n={q.byStatus[s]} href={link([s])} label={`${statusLabel(s)} in ${q.teamName ?? 'no team'}`} />
-                        </TableCell>
+                        <TableHead key={s} scope="col" className="text-right">
+                          {statusLabel(s)}
+                        </TableHead>
                       ))}
                     </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
+                  </TableHeader>
+                  <TableBody>
+                    {snap.queues.map((q) => {
+                      // Conversations with no team have no inbox filter of their own: their figures open nothing.
+                      const link = (status: readonly OpenStatus[]) =>
+                        q.teamId ? conversationsLink({ team: q.teamId, status: status.join(','), sort: 'longest_waiting' }) : null;
+                      return (
+                        <TableRow key={q.teamId ?? 'none'}>
+                          <TableHead scope="row" className="font-medium">
+                            {q.teamName ?? (q.teamId ? (teamNames[q.teamId] ?? q.teamId) : 'Not routed yet')}
+                          </TableHead>
+                          <TableCell className="text-right">
+                            <Drill n={q.waiting} href={link(['new', 'queued'])} label={`waiting in ${q.teamName ?? 'no team'}`} />
+                          </TableCell>
+                          <TableCell>{waitedFor(q.oldestWaitingSince, now)}</TableCell>
+                          <TableCell className="text-right">
+                            <Drill n={q.open} href={link(OPEN_STATUSES)} label={`open in ${q.teamName ?? 'no team'}`} />
+                          </TableCell>
+                          {OPEN_STATUSES.map((s) => (
+                            <TableCell key={s} className="text-right">
+                              <Drill n={q.byStatus[s]} href={link([s])} label={`${statusLabel(s)} in ${q.teamName ?? 'no team'}`} />
+                            </TableCell>
+                          ))}
+                        </TableRow>
+                      );
+                    })}
+                  </TableBody>
+                </Table>
+              }
+            />
           )}
         </CardContent>
       </Card>
