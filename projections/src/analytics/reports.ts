@@ -577,3 +577,88 @@ export async function handleTimes(client: ClickHouseClient, db: string, f: Repor
   );
   return { handle: percentiles(n, q), ...counts };
 }
+
+/* ----------------------------------------------------------------------------------
+ * Live SLA: running waits and open conversations past due, or close to it.
+ * -------------------------------------------------------------------------------- */
+
+export const RunningSlaItem = z.object({
+  conversationId: z.string(),
+  /** first, reopen, next (a wait for a human reply) or resolution (the open conversation). */
+  kind: z.string(),
+  teamId: z.string().nullable(),
+  priority: z.string(),
+  /** Start of the wait, or the conversation's open for resolution. */
+  startedAt: z.string(),
+  targetSeconds: z.number(),
+  dueAt: z.string(),
+  /** breached: past due at `now`; at_risk: due within `atRiskShare` of its target. */
+  state: z.enum(['breached', 'at_risk']),
+});
+export type RunningSlaItem = z.infer<typeof RunningSlaItem>;
+
+export const RunningSla = z.object({
+  now: z.string(),
+  items: z.array(RunningSlaItem).describe('Most urgent first (earliest due)'),
+  truncated: z.boolean().describe('More rows than `limit`: the first `limit` are listed'),
+});
+export type RunningSla = z.infer<typeof RunningSla>;
+
+const RunningRow = z.object({
+  conversation_id: ch.string,
+  kind: ch.string,
+  team_id: ch.stringOrNull,
+  priority: ch.string,
+  started_at: ch.time,
+  target_seconds: ch.number,
+  due_at: ch.time,
+});
+
+/**
+ * What a live board shows of the service levels: every running wait for a human (not yet
+ * answered nor ended by a close) and every open conversation's resolution, with a target,
+ * that is past due at `now` (breached) or has at most `atRiskShare` of its target left
+ * (at risk), earliest due first. Due instants count business hours as the reports do.
+ */
+export async function runningSla(
+  client: ClickHouseClient,
+  db: string,
+  q: { tenantId: string; teamId?: string | null; now: Date; atRiskShare: number; limit: number },
+): Promise<RunningSla> {
+  const team = q.teamId ? 'AND team_id = {team:String}' : '';
+  const rows = await queryRows(
+    client,
+    `SELECT conversation_id, kind, team_id, priority, started_at, target_seconds, due_at FROM (
+       SELECT conversation_id, kind, team_id, priority, started_at, target_seconds, due_at
+       FROM ${db}.response_facts FINAL
+       WHERE tenant_id = {tenant:String} AND responded = 0 AND ended_at IS NULL AND due_at IS NOT NULL AND target_seconds IS NOT NULL ${team}
+       UNION ALL
+       SELECT conversation_id, 'resolution' AS kind, team_id, priority, opened_at AS started_at, resolution_target_seconds AS target_seconds, resolution_due_at AS due_at
+       FROM ${db}.conversation_facts FINAL
+       WHERE tenant_id = {tenant:String} AND is_open = 1 AND resolution_due_at IS NOT NULL AND resolution_target_seconds IS NOT NULL ${team}
+     )
+     WHERE dateDiff('millisecond', {now:${T}}, due_at) <= target_seconds * 1000 * {share:Float64}
+     ORDER BY due_at, conversation_id, kind
+     LIMIT {limit:UInt32}`,
+    { tenant: q.tenantId, team: q.teamId ?? '', now: chTime(q.now.getTime()), share: q.atRiskShare, limit: q.limit + 1 },
+    RunningRow,
+  );
+  const now = q.now.getTime();
+  return {
+    now: q.now.toISOString(),
+    items: rows.slice(0, q.limit).map((r) => {
+      const dueAt = isoFromChTime(r.due_at);
+      return {
+        conversationId: r.conversation_id,
+        kind: r.kind,
+        teamId: r.team_id,
+        priority: r.priority,
+        startedAt: isoFromChTime(r.started_at),
+        targetSeconds: r.target_seconds,
+        dueAt,
+        state: Date.parse(dueAt) <= now ? 'breached' : 'at_risk',
+      };
+    }),
+    truncated: rows.length > q.limit,
+  };
+}

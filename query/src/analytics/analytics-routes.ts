@@ -24,8 +24,10 @@ import {
   REPORT_TIME_TYPE,
   type ReportFilter,
   ResponseTimePercentiles,
+  RunningSla,
   responseTimePercentiles,
   responseTimesByPeriod,
+  runningSla,
   SLA_OUTCOMES,
   SLA_TARGETS,
   SlaDrillItem,
@@ -112,6 +114,38 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     items: z.infer<S>[],
     row: S,
   ) => (wantsCsv(request, format) ? csv(reply, name, items, columnsFrom(row)) : { items });
+
+  api.get(
+    '/v1/analytics/sla/running',
+    {
+      config: allow('watchQueues'),
+      schema: {
+        summary: 'Live: running waits and open conversations past their SLA target (breached) or close to it (at risk), earliest due first',
+        tags: ['analytics'],
+        querystring: z.strictObject({
+          teamId: z.uuid().optional(),
+          atRiskShare: z.coerce
+            .number()
+            .min(0)
+            .max(1)
+            .default(0.25)
+            .describe('At risk: not yet due, with at most this share of its target left (default 0.25)'),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+        response: { 200: RunningSla, ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return runningSla(client, db, {
+        tenantId: principalOf(request).tenantId,
+        teamId: q.teamId ?? null,
+        now: deps.clock(),
+        atRiskShare: q.atRiskShare,
+        limit: q.limit,
+      });
+    },
+  );
 
   api.get(
     '/v1/analytics/sla/compliance',
