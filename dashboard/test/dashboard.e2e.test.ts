@@ -80,11 +80,11 @@ beforeAll(async () => {
   });
   platform.stdout!.on('data', (d) => (output += d));
   platform.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => platform.once('exit', resolve));
+  const exited = new Promise<string>((resolve) => platform.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
   const deadline = Date.now() + 150_000;
   while (!/^dashboard\s+http:\/\/\S+/m.test(output)) {
     const code = await Promise.race([exited, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 200))]);
-    if (code !== 'waiting') throw new Error(`run-platform exited with ${code}:\n${output}`);
+    if (code !== 'waiting') throw new Error(`run-platform exited (${code}):\n${output.slice(-4000)}`);
     if (Date.now() > deadline) throw new Error(`run-platform did not start the dashboard in time:\n${output}`);
   }
   const url = (label: string) => new RegExp(`^${label}\\s+(http://\\S+)`, 'm').exec(output)![1]!;
@@ -129,6 +129,8 @@ async function seriousViolations(page: Page) {
 async function screenshots(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  // Usable at phone width: nothing wider than the screen (wide tables scroll inside their own box).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -206,6 +208,29 @@ describe('the dashboard in a browser', () => {
     expect(Date.now() - sent).toBeLessThan(5000);
     await expect.poll(() => page.getByTestId('unassigned').textContent()).toContain('Paula Prueba');
     expect(await page.getByTestId('updated-at').getAttribute('datetime')).not.toBe(updatedBefore);
+
+    // A team whose urgent conversations must be answered within a second (no business hours: wall-clock time).
+    const admin = { authorization: `Bearer ${key('admin')}`, 'content-type': 'application/json' };
+    const night = await (await fetch(`${urls.command}/v1/teams`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'Night' }) })).json();
+    const policy = { firstResponseSeconds: 1, resolutionSeconds: 86_400 };
+    await fetch(`${urls.command}/v1/teams/${night.teamId}/sla-policies/urgent`, { method: 'PUT', headers: admin, body: JSON.stringify(policy) });
+    const found = await (await fetch(`${urls.query}/v1/conversations?q=ayudan`, { headers: admin })).json();
+    const paula = found.items[0].id as string;
+    for (const [command, body] of [
+      ['queue', { teamId: night.teamId }],
+      ['priority', { priority: 'urgent' }],
+    ] as const) {
+      const res = await fetch(`${urls.command}/v1/conversations/${paula}/${command}`, { method: 'POST', headers: admin, body: JSON.stringify(body) });
+      expect(res.status).toBe(200);
+    }
+    const breachedStat = page.getByTestId('stat-sla-breached');
+    await expect.poll(async () => (await breachedStat.textContent())?.trim(), { timeout: 6000, interval: 200 }).toBe('1');
+    await breachedStat.getByRole('link').click();
+    const breachedList = page.getByTestId('sla-breached');
+    expect(await breachedList.locator('li').count()).toBe(1);
+    expect(await breachedList.getByRole('link').getAttribute('href')).toBe(`/conversations/${paula}`);
+    expect(await breachedList.textContent()).toContain('First reply · Night · urgent');
+    await screenshots(page, 'live-sla');
 
     // The chart of the queues, with the table as its text alternative.
     await page.getByRole('button', { name: 'Chart' }).click();

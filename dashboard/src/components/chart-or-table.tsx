@@ -22,7 +22,7 @@ export function ChartOrTable({
 }) {
   const [view, setView] = useState(initial);
   return (
-    <div className="grid gap-3">
+    <div className="grid grid-cols-1 gap-3">
       <fieldset className="inline-flex w-fit gap-0.5 rounded-md border p-0.5">
         <legend className="sr-only">{label}: show as</legend>
         {(['chart', 'table'] as const).map((v) => (

@@ -86,6 +86,22 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** GET /v1/analytics/sla/running: waits and resolutions past due, or close to it, now. */
+export interface RunningSla {
+  now: string;
+  items: {
+    conversationId: string;
+    kind: 'first' | 'reopen' | 'next' | 'resolution';
+    teamId: string | null;
+    priority: Priority;
+    startedAt: string;
+    targetSeconds: number;
+    dueAt: string;
+    state: 'breached' | 'at_risk';
+  }[];
+  truncated: boolean;
+}
+
 /** What the live page polls: one answer from the dashboard's /api/live route. */
 export interface LiveSnapshot {
   at: string;
@@ -93,4 +109,6 @@ export interface LiveSnapshot {
   workload: AgentWorkload[];
   unassigned: ConversationSummary[];
   unassignedMore: boolean;
+  /** null: the query API has no analytics (PARLEY_ANALYTICS=off), so no SLA figures. */
+  sla: RunningSla | null;
 }

@@ -8,8 +8,8 @@ import { Empty } from '@/components/empty';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
-import { formatTime, statusLabel, waitedFor } from '@/lib/format';
-import type { LiveSnapshot, OpenStatus } from '@/lib/types';
+import { formatDuration, formatTime, statusLabel, waitedFor } from '@/lib/format';
+import type { LiveSnapshot, OpenStatus, RunningSla } from '@/lib/types';
 import { OPEN_STATUSES } from '@/lib/view-params';
 import { QueueChart } from './queue-chart';
 
@@ -81,9 +81,18 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
       .filter((x): x is string => x !== null)
       .sort()[0] ?? null;
   const loaded = snap.workload.filter((a) => a.open > 0);
+  const sla = snap.sla;
+  const breached = sla?.items.filter((i) => i.state === 'breached') ?? [];
+  const atRisk = sla?.items.filter((i) => i.state === 'at_risk') ?? [];
+  // Teams made since the page loaded are named by the queues.
+  const names: Record<string, string> = {
+    ...teamNames,
+    ...Object.fromEntries(snap.queues.flatMap((q) => (q.teamId && q.teamName ? [[q.teamId, q.teamName]] : []))),
+  };
+  const slaOf = (teamId: string | null, state: 'breached' | 'at_risk') => sla?.items.filter((i) => i.teamId === teamId && i.state === state).length ?? 0;
 
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-1 gap-6">
       <div className="flex flex-wrap items-center gap-3 text-sm" aria-live="polite">
         <span className="text-muted-foreground">
           Updated at{' '}
@@ -99,7 +108,7 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
         )}
       </div>
 
-      <section aria-label="Summary" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      <section aria-label="Summary" className="grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6">
         <Stat
           label="Waiting for an agent"
           value={<Drill n={waiting} href={conversationsLink({ status: 'new,queued', team, sort: 'longest_waiting' })} label="waiting" />}
@@ -112,6 +121,16 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
           testId="stat-open"
         />
         <Stat label="Agents with open work" value={String(loaded.length)} />
+        <Stat
+          label="SLA breached"
+          value={sla ? <SlaCount n={breached.length} more={sla.truncated} anchor="sla-breached" label="breached" /> : '—'}
+          testId="stat-sla-breached"
+        />
+        <Stat
+          label="SLA at risk"
+          value={sla ? <SlaCount n={atRisk.length} more={sla.truncated} anchor="sla-at-risk" label="at risk" /> : '—'}
+          testId="stat-sla-at-risk"
+        />
       </section>
 
       <Card>
@@ -139,6 +158,12 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
                       </TableHead>
                       <TableHead scope="col">Oldest wait</TableHead>
                       <TableHead scope="col" className="text-right">
+                        SLA at risk
+                      </TableHead>
+                      <TableHead scope="col" className="text-right">
+                        SLA breached
+                      </TableHead>
+                      <TableHead scope="col" className="text-right">
                         Open
                       </TableHead>
                       {OPEN_STATUSES.map((s) => (
@@ -163,6 +188,12 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
                           </TableCell>
                           <TableCell>{waitedFor(q.oldestWaitingSince, now)}</TableCell>
                           <TableCell className="text-right">
+                            {sla ? <SlaCount n={slaOf(q.teamId, 'at_risk')} anchor="sla-at-risk" label={`at risk in ${q.teamName ?? 'no team'}`} /> : '—'}
+                          </TableCell>
+                          <TableCell className="text-right">
+                            {sla ? <SlaCount n={slaOf(q.teamId, 'breached')} anchor="sla-breached" label={`breached in ${q.teamName ?? 'no team'}`} /> : '—'}
+                          </TableCell>
+                          <TableCell className="text-right">
                             <Drill n={q.open} href={link(OPEN_STATUSES)} label={`open in ${q.teamName ?? 'no team'}`} />
                           </TableCell>
                           {OPEN_STATUSES.map((s) => (
@@ -181,7 +212,29 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
         </CardContent>
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <Card>
+        <CardHeader>
+          <CardTitle>
+            <h2>Service levels now</h2>
+          </CardTitle>
+          <CardDescription>
+            Replies and resolutions past their target (breached) or with a quarter of it or less left (at risk), most urgent first. Targets count business
+            hours.
+          </CardDescription>
+        </CardHeader>
+        <CardContent className="grid grid-cols-1 gap-6 md:grid-cols-2">
+          {sla ? (
+            <>
+              <SlaList id="sla-breached" title="Breached" items={breached} now={now} teamNames={names} truncated={sla.truncated} />
+              <SlaList id="sla-at-risk" title="At risk" items={atRisk} now={now} teamNames={names} truncated={sla.truncated} />
+            </>
+          ) : (
+            <Empty>SLA figures need the analytics (the query API runs with PARLEY_ANALYTICS=off).</Empty>
+          )}
+        </CardContent>
+      </Card>
+
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>
@@ -278,5 +331,66 @@ function Stat({ label, value, testId }: { label: string; value: React.ReactNode;
         </p>
       </CardContent>
     </Card>
+  );
+}
+
+/** An SLA figure: it opens the list of the same waits on this page (the inbox has no filter for them). */
+function SlaCount({ n, anchor, label, more = false }: { n: number; anchor: string; label: string; more?: boolean }) {
+  if (n === 0) return <span>0</span>;
+  return (
+    <a
+      href={`#${anchor}`}
+      className="font-medium underline decoration-dotted underline-offset-4 hover:decoration-solid"
+      aria-label={`${n}${more ? '+' : ''} ${label}: list them`}
+    >
+      {n}
+      {more ? '+' : ''}
+    </a>
+  );
+}
+
+const KIND_LABELS: Record<string, string> = { first: 'First reply', reopen: 'Reply after reopen', next: 'Next reply', resolution: 'Resolution' };
+
+function SlaList({
+  id,
+  title,
+  items,
+  now,
+  teamNames,
+  truncated,
+}: {
+  id: string;
+  title: string;
+  items: RunningSla['items'];
+  now: number;
+  teamNames: Record<string, string>;
+  truncated: boolean;
+}) {
+  return (
+    <section aria-labelledby={`${id}-title`} id={id} className="scroll-mt-4">
+      <h3 id={`${id}-title`} className="mb-2 font-medium">
+        {title} ({items.length}
+        {truncated ? '+' : ''})
+      </h3>
+      {items.length === 0 ? (
+        <p className="text-sm text-muted-foreground">None.</p>
+      ) : (
+        <ul className="grid gap-2" data-testid={id}>
+          {items.map((i) => {
+            const due = Date.parse(i.dueAt) - now;
+            return (
+              <li key={`${i.conversationId}-${i.kind}`} className="flex items-center justify-between gap-3 rounded-md border p-2 text-sm">
+                <Link href={`/conversations/${i.conversationId}`} className="underline-offset-4 hover:underline">
+                  {KIND_LABELS[i.kind] ?? i.kind} · {i.teamId ? (teamNames[i.teamId] ?? 'a team') : 'no team'} · {i.priority}
+                </Link>
+                <span className={due <= 0 ? 'font-medium text-destructive' : 'text-muted-foreground'}>
+                  {due <= 0 ? `${formatDuration(-due)} over` : `due in ${formatDuration(due)}`}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -105,7 +105,7 @@ export default async function ConversationPage({ params, searchParams }: { param
           <AlertDescription className="text-foreground">{done}</AlertDescription>
         </Alert>
       )}
-      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[1fr_22rem]">
         <Card>
           <CardHeader>
             <CardTitle>
