@@ -278,6 +278,26 @@ describe('the dashboard in a browser', () => {
     await context.close();
   });
 
+  it('works from the keyboard: skip link, navigation, filters', async () => {
+    const { context, page } = await signedIn('supervisor:Sofia');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#main');
+    // The navigation's links are reachable, and Enter follows one.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Conversations' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/conversations');
+    // Filters changed from the keyboard put the view in the URL.
+    await page.getByLabel('Status').focus();
+    await page.getByLabel('Status').selectOption({ label: 'Waiting for an agent' });
+    await page.getByLabel('Search messages').focus();
+    await page.keyboard.type('pedido');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('q') === 'pedido' && u.searchParams.get('status') === 'new,queued');
+    await context.close();
+  });
+
   it('keeps an agent to their own page: a supervisor page by URL is a 403', async () => {
     const { context, page } = await signedIn('agent:Ana');
     expect(new URL(page.url()).pathname).toBe('/me');
