@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DRILL_FIGURES } from '@parley/projections/analytics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsApi } from '../support/analytics-api.ts';
@@ -308,11 +310,15 @@ describe('exports and refusals', () => {
     expect(agent.status).toBe(403);
   });
 
-  it('OpenAPI lists every figure, derived from the one declaration', async () => {
+  it('OpenAPI and docs/analytics.md list every figure of the one declaration', async () => {
     await api.app.ready();
     const doc = api.app.swagger() as { paths: Record<string, { get?: { description?: string; parameters?: { name: string }[] } }> };
     const drilldown = doc.paths['/v1/analytics/drilldown']!.get!;
-    for (const figure of Object.keys(DRILL_FIGURES)) expect(drilldown.description).toContain(`- ${figure}:`);
+    const docs = readFileSync(join(import.meta.dirname, '../../../docs/analytics.md'), 'utf8');
+    for (const figure of Object.keys(DRILL_FIGURES)) {
+      expect(drilldown.description).toContain(`- ${figure}:`);
+      expect(docs, `docs/analytics.md has no row for figure ${figure}`).toContain(`| \`${figure}\` |`);
+    }
     expect(drilldown.parameters!.map((p) => p.name)).toEqual(
       expect.arrayContaining(['figure', 'bucket', 'granularity', 'dayOfWeek', 'hour', 'score', 'target', 'outcome', 'hours', 'cursor']),
     );
