@@ -106,6 +106,30 @@ describe('tenant isolation', () => {
       '/v1/analytics/agents/leaderboard': analytics('/v1/analytics/agents/leaderboard'),
       '/v1/analytics/queue-wait': analytics('/v1/analytics/queue-wait'),
       '/v1/analytics/handle-time': analytics('/v1/analytics/handle-time'),
+      '/v1/analytics/sla/compliance/by-period': () =>
+        ['&granularity=day', '&granularity=week&hours=calendar&timeZone=America/Mexico_City'].flatMap((q) =>
+          analytics('/v1/analytics/sla/compliance/by-period', q)(),
+        ),
+      '/v1/analytics/conversations/volumes': () => [
+        ...analytics('/v1/analytics/conversations/volumes', '&granularity=hour')(),
+        ...analytics('/v1/analytics/conversations/volumes', '&granularity=month&format=csv')(),
+      ],
+      '/v1/analytics/heatmap': () => ['inbound_messages', 'conversations_opened'].flatMap((m) => analytics('/v1/analytics/heatmap', `&measure=${m}`)()),
+      '/v1/analytics/csat': analytics('/v1/analytics/csat'),
+      '/v1/analytics/csat/comments': () => [...analytics('/v1/analytics/csat/comments')(), ...analytics('/v1/analytics/csat/comments', '&format=csv')()],
+      '/v1/analytics/drilldown': () =>
+        [
+          'messages',
+          'messages&direction=inbound&dayOfWeek=1&hour=10',
+          'conversations_opened',
+          'conversations_closed&format=csv',
+          'csat_closed',
+          'csat_responses',
+          'handled',
+          'first_responses',
+          'sla&target=first_response&outcome=any',
+          'sla&target=resolution&outcome=any&hours=calendar&format=csv',
+        ].flatMap((figure) => analytics('/v1/analytics/drilldown', `&figure=${figure}`)()),
     } satisfies typeof fill);
     const tenantRoutes = Object.entries(spec.paths)
       .filter(([, methods]) => 'get' in methods)
@@ -136,8 +160,10 @@ describe('tenant isolation', () => {
       }
     }
     // Aggregates leak as numbers, not ids: a tenant without traffic must see only zeros.
+    // Labels are numbers that say where a figure sits (a heatmap cell, a CSAT score), not figures.
+    const labels = /\.(dayOfWeek|hour|score)$/;
     const positives = (value: unknown, path: string): string[] => {
-      if (typeof value === 'number') return value > 0 ? [`${path}=${value}`] : [];
+      if (typeof value === 'number') return value > 0 && !labels.test(path) ? [`${path}=${value}`] : [];
       if (Array.isArray(value)) return value.flatMap((v, i) => positives(v, `${path}[${i}]`));
       if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => positives(v, `${path}.${k}`));
       return [];

@@ -317,6 +317,8 @@ async function main() {
       sending = await sendingBench({
         seconds: Number(args.get('sending-seconds') ?? 5),
         numbers: (args.get('sending-numbers') ?? '1,50').split(',').map(Number),
+        layout: args.get('sending-layout') === 'inline' ? 'inline' : 'process',
+        ...(args.has('sending-max-offered') && { maxOffered: Number(args.get('sending-max-offered')) }),
       });
     }
 

@@ -13,13 +13,19 @@
  * Bare BullMQ does the same two things: a backlog added with addBulk, then jobs added one by
  * one at the same offered rate (add resolved → worker's `completed` event).
  *
- * Everything runs in this one Node process (command API, workers, fake, load generator) on
- * the machine's PostgreSQL and Redis, as the e2e tests run them. The fake posts no status
+ * Two layouts (`--sending-layout`): `process` (the default) runs the workers as their own
+ * process (`infra/workers/src/main.ts`, as `npm run start -w @parley/workers` does), apart
+ * from this one, which holds the command API, the fake and the load generator; `inline`
+ * runs all of it in this one Node process, as the e2e tests do. Both on the machine's
+ * PostgreSQL and Redis. The fake posts no status
  * webhooks (webhookUrl null): they would triple the command API's load and are the
  * webhook benchmark's subject, not this one's.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { createCommandPlatform } from '@parley/command';
 import { contactIdFor, conversationIdFor, signBody, textMessage, threadKeyFor, webhookEnvelope } from '@parley/command/testing';
 import { createPostgresEventStore } from '@parley/events';
@@ -55,6 +61,8 @@ export interface SendingBenchOptions {
   /** Replies queued per number before the workers start (the backlog phase). */
   backlogPerNumber?: number;
   conversationsPerNumber?: number;
+  /** `process`: the workers run as their own process, as deployed; `inline`: in this one. */
+  layout?: 'process' | 'inline';
   redisUrl?: string;
 }
 
@@ -206,7 +214,7 @@ async function runCase(n: number, o: Required<Omit<SendingBenchOptions, 'redisUr
   const observer = await createPostgresEventStore({ connectionString: db.connectionString });
   const fake = await FakeCloudApi.start({ webhookUrl: null });
   const prefix = `bench-send-${randomUUID()}`;
-  let workers: Awaited<ReturnType<typeof createWorkers>> | undefined;
+  let workers: { close(): Promise<void> } | undefined;
   let subscription: ReturnType<typeof observer.subscribeToAll> | undefined;
   let watching: Promise<void> | undefined;
   try {
@@ -314,14 +322,17 @@ async function runCase(n: number, o: Required<Omit<SendingBenchOptions, 'redisUr
     );
     const refusedBeforeDrain = refused429();
     const workersStarted = Date.now();
-    workers = await createWorkers({
-      databaseUrl: db.connectionString,
-      store: command.store,
-      secretKey,
-      redisUrl,
-      whatsapp: { apiUrl: fake.url, numberRate: limit },
-      queuePrefix: prefix,
-    });
+    workers =
+      o.layout === 'process'
+        ? await workersProcess({ databaseUrl: db.connectionString, secretKey, redisUrl, prefix, apiUrl: fake.url, limit })
+        : await createWorkers({
+            databaseUrl: db.connectionString,
+            store: command.store,
+            secretKey,
+            redisUrl,
+            whatsapp: { apiUrl: fake.url, numberRate: limit },
+            queuePrefix: prefix,
+          });
     await until('the backlog to be sent', () => [...backlogIds].every((id) => sentSeen.has(id)), 120_000);
     const drained = sendTimes(backlogIds);
     const firstSend = Math.min(...drained.at.values());
@@ -361,7 +372,7 @@ async function runCase(n: number, o: Required<Omit<SendingBenchOptions, 'redisUr
       maxPct: (100 * Math.max(...sent.lanes.map((l) => l.length / elapsed))) / limit,
     };
     const latencyRefused = refused429() - refusedBeforeLatency;
-    const queueNames = (await workers.queueStats()).map((s) => s.queue);
+    const queueNames = numbers.map((x) => `send-${x.phoneNumberId}`);
     const stages = await whereTheTimeGoes(queueNames, prefix, redisUrl, answered, sent.at, sentSeen);
     console.error(
       `sending ${n} numbers at ${fmt(answered.length / elapsed)} replies/s: reply → sent p50 ${ms(percentile(sentLatency, 50))} p99 ${ms(percentile(sentLatency, 99))}, 130429 × ${latencyRefused}`,
@@ -414,6 +425,44 @@ async function runCase(n: number, o: Required<Omit<SendingBenchOptions, 'redisUr
     await command.close();
     await db.drop();
   }
+}
+
+const WORKERS_MAIN = fileURLToPath(new URL('../../infra/workers/src/main.ts', import.meta.url));
+
+/**
+ * The workers as deployed: their own process, started as `npm run start -w @parley/workers`
+ * starts them, ready once it prints its health URL. Closing sends SIGTERM and waits.
+ */
+async function workersProcess(o: { databaseUrl: string; secretKey: string; redisUrl: string; prefix: string; apiUrl: string; limit: number }) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WORKERS_MAIN], {
+    env: {
+      ...process.env,
+      PARLEY_DATABASE_URL: o.databaseUrl,
+      PARLEY_ADMIN_KEY: ADMIN_KEY,
+      PARLEY_SECRET_KEY: o.secretKey,
+      WHATSAPP_API_URL: o.apiUrl,
+      WHATSAPP_NUMBER_RATE: String(o.limit),
+      REDIS_URL: o.redisUrl,
+      REDIS_PREFIX: o.prefix,
+      WORKERS_PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('/health')) resolve();
+    });
+    void exited.then(([code]) => reject(new Error(`the workers process exited (${code}) before it was ready`)));
+  });
+  return {
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** p50 / p99 of each step of a send, from the jobs' own timestamps in Redis. */
@@ -587,6 +636,7 @@ export async function sendingBench(options: SendingBenchOptions): Promise<Sendin
     maxOffered: options.maxOffered ?? 1500,
     backlogPerNumber: options.backlogPerNumber ?? 200,
     conversationsPerNumber: options.conversationsPerNumber ?? 20,
+    layout: options.layout ?? 'process',
   };
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const cases: SendingCaseResult[] = [];
@@ -597,9 +647,13 @@ export async function sendingBench(options: SendingBenchOptions): Promise<Sendin
 export function printSendingResults(r: SendingBenchResult | undefined) {
   if (!r) return;
   const { options: o } = r;
-  const command = `npm run bench -- --only=sending --sending-seconds=${o.seconds} --sending-numbers=${o.numbers.join(',')}`;
+  const command = `npm run bench -- --only=sending --sending-seconds=${o.seconds} --sending-numbers=${o.numbers.join(',')} --sending-layout=${o.layout}${o.maxOffered === 1500 ? '' : ` --sending-max-offered=${o.maxOffered}`}`;
+  const where =
+    o.layout === 'process'
+      ? 'workers in their own process; command API, fake and load generator in another'
+      : 'command API, workers, fake and load generator in one process';
   console.log(
-    `\n| \`${command}\`: backlog of ${o.backlogPerNumber} replies per number, drained by the workers (limit ${o.limit}/s per number) vs bare BullMQ (same queues, concurrency ${WORKER_CONCURRENCY}, limiter; jobs doing nothing) | bare BullMQ jobs/s (ceiling) | Parley sends/s | % of bare | per-number rate, % of limit (min–max) | busiest second of a number, % of limit | 130429 from the fake | workers start → first send | first send → last \`MessageSent\` |`,
+    `\n| \`${command}\` (${where}): backlog of ${o.backlogPerNumber} replies per number, drained by the workers (limit ${o.limit}/s per number) vs bare BullMQ (same queues, concurrency ${WORKER_CONCURRENCY}, limiter; jobs doing nothing) | bare BullMQ jobs/s (ceiling) | Parley sends/s | % of bare | per-number rate, % of limit (min–max) | busiest second of a number, % of limit | 130429 from the fake | workers start → first send | first send → last \`MessageSent\` |`,
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const c of r.cases) {

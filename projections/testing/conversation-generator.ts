@@ -265,7 +265,11 @@ export function generateConversations(options: { seed: number; conversationsPerT
         }
         if (chance(0.5) && local[local.length - 1]?.event.type === 'ConversationClosed') {
           t += minutes(1, 60);
-          emit({ type: 'CsatRecorded', data: { conversationId, score: 1 + Math.floor(rnd() * 5), comment: null } }, customer);
+          const score = 1 + Math.floor(rnd() * 5);
+          // Comments follow the score (no draw of their own, so the rest of the generated log is unchanged);
+          // one starts like a spreadsheet formula and one holds a comma and a quote, for the CSV exports.
+          const comment = score === 1 ? '=1+1 waited too long' : score === 2 ? 'Slow, "but" solved' : score === 5 ? 'Great, thanks' : null;
+          emit({ type: 'CsatRecorded', data: { conversationId, score, comment } }, customer);
         }
       }
       conversations.push(local);

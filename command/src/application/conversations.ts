@@ -137,7 +137,10 @@ export class Conversations {
       streams.thread(parsed.threadKey),
       { type: 'RecordSendOutcome', messageId, recipientId, outcome },
       { ...context, eventId: (_e, i) => deterministicId('send-outcome', context.tenantId, messageId, String(i)) },
-      { tenantScoped: true },
+      // The workers read the stream just before sending (Outbound.isRecorded): deciding on
+      // that fold saves a read, and the expected revision catches anything appended since.
+      // A recorded outcome never becomes unrecorded, so a no-op on the fold holds.
+      { tenantScoped: true, freshness: 'cached' },
     );
     return { position: result.position, events: result.events.map((e) => e.type) };
   }

@@ -177,7 +177,7 @@ describe('drill-down and CSV', () => {
     const csv = await text(`${baseUrl}/v1/analytics/sla/conversations?${range}&target=next_response&format=csv`, keys.supervisor!);
     expect(csv.status).toBe(200);
     expect(csv.type).toMatch(/^text\/csv/);
-    expect(csv.disposition).toBe('attachment; filename="sla-next_response-any.csv"');
+    expect(csv.disposition).toBe('attachment; filename="sla-next_response-any-business.csv"');
     const lines = csv.body.trimEnd().split('\r\n');
     expect(lines[0]).toBe('conversationId,episode,kind,startedAt,endedAt,teamId,agentId,priority,wallSeconds,businessSeconds,targetSeconds,dueAt,outcome');
     expect(lines.length - 1).toBe(json.body.items!.length);
@@ -216,7 +216,11 @@ describe('drill-down and CSV', () => {
     );
     const percentiles = await text(`${baseUrl}/v1/analytics/sla/percentiles?${range}&format=csv`, keys.supervisor!);
     expect(percentiles.body.split('\r\n')[0]).toBe('measure,clock,count,p50,p90,p95');
-    expect(percentiles.body.trimEnd().split('\r\n')).toHaveLength(1 + 5 * 2);
+    // One line per measure, on the clock hours chooses (business by default; calendar: wall).
+    expect(percentiles.body.trimEnd().split('\r\n')).toHaveLength(1 + 5);
+    expect(percentiles.body.split('\r\n')[1]).toMatch(/^firstResponse,business,/);
+    const calendar = await text(`${baseUrl}/v1/analytics/sla/percentiles?${range}&format=csv&hours=calendar`, keys.supervisor!);
+    expect(calendar.body.split('\r\n')[1]).toMatch(/^firstResponse,wall,/);
     for (const path of [
       'sla/breaches?by=day',
       'volumes?granularity=hour',

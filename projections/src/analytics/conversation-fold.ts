@@ -60,6 +60,9 @@ export interface ConversationFold {
   closeReason: string | null;
   outcome: string | null;
   csat: number | null;
+  /** The CSAT's comment and when it was recorded; null when none (or folded before they were kept). */
+  csatComment: string | null;
+  csatAt: number | null;
   messagesIn: number;
   messagesOut: number;
   episodes: Episode[];
@@ -125,6 +128,8 @@ export function openFold(event: Extract<ParleyEvent, { type: 'ConversationOpened
     closeReason: null,
     outcome: null,
     csat: null,
+    csatComment: null,
+    csatAt: null,
     messagesIn: 0,
     messagesOut: 0,
     episodes: [],
@@ -142,6 +147,9 @@ export function restoreFold(stored: ConversationFold): ConversationFold {
     stored.handleMs = null;
     stored.handlingSince = null;
   }
+  // Folds stored before migration 4 never kept the comment: unknown until a replay.
+  stored.csatComment ??= null;
+  stored.csatAt ??= null;
   return stored;
 }
 
@@ -255,6 +263,8 @@ function applyEvent(fold: ConversationFold, event: ParleyEvent, metadata: EventM
       return [startEpisode(fold, 'reopen', at).no];
     case 'CsatRecorded':
       fold.csat = event.data.score;
+      fold.csatComment = event.data.comment;
+      fold.csatAt = at;
       return [];
     default:
       return [];
@@ -323,6 +333,8 @@ export function conversationRow(fold: ConversationFold, levels: ServiceLevelLook
     close_reason: fold.closeReason,
     outcome: fold.outcome,
     csat: fold.csat,
+    csat_comment: fold.csatComment,
+    csat_at: chTime(fold.csatAt),
     messages_in: fold.messagesIn,
     messages_out: fold.messagesOut,
     frt_seconds: firstRow?.wall_seconds ?? null,

@@ -264,6 +264,9 @@ export const RESPONSE_TIMES_AGENT_HOURLY: TableSpec = {
   shardKey: 'cityHash64(tenant_id)',
 };
 
+/** Migration 4: the CSAT's comment and when it was recorded (the comments list). */
+const CONVERSATION_CSAT_COLUMNS = ['csat_comment Nullable(String)', `csat_at Nullable(${TIME})`];
+
 /** ADD COLUMN IF NOT EXISTS on the table (on a cluster: the local tables, then the Distributed one). */
 function addColumns(ctx: SchemaContext, table: string, columns: string[]): string[] {
   const adds = columns.map((c) => `ADD COLUMN IF NOT EXISTS ${c}`).join(', ');
@@ -363,6 +366,12 @@ export const migrations: readonly Migration[] = [
         'response_facts',
       ),
     ],
+  },
+  {
+    version: 4,
+    name: 'CSAT comment and time',
+    // No backfill (as 3): rows folded before it keep NULL until the log is replayed.
+    statements: (ctx) => addColumns(ctx, 'conversation_facts', CONVERSATION_CSAT_COLUMNS),
   },
 ];
 

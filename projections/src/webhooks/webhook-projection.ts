@@ -56,10 +56,26 @@ async function createTables(sql: Sql): Promise<void> {
  * md5 of the subscription and the source event, as a version-8 (custom) RFC 9562 uuid:
  * the same pair always names the same delivery.
  */
-const DELIVERY_HASH = `md5(s.subscription_id::text || ':' || $2)`;
-const DELIVERY_ID = `(substr(${DELIVERY_HASH}, 1, 12) || '8' || substr(${DELIVERY_HASH}, 14, 3) || '8' || substr(${DELIVERY_HASH}, 18, 15))::uuid`;
+const deliveryId = (eventId: string) => {
+  const hash = `md5(s.subscription_id::text || ':' || ${eventId})`;
+  return `(substr(${hash}, 1, 12) || '8' || substr(${hash}, 14, 3) || '8' || substr(${hash}, 18, 15))::uuid`;
+};
 
-async function apply(sql: Sql, p: Projected): Promise<void> {
+/** A public event owed to its tenant's matching subscriptions. */
+interface Owed {
+  tenant: string;
+  event_id: string;
+  type: string;
+  payload: unknown;
+  at: string;
+  order_key: string;
+}
+
+/**
+ * Subscriptions' own events and delivery outcomes. Answers whether the event is also owed
+ * to the tenant's subscribers as a public webhook.
+ */
+async function applyOwn(sql: Sql, p: Projected): Promise<boolean> {
   const tenant = p.metadata.tenantId;
   const e = p.event;
   const at = p.metadata.occurredAt;
@@ -69,16 +85,16 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
         `INSERT INTO subscriptions (tenant_id, subscription_id, url, event_types, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
         [tenant, e.data.subscriptionId, e.data.url, e.data.eventTypes, at],
       );
-      return;
+      return false;
     case 'WebhookSubscriptionEnabled':
       await sql.query('UPDATE subscriptions SET active = true, disabled_reason = NULL WHERE subscription_id = $1', [e.data.subscriptionId]);
-      return;
+      return false;
     case 'WebhookSubscriptionDisabled':
       await sql.query('UPDATE subscriptions SET active = false, disabled_reason = $2 WHERE subscription_id = $1', [e.data.subscriptionId, e.data.reason]);
       await sql.query(`UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE subscription_id = $1 AND state = 'pending'`, [
         e.data.subscriptionId,
       ]);
-      break; // The tenant's other subscriptions hear of it (webhook.subscription_disabled).
+      return true; // The tenant's other subscriptions hear of it (webhook.subscription_disabled).
     case 'WebhookTestRequested':
       await sql.query(
         `INSERT INTO deliveries (delivery_id, tenant_id, subscription_id, webhook_id, type, payload, next_attempt_at, created_at, order_key)
@@ -93,10 +109,10 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
           p.orderKey,
         ],
       );
-      return;
+      return false;
     case 'WebhookReplayRequested':
       await sql.query(`UPDATE deliveries SET state = 'pending', next_attempt_at = $2 WHERE delivery_id = $1 AND state <> 'pending'`, [e.data.deliveryId, at]);
-      return;
+      return false;
     case 'WebhookDeliveryAttempted': {
       const d = e.data;
       const inserted = await sql.query(
@@ -104,27 +120,50 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
          ON CONFLICT DO NOTHING`,
         [d.deliveryId, d.attempt, d.at, d.outcome, d.httpStatus, d.error, d.latencyMs, d.responseExcerpt],
       );
-      if (inserted.rowCount === 0) return;
+      if (inserted.rowCount === 0) return false;
       await sql.query(
         `UPDATE deliveries SET attempts = greatest(attempts, $2), state = $3, next_attempt_at = $4 WHERE delivery_id = $1 AND state = 'pending'`,
         [d.deliveryId, d.attempt, d.outcome === 'retrying' ? 'pending' : d.outcome === 'delivered' ? 'delivered' : 'failed', d.nextAttemptAt],
       );
-      return;
+      return false;
     }
     default:
-      break;
+      return true;
   }
-  // Every other event the public contract names is owed to the tenant's matching subscriptions.
-  const hook = publicWebhookOf(e, p.metadata);
-  if (!hook || hook.type === 'webhook.test') return;
+}
+
+/** One statement for every public event of a run: most events are owed to nobody, and cost no round trip of their own. */
+async function insertOwed(sql: Sql, owed: readonly Owed[]): Promise<void> {
   await sql.query(
     `INSERT INTO deliveries (delivery_id, tenant_id, subscription_id, webhook_id, type, payload, next_attempt_at, created_at, order_key)
-     SELECT ${DELIVERY_ID}, s.tenant_id, s.subscription_id, 'msg_' || replace(${DELIVERY_ID}::text, '-', ''), $3, $4, $5, $5, $6
-       FROM subscriptions s
-      WHERE s.tenant_id = $1 AND s.active AND ($3 = ANY(s.event_types) OR '*' = ANY(s.event_types))
+     SELECT ${deliveryId('x.event_id')}, s.tenant_id, s.subscription_id, 'msg_' || replace(${deliveryId('x.event_id')}::text, '-', ''),
+            x.type, x.payload, x.at, x.at, x.order_key
+       FROM jsonb_to_recordset($1::jsonb) AS x(tenant uuid, event_id text, type text, payload jsonb, at timestamptz, order_key text)
+       JOIN subscriptions s ON s.tenant_id = x.tenant AND s.active AND (x.type = ANY(s.event_types) OR '*' = ANY(s.event_types))
      ON CONFLICT DO NOTHING`,
-    [tenant, p.eventId, hook.type, JSON.stringify(hook), at, p.orderKey],
+    [JSON.stringify(owed)],
   );
+}
+
+/**
+ * Events in log order. Public events are owed in runs: a run ends before any subscription
+ * or delivery event, so a subscription created, disabled or enabled mid-batch is owed
+ * exactly the events that follow it, as one event at a time would.
+ */
+async function applyBatch(sql: Sql, events: readonly Projected[]): Promise<void> {
+  let owed: Owed[] = [];
+  for (const p of events) {
+    const isOwn = p.event.type.startsWith('Webhook');
+    if (isOwn && owed.length > 0) {
+      await insertOwed(sql, owed);
+      owed = [];
+    }
+    if (isOwn && !(await applyOwn(sql, p))) continue;
+    const hook = publicWebhookOf(p.event, p.metadata);
+    if (!hook || hook.type === 'webhook.test') continue;
+    owed.push({ tenant: p.metadata.tenantId, event_id: p.eventId, type: hook.type, payload: hook, at: p.metadata.occurredAt, order_key: p.orderKey });
+  }
+  if (owed.length > 0) await insertOwed(sql, owed);
 }
 
 export const webhookProjection: PgProjection = {
@@ -132,5 +171,6 @@ export const webhookProjection: PgProjection = {
   schema: WEBHOOKS_SCHEMA,
   version: 1,
   createTables,
-  apply,
+  apply: (sql, event) => applyBatch(sql, [event]),
+  applyBatch,
 };

@@ -67,7 +67,8 @@ describe('ClickHouse migrations', () => {
     }
     await client.insert({ table: 'upgraded.message_facts', values: [message('1')], format: 'JSONEachRow' });
 
-    expect(await migrate(client, ctx)).toEqual([3]);
+    // 3, then 4 (CSAT comment and time on conversation facts).
+    expect(await migrate(client, ctx)).toEqual([3, 4]);
     await client.insert({ table: 'upgraded.message_facts', values: [message('2', { team_id: 'team-a', assignee_id: 'agent-a' })], format: 'JSONEachRow' });
 
     const facts = await queryRows(client, 'SELECT event_id, team_id, assignee_id FROM upgraded.message_facts ORDER BY event_id');
@@ -80,5 +81,47 @@ describe('ClickHouse migrations', () => {
     expect(Number(old[0]?.n)).toBe(2);
     // No backfill (not idempotent): the rollup starts with migration 3.
     expect(byTeam.map((r) => ({ ...r, n: Number(r.n) }))).toEqual([{ team_id: 'team-a', agent_id: 'agent-a', n: 1 }]);
+  });
+
+  it('migration 4 adds the CSAT comment and time to conversation facts, NULL on rows written before it', async () => {
+    const ctx = { database: 'csat', cluster: null };
+    await client.command({ query: 'CREATE DATABASE IF NOT EXISTS csat' });
+    await client.command({
+      query:
+        "CREATE TABLE IF NOT EXISTS csat.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree() ORDER BY version",
+    });
+    for (const m of migrations.filter((x) => x.version <= 3)) {
+      for (const statement of m.statements(ctx)) await client.command({ query: statement });
+      await client.insert({
+        table: 'csat.schema_migrations',
+        values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }],
+        format: 'JSONEachRow',
+      });
+    }
+    const conversation = {
+      tenant_id: 't1',
+      conversation_id: 'c1',
+      contact_id: 'x',
+      number_id: 'n',
+      origin: 'inbound',
+      priority: 'normal',
+      status: 'closed',
+      opened_at: '2026-03-02 10:00:00.000',
+      csat: 4,
+      version: 1,
+      state: '{}',
+    };
+    await client.insert({ table: 'csat.conversation_facts', values: [conversation], format: 'JSONEachRow' });
+    expect(await migrate(client, ctx)).toEqual([4]);
+    await client.insert({
+      table: 'csat.conversation_facts',
+      values: [{ ...conversation, conversation_id: 'c2', csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' }],
+      format: 'JSONEachRow',
+    });
+    const rows = await queryRows(client, 'SELECT conversation_id, csat, csat_comment, csat_at FROM csat.conversation_facts FINAL ORDER BY conversation_id');
+    expect(rows).toEqual([
+      { conversation_id: 'c1', csat: 4, csat_comment: null, csat_at: null },
+      { conversation_id: 'c2', csat: 4, csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' },
+    ]);
   });
 });

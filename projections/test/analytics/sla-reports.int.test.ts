@@ -46,6 +46,12 @@ afterAll(async () => {
 
 const zones = ['America/Mexico_City', 'Europe/Madrid', 'Asia/Kolkata'];
 
+/** metrics.md in calendar hours: the wall-clock duration against the target; due at start + target. */
+const calendarVerdict = (ended: boolean, wall: number | null, target: number, start: number, end: number) => ({
+  met: ended && wall !== null && wall <= target,
+  breached: ended ? wall !== null && wall > target : end > start + target * 1000,
+});
+
 type RefVolume = ReturnType<typeof referenceFold>['volumes'][number];
 function filters(): {
   name: string;
@@ -201,39 +207,82 @@ describe('SLA reports match an independent TypeScript fold', () => {
     }
   });
 
-  it('agent leaderboard', async () => {
+  it('compliance in calendar hours: the same waits in wall-clock time against the same targets', async () => {
+    const now = gen.now.getTime();
+    let differs = 0;
     for (const { name, f, ep, cv } of filters()) {
-      const got = await agentLeaderboard(analytics.client, analytics.database, f);
-      const agents = new Set<string>();
-      const handled = ref.conversations.filter((c) => cv(c) && c.closed && c.handledBy !== null);
-      const firsts = ref.episodes.filter((e) => ep(e) && e.responded && e.kind === 'first' && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime());
-      for (const c of handled) agents.add(c.handledBy!);
-      for (const e of firsts) agents.add(e.agentId!);
-      const expected = [...agents].map((agentId) => {
-        const mine = handled.filter((c) => c.handledBy === agentId);
-        const scores = mine.flatMap((c) => (c.csat === null ? [] : [c.csat]));
-        return {
-          agentId,
-          conversationsHandled: mine.length,
-          medianFirstResponseSeconds: exactQuantile(
-            firsts.filter((e) => e.agentId === agentId).map((e) => e.wall!),
-            0.5,
-          ),
-          medianResolutionSeconds: exactQuantile(
-            mine.map((c) => c.fullWall!),
-            0.5,
-          ),
-          csatAverage: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
-          csatResponses: scores.length,
-        };
-      });
-      expected.sort((a, b) => b.conversationsHandled - a.conversationsHandled || a.agentId.localeCompare(b.agentId));
-      expect(got.length, name).toBe(expected.length);
-      for (const [i, row] of got.entries()) {
-        const e = expected[i]!;
-        expect({ ...row, csatAverage: null }).toEqual({ ...e, csatAverage: null });
-        if (e.csatAverage === null) expect(row.csatAverage).toBeNull();
-        else expect(row.csatAverage).toBeCloseTo(e.csatAverage, 9);
+      const got = await slaCompliance(analytics.client, analytics.database, { ...f, hours: 'calendar' });
+      const business = await slaCompliance(analytics.client, analytics.database, f);
+      const eps = ref.episodes
+        .filter((e) => ep(e) && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime() && e.target !== null)
+        .map((e) => ({ kind: e.kind, ...calendarVerdict(e.responded, e.wall, e.target!, e.startedAt, e.endedAt ?? now) }));
+      const convs = ref.conversations
+        .filter((c) => cv(c) && c.target !== null)
+        .map((c) => calendarVerdict(c.closed, c.fullWall, c.target!, c.openedAt, c.closedAt ?? now));
+      const count = (xs: { met: boolean; breached: boolean }[]) => ({ met: xs.filter((e) => e.met).length, breached: xs.filter((e) => e.breached).length });
+      const kinds = (...k: string[]) => eps.filter((e) => k.includes(e.kind));
+      const expected = {
+        first_response: count(kinds('first')),
+        first_response_all: count(kinds('first', 'reopen')),
+        next_response: count(kinds('next')),
+        resolution: count(convs),
+      };
+      for (const row of got)
+        expect({ name, target: row.target, met: row.met, breached: row.breached }).toEqual({ name, target: row.target, ...expected[row.target] });
+      if (JSON.stringify(got) !== JSON.stringify(business)) differs += 1;
+    }
+    // Business hours and calendar time must actually disagree somewhere, or the test proves nothing.
+    expect(differs).toBeGreaterThan(0);
+  });
+
+  it('agent leaderboard, on both clocks, sortable', async () => {
+    for (const { name, f: base, ep, cv } of filters()) {
+      for (const hours of ['business', 'calendar'] as const) {
+        const f = { ...base, hours };
+        const got = await agentLeaderboard(analytics.client, analytics.database, f);
+        const agents = new Set<string>();
+        const handled = ref.conversations.filter((c) => cv(c) && c.closed && c.handledBy !== null);
+        const firsts = ref.episodes.filter(
+          (e) => ep(e) && e.responded && e.kind === 'first' && e.startedAt >= f.from.getTime() && e.startedAt < f.to.getTime(),
+        );
+        for (const c of handled) agents.add(c.handledBy!);
+        for (const e of firsts) agents.add(e.agentId!);
+        const expected = [...agents].map((agentId) => {
+          const mine = handled.filter((c) => c.handledBy === agentId);
+          const scores = mine.flatMap((c) => (c.csat === null ? [] : [c.csat]));
+          const answered = firsts.filter((e) => e.agentId === agentId);
+          return {
+            agentId,
+            conversationsHandled: mine.length,
+            firstResponses: answered.length,
+            medianFirstResponseSeconds: exactQuantile(
+              answered.map((e) => (hours === 'calendar' ? e.wall! : e.business!)),
+              0.5,
+            ),
+            medianResolutionSeconds: exactQuantile(
+              mine.map((c) => (hours === 'calendar' ? c.fullWall! : c.fullBusiness!)),
+              0.5,
+            ),
+            medianHandleSeconds: exactQuantile(
+              mine.map((c) => Math.floor(c.handleMs / 1000)),
+              0.5,
+            ),
+            csatAverage: scores.length === 0 ? null : scores.reduce((a, b) => a + b, 0) / scores.length,
+            csatResponses: scores.length,
+          };
+        });
+        expected.sort((a, b) => b.conversationsHandled - a.conversationsHandled || a.agentId.localeCompare(b.agentId));
+        expect(got.length, name).toBe(expected.length);
+        for (const [i, row] of got.entries()) {
+          const e = expected[i]!;
+          expect({ ...row, csatAverage: null }).toEqual({ ...e, csatAverage: null });
+          if (e.csatAverage === null) expect(row.csatAverage).toBeNull();
+          else expect(row.csatAverage).toBeCloseTo(e.csatAverage, 9);
+        }
+        const byResolution = await agentLeaderboard(analytics.client, analytics.database, f, { by: 'medianResolutionSeconds', order: 'asc' });
+        const values = byResolution.map((r) => r.medianResolutionSeconds);
+        const known = values.filter((v) => v !== null);
+        expect(values, name).toEqual([...known.sort((a, b) => a - b), ...values.filter((v) => v === null)]);
       }
     }
   });
@@ -276,14 +325,18 @@ describe('SLA reports match an independent TypeScript fold', () => {
           : (a.episode ?? 0) - (b.episode ?? 0);
     const all = async (f: ReportFilter, q: SlaDrillQuery) => {
       const items: SlaDrillItem[] = [];
+      const totals = new Set<number>();
       let cursor: string | undefined;
       let pages = 0;
       do {
         const page = await slaConversations(analytics.client, analytics.database, f, q, { limit: 7, cursor });
         items.push(...page.items);
+        totals.add(page.total);
         cursor = page.nextCursor ?? undefined;
         pages += 1;
       } while (cursor);
+      // Every page says how many rows there are in all.
+      expect([...totals]).toEqual([items.length]);
       return { items, pages };
     };
     let multiPage = 0;

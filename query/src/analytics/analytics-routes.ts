@@ -10,13 +10,37 @@ import {
   BREACH_GROUPS,
   BreachRow,
   breaches,
+  CompliancePeriodRow,
   ComplianceRow,
+  ConversationVolumeRow,
+  CsatComment,
+  CsatCommentPage,
+  CsatReport,
+  CsatScoreRow,
+  conversationVolumes,
+  csatComments,
+  csatReport,
   DATE,
+  DRILL_FIGURES,
+  DRILL_PARAMS,
+  type DrillFigure,
+  DrillFigureName,
+  DrillItem,
+  DrillPage,
+  type DrillParam,
   dateIn,
+  drillDown,
+  GRANULARITIES,
+  type Granularity,
   HandleTimeReport,
+  HEATMAP_MEASURES,
+  HeatmapCell,
+  HOURS_MODES,
   HourlyResponseRow,
   handleTimes,
+  heatmap,
   instantIn,
+  LEADERBOARD_SORTS,
   LeaderboardRow,
   Percentiles,
   QueueWaitReport,
@@ -33,6 +57,7 @@ import {
   SlaDrillItem,
   SlaDrillPage,
   slaCompliance,
+  slaComplianceByPeriod,
   slaConversations,
   VolumeRow,
   volumes,
@@ -58,7 +83,24 @@ const REPORT_SHAPE = {
   agentId: z.uuid().optional(),
   format: z.enum(['json', 'csv']).optional().describe('csv: the same figures as text/csv (also chosen by Accept: text/csv)'),
 };
-type Range = { from: string; to: string; timeZone: string; teamId?: string | undefined; agentId?: string | undefined };
+type Range = {
+  from: string;
+  to: string;
+  timeZone: string;
+  teamId?: string | undefined;
+  agentId?: string | undefined;
+  hours?: (typeof HOURS_MODES)[number] | undefined;
+};
+/** The clock switch of every SLA figure and median: its verdicts, due instants and exports follow it. */
+const HOURS = {
+  hours: z
+    .enum(HOURS_MODES)
+    .default('business')
+    .describe('business: waits in the team’s business hours against their due instant (default); calendar: the same waits in wall-clock time, same targets'),
+};
+/** Periods of a time series, in timeZone (weeks start on Monday). */
+const granularity = (fallback: Granularity) =>
+  z.enum(GRANULARITIES).default(fallback).describe('Period of each row in timeZone: hour, day, week (from Monday) or month');
 
 /**
  * A report's query string: strict, so a misspelt filter (`team=` for `teamId=`) is a
@@ -73,10 +115,33 @@ function reportQuery<S extends z.ZodType<{ from: string; to: string }>>(schema: 
     });
 }
 const Report = reportQuery(z.strictObject(REPORT_SHAPE));
+/** An SLA report: the range and filters, and the clock. */
+const SlaReport = reportQuery(z.strictObject({ ...REPORT_SHAPE, ...HOURS }));
 /** A report's 200 answer: its JSON body, or the CSV text when asked for. */
 const orCsv = <T extends z.ZodType>(json: T) => z.union([json, z.string().describe('text/csv export')]);
 /** The 200 answer of a report of rows: `{ items }` of the row schema, or CSV. */
 const itemsOf = <T extends z.ZodType>(row: T) => orCsv(z.object({ items: z.array(row) }));
+/** A bar of a time series: its period as the report wrote it, and the report's granularity. */
+const BUCKET = {
+  granularity: z.enum(GRANULARITIES).optional().describe('The granularity of the report whose bucket this is (default day)'),
+  bucket: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}( \d{2}:00:00)?$/)
+    .optional()
+    .describe('A period of a report, as it wrote it: YYYY-MM-DD (day, week: its Monday, month: its first day) or YYYY-MM-DD HH:00:00 (hour), in timeZone'),
+};
+function bucketOf(q: { granularity?: Granularity | undefined; bucket?: string | undefined }): { granularity: Granularity; period: string } | null {
+  if (q.bucket === undefined) {
+    if (q.granularity !== undefined) throw badRequest('granularity says what a bucket is: give bucket with it');
+    return null;
+  }
+  const granularity = q.granularity ?? 'day';
+  const hourly = q.bucket.length > 10;
+  if (hourly !== (granularity === 'hour')) {
+    throw badRequest(`bucket ${q.bucket} is not a period of granularity ${granularity}: ${granularity === 'hour' ? 'YYYY-MM-DD HH:00:00' : 'YYYY-MM-DD'}`);
+  }
+  return { granularity, period: q.bucket };
+}
 /** The most rows one CSV export of the drill-down returns: a larger one must be narrowed. */
 const MAX_EXPORT_ROWS = 100_000;
 
@@ -99,6 +164,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     teamId: q.teamId ?? null,
     agentId: q.agentId ?? null,
     now: deps.clock(),
+    hours: q.hours ?? 'business',
   });
   /** Sends rows as a CSV attachment: the serializer is skipped for text with a non-JSON type. */
   const csv = <T>(reply: FastifyReply, name: string, rows: readonly T[], columns: readonly CsvColumn<T>[]): string => {
@@ -154,7 +220,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'SLA compliance per target: met / (met + breached); running waits count as breached once past due',
         tags: ['analytics'],
-        querystring: Report,
+        querystring: SlaReport,
         response: { 200: itemsOf(ComplianceRow), ...errors },
       },
     },
@@ -169,17 +235,25 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     {
       config: supervisors,
       schema: {
-        summary: 'p50/p90/p95 of first response, next response and resolution times (exact), wall-clock and business hours',
+        summary:
+          'p50/p90/p95 of first response, next response and resolution times (exact): the JSON has both clocks (wall = calendar); the CSV the clock hours chooses',
         tags: ['analytics'],
-        querystring: Report,
+        querystring: SlaReport,
         response: { 200: orCsv(ResponseTimePercentiles), ...errors },
       },
     },
     async (request, reply) => {
-      const report = await responseTimePercentiles(client, db, filter(principalOf(request).tenantId, request.query));
-      if (!wantsCsv(request, request.query.format)) return report;
-      // One line per measure and clock: the nested JSON flattened.
-      return csv(reply, 'sla-percentiles', durationRows(report), PERCENTILE_COLUMNS);
+      const q = request.query;
+      const report = await responseTimePercentiles(client, db, filter(principalOf(request).tenantId, q));
+      if (!wantsCsv(request, q.format)) return report;
+      // One line per measure on the chosen clock: the nested JSON flattened.
+      const clock = q.hours === 'calendar' ? 'wall' : 'business';
+      return csv(
+        reply,
+        `sla-percentiles-${q.hours}`,
+        durationRows(report).filter((r) => r.clock === clock),
+        PERCENTILE_COLUMNS,
+      );
     },
   );
 
@@ -190,14 +264,14 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       schema: {
         summary: 'SLA breaches grouped by team, agent, priority or day (the day the target was missed, in timeZone)',
         tags: ['analytics'],
-        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, by: z.enum(BREACH_GROUPS) })),
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, ...HOURS, by: z.enum(BREACH_GROUPS) })),
         response: { 200: itemsOf(BreachRow), ...errors },
       },
     },
     async (request, reply) => {
       const q = request.query;
       const items = await breaches(client, db, filter(principalOf(request).tenantId, q), q.by);
-      return itemsOr(request, reply, q.format, `sla-breaches-by-${q.by}`, items, BreachRow);
+      return itemsOr(request, reply, q.format, `sla-breaches-by-${q.by}-${q.hours}`, items, BreachRow);
     },
   );
 
@@ -207,9 +281,9 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       config: supervisors,
       schema: {
         summary:
-          'Messages by hour or day, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes); team and agent: who had the conversation then',
+          'Messages by hour, day, week or month, inbound and outbound, by message type (15-minute rollup; range rounded to 15 minutes); team and agent: who had the conversation then',
         tags: ['analytics'],
-        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, granularity: z.enum(['hour', 'day']).default('day') })),
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, granularity: granularity('day') })),
         response: { 200: itemsOf(VolumeRow), ...errors },
       },
     },
@@ -225,12 +299,12 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     {
       config: supervisors,
       schema: {
-        summary: 'Answered waits per hour or day with approximate p50/p90/p95 (t-digest rollup, for dashboards)',
+        summary: 'Answered waits per hour, day, week or month with approximate p50/p90/p95 of wall-clock time (t-digest rollup, for dashboards)',
         tags: ['analytics'],
         querystring: reportQuery(
           z.strictObject({
             ...REPORT_SHAPE,
-            granularity: z.enum(['hour', 'day', 'total']).default('hour'),
+            granularity: z.enum([...GRANULARITIES, 'total']).default('hour'),
             kind: z.enum(['first', 'reopen', 'next']).default('first'),
           }),
         ),
@@ -249,15 +323,24 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     {
       config: supervisors,
       schema: {
-        summary: 'Per agent: conversations handled, median first response, median resolution, CSAT',
+        summary:
+          'Per agent: conversations handled, first responses, median first response and resolution (on the hours clock), median handle time, CSAT; sortable by any column',
         tags: ['analytics'],
-        querystring: Report,
+        querystring: reportQuery(
+          z.strictObject({
+            ...REPORT_SHAPE,
+            ...HOURS,
+            sort: z.enum(LEADERBOARD_SORTS).default('conversationsHandled').describe('Any column of a row; nulls always last, ties by agentId'),
+            order: z.enum(['asc', 'desc']).default('desc'),
+          }),
+        ),
         response: { 200: itemsOf(LeaderboardRow), ...errors },
       },
     },
     async (request, reply) => {
-      const items = await agentLeaderboard(client, db, filter(principalOf(request).tenantId, request.query));
-      return itemsOr(request, reply, request.query.format, 'agent-leaderboard', items, LeaderboardRow);
+      const q = request.query;
+      const items = await agentLeaderboard(client, db, filter(principalOf(request).tenantId, q), { by: q.sort, order: q.order });
+      return itemsOr(request, reply, q.format, `agent-leaderboard-${q.hours}`, items, LeaderboardRow);
     },
   );
 
@@ -272,6 +355,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         querystring: reportQuery(
           z.strictObject({
             ...REPORT_SHAPE,
+            ...HOURS,
             target: z.enum(SLA_TARGETS).describe('Which figure: first_response, first_response_all, next_response (waits) or resolution (conversations)'),
             outcome: z
               .enum(SLA_OUTCOMES)
@@ -279,6 +363,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
               .describe('met or breached: the compliance figures (waits with a target); any: every row of the population'),
             priority: Priority.optional().describe('A row of the breaches-by-priority report'),
             day: dateIn(DATE).optional().describe('A row of the breaches-by-day report: local date (timeZone) of the due instant'),
+            ...BUCKET,
             limit: z.coerce.number().int().min(1).max(1000).default(100),
             cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
           }),
@@ -289,13 +374,13 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
     async (request, reply) => {
       const q = request.query;
       const f = filter(principalOf(request).tenantId, q);
-      const drill = { target: q.target, outcome: q.outcome, priority: q.priority ?? null, day: q.day ?? null };
+      const drill = { target: q.target, outcome: q.outcome, priority: q.priority ?? null, day: q.day ?? null, bucket: bucketOf(q) };
       const exporting = wantsCsv(request, q.format);
       if (exporting && q.cursor) throw badRequest('cursor pages the JSON answer; a CSV export has every row');
       const page = await slaConversations(client, db, f, drill, exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor });
       if (!exporting) return page;
       if (page.nextCursor !== null) throw badRequest(`more than ${MAX_EXPORT_ROWS} rows: narrow the range or the filters`);
-      return csv(reply, `sla-${q.target}-${q.outcome}`, page.items, DRILL_COLUMNS);
+      return csv(reply, `sla-${q.target}-${q.outcome}-${q.hours}`, page.items, DRILL_COLUMNS);
     },
   );
 
@@ -339,6 +424,183 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       if (!wantsCsv(request, q.format)) return report;
       const { handle, ...counts } = report;
       return csv(reply, 'handle-time', [{ ...handle, ...counts }], HANDLE_TIME_COLUMNS);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/sla/compliance/by-period',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'SLA compliance per target and period in timeZone: waits by the period they started in, resolution by the period the conversation opened in; the periods add up to /sla/compliance',
+        tags: ['analytics'],
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, ...HOURS, granularity: granularity('day') })),
+        response: { 200: itemsOf(CompliancePeriodRow), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const items = await slaComplianceByPeriod(client, db, filter(principalOf(request).tenantId, q), q.granularity);
+      return itemsOr(request, reply, q.format, `sla-compliance-by-${q.granularity}-${q.hours}`, items, CompliancePeriodRow);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/conversations/volumes',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'Conversations opened (open in the period) and closed (closed now, last close in the period) per hour, day, week or month in timeZone; team: current team, agent: handled by',
+        tags: ['analytics'],
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, granularity: granularity('day') })),
+        response: { 200: itemsOf(ConversationVolumeRow), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const items = await conversationVolumes(client, db, filter(principalOf(request).tenantId, q), q.granularity);
+      return itemsOr(request, reply, q.format, `conversations-by-${q.granularity}`, items, ConversationVolumeRow);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/heatmap',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'Day of week × hour of day in timeZone (168 cells, Monday 0h first): inbound messages (with the conversations they belong to) or conversations opened',
+        tags: ['analytics'],
+        querystring: reportQuery(z.strictObject({ ...REPORT_SHAPE, measure: z.enum(HEATMAP_MEASURES).default('inbound_messages') })),
+        response: { 200: itemsOf(HeatmapCell), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const items = await heatmap(client, db, filter(principalOf(request).tenantId, q), q.measure);
+      return itemsOr(request, reply, q.format, `heatmap-${q.measure}`, items, HeatmapCell);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/csat',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'CSAT of conversations opened in the range and closed: response rate, average and the 1–5 distribution (CSV: the distribution rows); team: current team, agent: handled by',
+        tags: ['analytics'],
+        querystring: Report,
+        response: { 200: orCsv(CsatReport), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const report = await csatReport(client, db, filter(principalOf(request).tenantId, q));
+      if (!wantsCsv(request, q.format)) return report;
+      return csv(reply, 'csat-distribution', report.distribution, CSAT_COLUMNS);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/csat/comments',
+    {
+      config: supervisors,
+      schema: {
+        summary: 'CSAT comments of the CSAT report’s responses, newest first; pages by cursor; CSV exports every row',
+        tags: ['analytics'],
+        querystring: reportQuery(
+          z.strictObject({
+            ...REPORT_SHAPE,
+            score: z.coerce.number().int().min(1).max(5).optional().describe('Only comments with this score'),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
+          }),
+        ),
+        response: { 200: orCsv(CsatCommentPage), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const exporting = wantsCsv(request, q.format);
+      if (exporting && q.cursor) throw badRequest('cursor pages the JSON answer; a CSV export has every row');
+      const page = await csatComments(
+        client,
+        db,
+        filter(principalOf(request).tenantId, q),
+        { score: q.score ?? null },
+        exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor },
+      );
+      if (!exporting) return page;
+      if (page.nextCursor !== null) throw badRequest(`more than ${MAX_EXPORT_ROWS} rows: narrow the range or the filters`);
+      return csv(reply, 'csat-comments', page.items, CSAT_COMMENT_COLUMNS);
+    },
+  );
+
+  api.get(
+    '/v1/analytics/drilldown',
+    {
+      config: supervisors,
+      schema: {
+        summary:
+          'Drill-down of any figure: the conversations (or waits) behind it, with the same range, zone, filters and clock as its report; total equals the figure; pages by cursor; CSV exports every row',
+        description: `Figures:\n${Object.entries(DRILL_FIGURES)
+          .map(([name, d]) => `- ${name}: ${d.rows} behind ${d.of}; takes ${d.takes.length ? d.takes.join(', ') : 'no narrowing parameter'}`)
+          .join('\n')}`,
+        tags: ['analytics'],
+        querystring: reportQuery(
+          z.strictObject({
+            ...REPORT_SHAPE,
+            ...HOURS,
+            figure: DrillFigureName.describe('Which figure (see the description)'),
+            ...BUCKET,
+            dayOfWeek: z.coerce.number().int().min(1).max(7).optional().describe('A heatmap cell: local day of week, 1 = Monday'),
+            hour: z.coerce.number().int().min(0).max(23).optional().describe('A heatmap cell: local hour'),
+            direction: z.enum(['inbound', 'outbound']).optional().describe('messages: a volumes row'),
+            messageType: z.string().min(1).max(40).optional().describe('messages: a volumes row'),
+            score: z.coerce.number().int().min(1).max(5).optional().describe('csat_responses: a distribution bar'),
+            target: z.enum(SLA_TARGETS).optional().describe('sla: which target (required)'),
+            outcome: z.enum(SLA_OUTCOMES).optional().describe('sla: met or breached (the compliance figures), any (default)'),
+            priority: Priority.optional().describe('sla: a breaches-by-priority row'),
+            day: dateIn(DATE).optional().describe('sla: a breaches-by-day row (local date of the due instant)'),
+            limit: z.coerce.number().int().min(1).max(1000).default(100),
+            cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page, with the same filters'),
+          }),
+        ),
+        response: { 200: orCsv(DrillPage), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const takes: readonly DrillParam[] = DRILL_FIGURES[q.figure].takes;
+      for (const param of DRILL_PARAMS) {
+        if (q[param] !== undefined && !takes.includes(param)) {
+          throw badRequest(`${param} does not apply to figure ${q.figure}: it takes ${takes.length ? takes.join(', ') : 'none'}`);
+        }
+      }
+      if (q.figure === 'sla' && !q.target) throw badRequest('figure sla needs a target: first_response, first_response_all, next_response or resolution');
+      const drill = {
+        figure: q.figure as DrillFigure,
+        bucket: bucketOf(q),
+        dayOfWeek: q.dayOfWeek ?? null,
+        hour: q.hour ?? null,
+        direction: q.direction ?? null,
+        messageType: q.messageType ?? null,
+        score: q.score ?? null,
+        target: q.target ?? null,
+        outcome: q.outcome ?? null,
+        priority: q.priority ?? null,
+        day: q.day ?? null,
+      };
+      const exporting = wantsCsv(request, q.format);
+      if (exporting && q.cursor) throw badRequest('cursor pages the JSON answer; a CSV export has every row');
+      const f = filter(principalOf(request).tenantId, q);
+      const page = await drillDown(client, db, f, drill, exporting ? { limit: MAX_EXPORT_ROWS } : { limit: q.limit, cursor: q.cursor });
+      if (!exporting) return page;
+      if (page.nextCursor !== null) throw badRequest(`more than ${MAX_EXPORT_ROWS} rows: narrow the range or the filters`);
+      return csv(reply, `drilldown-${q.figure}-${q.hours}`, page.items, FIGURE_DRILL_COLUMNS);
     },
   );
 
@@ -389,3 +651,6 @@ const PERCENTILE_COLUMNS = columnsFrom(PercentileLine);
 const QUEUE_WAIT_COLUMNS = columnsFrom(Percentiles.extend(QueueWaitReport.omit({ wait: true }).shape));
 const HANDLE_TIME_COLUMNS = columnsFrom(Percentiles.extend(HandleTimeReport.omit({ handle: true }).shape));
 const DRILL_COLUMNS = columnsFrom(SlaDrillItem);
+const FIGURE_DRILL_COLUMNS = columnsFrom(DrillItem);
+const CSAT_COLUMNS = columnsFrom(CsatScoreRow);
+const CSAT_COMMENT_COLUMNS = columnsFrom(CsatComment);
