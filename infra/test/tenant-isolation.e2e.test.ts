@@ -55,6 +55,7 @@ async function markersOf(t: TestTenant) {
 }
 
 describe('tenant isolation', () => {
+  // Thousands of calls (every route × filters × both tenants' ids × three keys): a minute or more under load.
   it('no query endpoint ever returns another tenant’s data', async () => {
     const mine = await markersOf(a);
     const theirs = await markersOf(b);
@@ -82,6 +83,8 @@ describe('tenant isolation', () => {
       '/v1/supervisor/queues': () => ['/v1/supervisor/queues'],
       '/v1/supervisor/workload': () => ['/v1/supervisor/workload', `/v1/supervisor/workload?team=${b.teamId}`, `/v1/supervisor/workload?team=${a.teamId}`],
       '/v1/webhook-subscriptions': () => ['/v1/webhook-subscriptions'],
+      '/v1/me': () => ['/v1/me'],
+      '/v1/analytics/sla/running': () => ['', `?teamId=${b.teamId}`, `?teamId=${a.teamId}`, '?atRiskShare=1'].map((q) => `/v1/analytics/sla/running${q}`),
       '/v1/webhook-subscriptions/{id}/deliveries': (ids) => (ids.subscriptions ?? []).map((id) => `/v1/webhook-subscriptions/${id}/deliveries`),
     };
     // Analytics: a day around now (rollup reports round the range down to their buckets),
@@ -182,5 +185,5 @@ describe('tenant isolation', () => {
     }
     expect(calls).toBeGreaterThan(300);
     expect(answered).toBeGreaterThan(calls / 2); // mostly real answers, not refusals
-  });
+  }, 180_000);
 });

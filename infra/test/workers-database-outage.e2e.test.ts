@@ -28,6 +28,8 @@ beforeAll(async () => {
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
   senders = await platform.sendingTenant('outage', NUMBERS, fake, { throughputPerSecond: RATE });
   pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 1 });
+  // The outages end this pool's idle session too: that is expected, not a failure.
+  pool.on('error', () => undefined);
 }, 120_000);
 
 afterAll(async () => {
@@ -50,6 +52,21 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
   }
 }
 
+/** The workers, started once for the file (each test may be the first to run). */
+async function ensureWorkers(): Promise<Workers> {
+  workers ??= await createWorkers({
+    databaseUrl: platform.db.connectionString,
+    store: platform.command.store,
+    secretKey: platform.secretKey,
+    redisUrl: 'redis://127.0.0.1:6379',
+    whatsapp: { apiUrl: fake.url, numberRate: RATE, timeoutMs: 2_000 },
+    queuePrefix: `test-${randomUUID()}`,
+    reofferEveryMs: 1_000,
+    jobLockMs: 2_000,
+  });
+  return workers;
+}
+
 describe('workers and a lost database', () => {
   it('drain a backlog through killed sessions and refused connections: every message sent once, projectors healthy again', async () => {
     // The backlog is in the log before the workers start: the outage hits the drain only.
@@ -65,16 +82,7 @@ describe('workers and a lost database', () => {
         }
       }
     }
-    workers = await createWorkers({
-      databaseUrl: platform.db.connectionString,
-      store: platform.command.store,
-      secretKey: platform.secretKey,
-      redisUrl: 'redis://127.0.0.1:6379',
-      whatsapp: { apiUrl: fake.url, numberRate: RATE, timeoutMs: 2_000 },
-      queuePrefix: `test-${randomUUID()}`,
-      reofferEveryMs: 1_000,
-      jobLockMs: 2_000,
-    });
+    await ensureWorkers();
 
     await until('the drain under way', () => fake.sends.length >= 40);
     await platform.db.terminateSessions();
@@ -90,4 +98,32 @@ describe('workers and a lost database', () => {
     // Recovered, not just finished: both projectors caught up and report no failure now.
     await until('the projectors caught up', async () => (await Promise.all(workers!.projectors.map((p) => p.status()))).every((s) => s.eventsBehind === 0));
   }, 180_000);
+  it('a send Meta took while the database was out is recorded once it is back, not sent again', async () => {
+    await ensureWorkers();
+    const sender = senders[0]!;
+    const { conversationId } = await platform.customerWrites(sender, '521559990001', 'hola');
+    // The database goes between Meta taking the message and its answer, and no status
+    // webhook comes to reconcile it: only the job itself knows that the message went out.
+    fake.postStatuses = false;
+    let outage: Promise<void> | undefined;
+    fake.beforeAnswer = async () => {
+      outage ??= platform.db.outage(1_500);
+      await sleep(200);
+    };
+    try {
+      const { messageId } = await platform.cmd<{ messageId: string }>(
+        `/v1/conversations/${conversationId}/messages`,
+        { type: 'text', body: 'sent in the dark' },
+        sender.supervisor.key,
+      );
+      await until('the outage begun', () => outage !== undefined);
+      await outage;
+      const state = async () => (await pool.query<{ state: string }>('SELECT state FROM outbound.sends WHERE message_id = $1', [messageId])).rows[0]?.state;
+      await until('the send recorded', async () => (await state()) === 'sent');
+      expect(fake.sends.filter((s) => s.callbackData === messageId)).toHaveLength(1);
+    } finally {
+      fake.beforeAnswer = undefined;
+      fake.postStatuses = true;
+    }
+  });
 });

@@ -206,6 +206,10 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 export class FakeCloudApi {
   readonly url: string;
   outOfOrder: boolean;
+  /** false: accepted sends get no status webhooks (Meta's are late), so nothing reconciles them. */
+  postStatuses = true;
+  /** Runs after a send is accepted and before its answer goes back: a test's chance to break something in between. */
+  beforeAnswer: ((send: FakeSend) => Promise<void>) | undefined;
   readonly sends: FakeSend[] = [];
   readonly refused = new Map<number, number>();
   /** Status webhooks Parley's endpoint answered with 2xx, and those given up after retries. */
@@ -353,8 +357,9 @@ export class FakeCloudApi {
     // exactly how duplicate sends happen. Recording it here lets tests count them.
     this.sends.push({ wamid, phoneNumberId, to: valid.to, type: valid.type, body, callbackData: valid.callbackData, at: now });
     if (valid.callbackData !== null) this.callbackCounts.set(valid.callbackData, (this.callbackCounts.get(valid.callbackData) ?? 0) + 1);
-    this.scheduleStatuses(phoneNumberId, state.number, wamid, valid);
+    if (this.postStatuses) this.scheduleStatuses(phoneNumberId, state.number, wamid, valid);
 
+    await this.beforeAnswer?.(this.sends.at(-1)!);
     if (injected !== undefined) await this.sleep(injected.timeoutMs);
     answer(res, 200, {
       messaging_product: 'whatsapp',

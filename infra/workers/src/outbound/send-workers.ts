@@ -8,6 +8,11 @@ export interface SendJob extends OutboundSend {
   content: OutboundContent;
   /** The number's own rate, when one was set; else the platform's default. */
   messagesPerSecond?: number;
+  /**
+   * Meta took the message but the log could not be told (the database was out of reach):
+   * kept with the job, so its retry records the outcome instead of sending again.
+   */
+  sent?: { wamid: string; at: string };
 }
 
 export interface SendWorkersOptions {
@@ -38,6 +43,8 @@ const TOKEN_INVALID = 190;
 const NO_TOKEN_RETRY_MS = 2_000;
 const PAIR_RETRY_MS = 6_000;
 const CREDENTIALS_TTL_MS = 1_000;
+/** How long a job waits while this process still runs an earlier take of the same message. */
+const IN_FLIGHT_RETRY_MS = 1_000;
 
 /**
  * At most `limit` sends in any one-second span from this process. BullMQ's limiter counts
@@ -77,6 +84,12 @@ export class SendWorkers {
   private readonly queues = new Map<string, { queue: Queue<SendJob>; worker: Worker<SendJob>; window: SlidingWindow; rate: number }>();
   private closed = false;
   private readonly credentialsCache = new Map<string, { value: Promise<SendingCredentials | null>; until: number }>();
+  /**
+   * Messages this process is sending now. A worker whose event loop is too busy to renew a
+   * lock in time has its job taken for stalled and handed out again while the first take
+   * still runs; both would pass the log check and send. The second take waits instead.
+   */
+  private readonly inFlight = new Set<string>();
   /** Workers replaced at a new rate, finishing their running sends. */
   private readonly retiring = new Set<Promise<void>>();
 
@@ -149,8 +162,20 @@ export class SendWorkers {
   }
 
   private async process(job: Job<SendJob>, token: string | undefined): Promise<void> {
+    const { messageId } = job.data;
+    if (this.inFlight.has(messageId)) return this.later(job, token, IN_FLIGHT_RETRY_MS);
+    this.inFlight.add(messageId);
+    try {
+      return await this.sendOnce(job, token);
+    } finally {
+      this.inFlight.delete(messageId);
+    }
+  }
+
+  private async sendOnce(job: Job<SendJob>, token: string | undefined): Promise<void> {
     const send = job.data;
     const { outbound, client } = this.options;
+    if (send.sent) return outbound.record(send, { kind: 'sent', ...send.sent });
     // A send whose outcome the log holds (a retry after the answer was recorded, a
     // re-offered job) must not go out again.
     if (await outbound.isRecorded(send)) return;
@@ -168,7 +193,14 @@ export class SendWorkers {
     });
     const at = (this.options.clock?.() ?? new Date()).toISOString();
     if (answer.ok) {
-      await outbound.record(send, { kind: 'sent', wamid: answer.wamid, at });
+      try {
+        await outbound.record(send, { kind: 'sent', wamid: answer.wamid, at });
+      } catch (error) {
+        // Sent, but not recorded: the retry must only record it. Should Redis be lost too,
+        // the status webhook Meta posts (with our message id) records it instead.
+        await job.updateData({ ...send, sent: { wamid: answer.wamid, at } }).catch(() => undefined);
+        throw error;
+      }
       return;
     }
     if (answer.code === THROUGHPUT_EXCEEDED) {
