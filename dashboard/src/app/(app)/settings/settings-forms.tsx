@@ -2,7 +2,7 @@
 
 import { XIcon } from 'lucide-react';
 import type * as React from 'react';
-import { useActionState, useId, useState } from 'react';
+import { startTransition, useActionState, useId, useState } from 'react';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -32,6 +32,7 @@ function ActionForm({
   label,
   submit,
   className,
+  disabled = false,
   children,
 }: {
   action: Action;
@@ -39,16 +40,29 @@ function ActionForm({
   label: string;
   submit: string;
   className?: string;
+  /** Nothing to submit (an empty picker). */
+  disabled?: boolean;
   children: React.ReactNode;
 }) {
   const [state, formAction, pending] = useActionState<SettingsActionState, FormData>(action, { error: null });
   const errorId = useId();
   return (
-    <form action={formAction} aria-label={label} aria-describedby={state.error ? errorId : undefined} className={className ?? 'grid gap-3'}>
+    <form
+      // Submitted by hand rather than through `action`: React resets a form after its action,
+      // and a refused value must stay in the form so that it can be corrected.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => formAction(data));
+      }}
+      aria-label={label}
+      aria-describedby={state.error ? errorId : undefined}
+      className={className ?? 'grid gap-3'}
+    >
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       {children}
       <FormError error={state.error} id={errorId} />
-      <Button type="submit" disabled={pending} className="w-fit">
+      <Button type="submit" disabled={pending || disabled} className="w-fit">
         {pending ? 'Saving…' : submit}
       </Button>
     </form>
@@ -122,7 +136,13 @@ export function MembersSection({
         </ul>
       )}
       {canManage && (
-        <ActionForm action={changeMember} idempotencyKey={`${formKey}-add`} label={`Add a member to ${team.name}`} submit="Add member">
+        <ActionForm
+          action={changeMember}
+          idempotencyKey={`${formKey}-add`}
+          label={`Add a member to ${team.name}`}
+          submit="Add member"
+          disabled={candidates.length === 0}
+        >
           <input type="hidden" name="change" value="add" />
           <input type="hidden" name="teamId" value={team.teamId} />
           <Label htmlFor={selectId}>Add a member</Label>
@@ -253,12 +273,12 @@ export function BusinessHoursForm({ team, formKey, timeZones }: { team: TeamSett
                   <Label htmlFor={id(`d${day}-from`)} className="sr-only">
                     {label} opens at
                   </Label>
-                  <Input id={id(`d${day}-from`)} name={`day${day}.from`} type="time" defaultValue={p ? timeInput(p.open) : '09:00'} className="w-28" />
+                  <Input id={id(`d${day}-from`)} name={`day${day}.from`} type="time" defaultValue={p ? timeInput(p.open) : '09:00'} className="w-36" />
                   <span aria-hidden="true">–</span>
                   <Label htmlFor={id(`d${day}-to`)} className="sr-only">
                     {label} closes at
                   </Label>
-                  <Input id={id(`d${day}-to`)} name={`day${day}.to`} type="time" defaultValue={p ? timeInput(p.close) : '18:00'} className="w-28" />
+                  <Input id={id(`d${day}-to`)} name={`day${day}.to`} type="time" defaultValue={p ? timeInput(p.close) : '18:00'} className="w-36" />
                 </div>
               </div>
             );
