@@ -84,7 +84,8 @@ describe('tenant isolation', () => {
       '/v1/supervisor/workload': () => ['/v1/supervisor/workload', `/v1/supervisor/workload?team=${b.teamId}`, `/v1/supervisor/workload?team=${a.teamId}`],
       '/v1/webhook-subscriptions': () => ['/v1/webhook-subscriptions'],
       '/v1/me': () => ['/v1/me'],
-      '/v1/analytics/sla/running': () => ['', `?teamId=${b.teamId}`, `?teamId=${a.teamId}`, '?atRiskShare=1'].map((q) => `/v1/analytics/sla/running${q}`),
+      '/v1/teams': () => ['/v1/teams'],
+      '/v1/users': () => ['/v1/users'],
       '/v1/webhook-subscriptions/{id}/deliveries': (ids) => (ids.subscriptions ?? []).map((id) => `/v1/webhook-subscriptions/${id}/deliveries`),
     };
     // Analytics: a day around now (rollup reports round the range down to their buckets),
@@ -119,6 +120,7 @@ describe('tenant isolation', () => {
       ],
       '/v1/analytics/heatmap': () => ['inbound_messages', 'conversations_opened'].flatMap((m) => analytics('/v1/analytics/heatmap', `&measure=${m}`)()),
       '/v1/analytics/csat': analytics('/v1/analytics/csat'),
+      '/v1/analytics/sla/running': () => ['', `?teamId=${a.teamId}`, `?teamId=${b.teamId}`, '?atRiskShare=1'].map((q) => `/v1/analytics/sla/running${q}`),
       '/v1/analytics/csat/comments': () => [...analytics('/v1/analytics/csat/comments')(), ...analytics('/v1/analytics/csat/comments', '&format=csv')()],
       '/v1/analytics/drilldown': () =>
         [
@@ -163,8 +165,9 @@ describe('tenant isolation', () => {
       }
     }
     // Aggregates leak as numbers, not ids: a tenant without traffic must see only zeros.
-    // Labels are numbers that say where a figure sits (a heatmap cell, a CSAT score), not figures.
-    const labels = /\.(dayOfWeek|hour|score)$/;
+    // Labels are numbers that say where a figure sits (a heatmap cell, a CSAT score), not figures;
+    // settings (SLA targets, business hours' weekdays) are the tenant's own configuration, not traffic.
+    const labels = /\.(dayOfWeek|hour|score|day|firstResponseSeconds|nextResponseSeconds|resolutionSeconds)$/;
     const positives = (value: unknown, path: string): string[] => {
       if (typeof value === 'number') return value > 0 && !labels.test(path) ? [`${path}=${value}`] : [];
       if (Array.isArray(value)) return value.flatMap((v, i) => positives(v, `${path}[${i}]`));

@@ -70,6 +70,8 @@ describe('PostgreSQL projector runtime', () => {
     }
     const a = await dump('inbox_once');
     expect(a.conversations).toHaveLength(4);
+    expect(a.team_members!.map((r) => JSON.parse(r).member).sort()).toEqual([false, true]);
+    expect(a.sla_policies!.map((r) => JSON.parse(r).first_response_seconds)).toEqual([300]);
     expect(a).toEqual(await dump('inbox_twice'));
 
     // And a whole batch applied again after the fact (a replay from an older checkpoint).

@@ -175,6 +175,10 @@ export class Tenancy implements IdentityPort {
     return { position: result.position };
   }
 
+  async removeAgentFromTeam(teamId: string, userId: string, context: CommandContext) {
+    return this.written(await this.handle({ type: 'RemoveAgentFromTeam', teamId, userId }, context));
+  }
+
   async setSlaPolicy(teamId: string, priority: Priority, targets: SlaTargets, context: CommandContext) {
     return this.written(await this.handle({ type: 'SetSlaPolicy', teamId, priority, targets }, context));
   }

@@ -16,6 +16,7 @@ export type TenantEvent = EventOf<
   | 'UserReactivated'
   | 'TeamCreated'
   | 'AgentAddedToTeam'
+  | 'AgentRemovedFromTeam'
   | 'SlaPolicySet'
   | 'BusinessHoursSet'
 >;
@@ -77,6 +78,7 @@ export type TenantCommand =
   | { type: 'AddUser'; user: NewUser }
   | { type: 'CreateTeam'; teamId: string; name: string }
   | { type: 'AddAgentToTeam'; teamId: string; userId: string }
+  | { type: 'RemoveAgentFromTeam'; teamId: string; userId: string }
   | { type: 'RotateApiKey'; by: TenantActor; userId: string; apiKey: NewApiKey }
   | { type: 'RevokeApiKey'; by: TenantActor; userId: string }
   | { type: 'DeactivateUser'; by: TenantActor; userId: string }
@@ -152,6 +154,14 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
         }
         if (team.members.has(command.userId)) return [];
         return [{ type: 'AgentAddedToTeam', data: { teamId: command.teamId, userId: command.userId } }];
+      }
+      case 'RemoveAgentFromTeam': {
+        const team = state.teams.get(command.teamId);
+        if (!team) throw notFound(`team ${command.teamId} not found`);
+        if (!state.users.has(command.userId)) throw unprocessable(`user ${command.userId} not found in this tenant`);
+        // Removing someone who is not (or no longer) a member changes nothing, like adding one twice.
+        if (!team.members.has(command.userId)) return [];
+        return [{ type: 'AgentRemovedFromTeam', data: { teamId: command.teamId, userId: command.userId } }];
       }
       case 'RotateApiKey': {
         const user = targetUser(state, command.by, command.userId, true);
@@ -238,6 +248,10 @@ export const tenantDecider: Decider<TenantCommand, TenantState, TenantEvent> = {
       case 'AgentAddedToTeam':
         state.teams.get(event.data.teamId)?.members.add(event.data.userId);
         state.users.get(event.data.userId)?.teams.add(event.data.teamId);
+        return state;
+      case 'AgentRemovedFromTeam':
+        state.teams.get(event.data.teamId)?.members.delete(event.data.userId);
+        state.users.get(event.data.userId)?.teams.delete(event.data.teamId);
         return state;
       case 'SlaPolicySet': {
         const { teamId, priority, ...targets } = event.data;

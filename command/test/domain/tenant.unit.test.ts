@@ -40,6 +40,7 @@ const revoke = (userId: string, by: { userId: string; role: UserRole } = asAdmin
 const deactivate = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({ type: 'DeactivateUser', by, userId });
 const reactivate = (userId: string, by: { userId: string; role: UserRole } = asAdmin): TenantCommand => ({ type: 'ReactivateUser', by, userId });
 const addToTeam = (teamId: string, userId: string): TenantCommand => ({ type: 'AddAgentToTeam', teamId, userId });
+const removeFromTeam = (teamId: string, userId: string): TenantCommand => ({ type: 'RemoveAgentFromTeam', teamId, userId });
 
 const history = (...commands: TenantCommand[]) => runHistory(tenantDecider, commands);
 const given = (...commands: TenantCommand[]) => history(...commands).state;
@@ -143,6 +144,32 @@ describe('tenant decider: teams', () => {
     );
     expect(events.filter((e) => e.type === 'AgentAddedToTeam')).toHaveLength(1);
     expect(tenantDecider.decide(addToTeam(TEAM, AGENT), state)).toEqual([]);
+  });
+});
+
+describe('tenant decider: removing a team member', () => {
+  it('removes a member, and the fold forgets the membership on both sides', () => {
+    const { state, events } = history(
+      register,
+      addUser(AGENT, 'agent', 'agent@acme.test'),
+      createTeam(TEAM, 'Sales'),
+      addToTeam(TEAM, AGENT),
+      removeFromTeam(TEAM, AGENT),
+    );
+    expect(events.slice(-1)).toEqual([{ type: 'AgentRemovedFromTeam', data: { teamId: TEAM, userId: AGENT } }]);
+    expect([...(active(state).teams.get(TEAM)?.members ?? [])]).toEqual([]);
+    expect([...(active(state).users.get(AGENT)?.teams ?? [])]).toEqual([]);
+    // Removed, then added again: a member once more.
+    expect(tenantDecider.decide(addToTeam(TEAM, AGENT), state)).toHaveLength(1);
+  });
+
+  it('does nothing for a user who is not a member', () => {
+    expect(tenantDecider.decide(removeFromTeam(TEAM, AGENT), withStaff())).toEqual([]);
+  });
+
+  it('answers 404 for an unknown team and 422 for an unknown user', () => {
+    expect(rejection(() => tenantDecider.decide(removeFromTeam(OTHER_TEAM, AGENT), withStaff())).status).toBe(404);
+    expect(rejection(() => tenantDecider.decide(removeFromTeam(TEAM, STRANGER), withStaff())).status).toBe(422);
   });
 });
 

@@ -7,8 +7,7 @@ import { type Permission, rolesFor } from '@parley/kit/roles';
  * policy (infra/kit/src/auth/roles.ts) wherever a permission fits, so "supervisors" means
  * here what it means to the APIs behind the page.
  *
- * The report pages (SLA, Volumes, Agents, CSAT: `readReports`) and Settings
- * (`manageTenant`) join this table with their pages.
+ * The report pages (SLA, Volumes, Agents, CSAT: `readReports`) join this table with their pages.
  */
 export const PAGES = {
   live: { href: '/live', label: 'Live', roles: rolesFor('watchQueues') },
@@ -18,6 +17,9 @@ export const PAGES = {
   // Usage (billing) pages come with their own issue; until then a placeholder without navigation.
   // No permission of the role policy covers billing yet: the roles are listed here.
   usage: { href: '/usage', label: 'Usage', roles: ['admin', 'billing'] as readonly UserRole[] },
+  // Teams, SLA targets and business hours: supervisors edit the service levels (as the command
+  // API lets them); teams and their members are the admins' (SETTINGS_ADMIN_PERMISSION).
+  settings: { href: '/settings', label: 'Settings', roles: rolesFor('manageServiceLevels') },
 } as const satisfies Record<string, { href: string; label: string; roles: readonly UserRole[] }>;
 
 export type PageName = keyof typeof PAGES;
@@ -28,6 +30,11 @@ export const ACTIONS_PERMISSION: Permission = 'workConversations';
 export const mayView = (role: UserRole, page: PageName): boolean => PAGES[page].roles.includes(role);
 
 export const mayAct = (role: UserRole): boolean => rolesFor(ACTIONS_PERMISSION).includes(role);
+
+/** On the settings page: creating teams and adding or removing members (the command API's `manageTenant`). */
+export const SETTINGS_ADMIN_PERMISSION: Permission = 'manageTenant';
+
+export const mayManageTeams = (role: UserRole): boolean => rolesFor(SETTINGS_ADMIN_PERMISSION).includes(role);
 
 /** The pages a role sees, in navigation order. */
 export const navFor = (role: UserRole) =>

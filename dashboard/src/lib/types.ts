@@ -112,3 +112,37 @@ export interface LiveSnapshot {
   /** null: the query API has no analytics (PARLEY_ANALYTICS=off), so no SLA figures. */
   sla: RunningSla | null;
 }
+
+/** GET /v1/teams: a team's settings as last set. */
+export interface TeamSettings {
+  teamId: string;
+  name: string;
+  members: { userId: string; name: string; role: UserRole; active: boolean }[];
+  slaPolicies: SlaPolicy[];
+  /** null: none set (targets count wall-clock time). */
+  businessHours: BusinessHours | null;
+}
+
+export interface SlaPolicy {
+  priority: Priority;
+  firstResponseSeconds: number;
+  nextResponseSeconds: number | null;
+  resolutionSeconds: number;
+}
+
+export interface BusinessHours {
+  timeZone: string;
+  /** day 0 = Monday … 6 = Sunday; HH:MM; a close not after the open runs overnight. */
+  periods: { day: number; open: string; close: string }[];
+  holidays: string[];
+}
+
+/** GET /v1/users: the tenant's users. */
+export interface TenantUser {
+  userId: string;
+  name: string;
+  email: string;
+  role: UserRole;
+  active: boolean;
+  teamIds: string[];
+}

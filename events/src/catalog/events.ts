@@ -38,6 +38,8 @@ const UserDeactivated = z.object({ userId: Id });
 const UserReactivated = z.object({ userId: Id });
 const TeamCreated = z.object({ teamId: Id, name: Text(200) });
 const AgentAddedToTeam = z.object({ teamId: Id, userId: Id });
+/** The user leaves the team; the conversations they hold stay theirs. */
+const AgentRemovedFromTeam = z.object({ teamId: Id, userId: Id });
 const WhatsAppNumberConnected = z.object({
   /** Repeated from the envelope: the stream is platform-wide, and ownership is the fact recorded. */
   tenantId: Id,
@@ -392,6 +394,7 @@ export const eventCatalog = {
   UserReactivated: [1, UserReactivated],
   TeamCreated: [1, TeamCreated],
   AgentAddedToTeam: [1, AgentAddedToTeam],
+  AgentRemovedFromTeam: [1, AgentRemovedFromTeam],
   WhatsAppNumberConnected: [1, WhatsAppNumberConnected],
   WhatsAppAccessTokenSet: [1, WhatsAppAccessTokenSet],
   WhatsAppAccessTokenRejected: [1, WhatsAppAccessTokenRejected],

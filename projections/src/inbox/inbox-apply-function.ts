@@ -45,7 +45,7 @@ BEGIN
     WHEN 'TeamCreated' THEN
       INSERT INTO teams (tenant_id, team_id, name) VALUES (tenant, (d->>'teamId')::uuid, d->>'name') ON CONFLICT DO NOTHING;
     WHEN 'BusinessHoursSet' THEN
-      UPDATE teams SET time_zone = d->>'timeZone', hours_key = k
+      UPDATE teams SET time_zone = d->>'timeZone', periods = d->'periods', holidays = d->'holidays', hours_key = k
       WHERE tenant_id = tenant AND team_id = (d->>'teamId')::uuid AND hours_key < k;
     WHEN 'UserDeactivated', 'UserReactivated' THEN
       UPDATE users SET active = (t = 'UserReactivated'), active_key = k
@@ -58,8 +58,18 @@ BEGIN
       INSERT INTO api_keys (tenant_id, key_id, user_id, secret_sha256, revoked)
       VALUES (tenant, (d->>'keyId')::uuid, (d->>'userId')::uuid, '', true)
       ON CONFLICT (tenant_id, key_id) DO UPDATE SET revoked = true;
-    WHEN 'AgentAddedToTeam' THEN
-      INSERT INTO team_members (tenant_id, team_id, user_id) VALUES (tenant, (d->>'teamId')::uuid, (d->>'userId')::uuid) ON CONFLICT DO NOTHING;
+    WHEN 'AgentAddedToTeam', 'AgentRemovedFromTeam' THEN
+      INSERT INTO team_members AS m (tenant_id, team_id, user_id, member, member_key)
+      VALUES (tenant, (d->>'teamId')::uuid, (d->>'userId')::uuid, t = 'AgentAddedToTeam', k)
+      ON CONFLICT (tenant_id, team_id, user_id) DO UPDATE SET member = excluded.member, member_key = excluded.member_key
+      WHERE m.member_key < excluded.member_key;
+    WHEN 'SlaPolicySet' THEN
+      INSERT INTO sla_policies AS p (tenant_id, team_id, priority, first_response_seconds, next_response_seconds, resolution_seconds, last_key)
+      VALUES (tenant, (d->>'teamId')::uuid, d->>'priority', (d->>'firstResponseSeconds')::integer,
+              (d->>'nextResponseSeconds')::integer, (d->>'resolutionSeconds')::integer, k)
+      ON CONFLICT (tenant_id, team_id, priority) DO UPDATE SET first_response_seconds = excluded.first_response_seconds,
+        next_response_seconds = excluded.next_response_seconds, resolution_seconds = excluded.resolution_seconds, last_key = excluded.last_key
+      WHERE p.last_key < excluded.last_key;
     WHEN 'WhatsAppNumberConnected' THEN
       INSERT INTO whatsapp_numbers (tenant_id, number_id, phone_number_id, display_phone_number)
       VALUES ((d->>'tenantId')::uuid, (d->>'numberId')::uuid, d->>'phoneNumberId', d->>'displayPhoneNumber') ON CONFLICT DO NOTHING;
@@ -227,7 +237,7 @@ BEGIN
       UPDATE conversations SET csat_score = (d->>'score')::smallint, last_activity_at = greatest(last_activity_at, at), last_key = k
       WHERE tenant_id = tenant AND conversation_id = conv AND last_key < k;
     ELSE
-      NULL; -- events the inbox does not read (API keys, SLA settings)
+      NULL; -- events the inbox does not read
     END CASE;
   END LOOP;
 

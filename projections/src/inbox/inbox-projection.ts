@@ -30,7 +30,8 @@ export const inboxProjection: PgProjection = {
   // 4: identity (users' active flag, API key hashes) for the query side's authentication.
   // 5: the workers' send outcomes give outbound messages their wamid.
   // 6: teams' business-hours time zone (GET /v1/me: the tenant's default time zone).
-  version: 6,
+  // 7: the tenant's settings: teams' members (with removals), SLA targets, whole business hours.
+  version: 7,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

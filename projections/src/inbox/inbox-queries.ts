@@ -4,7 +4,18 @@ import { InvalidCursorError } from '@parley/kit';
 import { rolesFor } from '@parley/kit/roles';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { AgentWorkload, Contact, ConversationDetail, ConversationSummary, Me, MessageView, Page, TeamQueue } from './inbox-rows.ts';
+import type {
+  AgentWorkload,
+  Contact,
+  ConversationDetail,
+  ConversationSummary,
+  Me,
+  MessageView,
+  Page,
+  TeamQueue,
+  TeamSettings,
+  TenantUser,
+} from './inbox-rows.ts';
 
 /**
  * The queries that read the inbox tables. The pool's search_path points at the live
@@ -364,6 +375,49 @@ export class InboxQueries {
     };
   }
 
+  /** The tenant's teams (by name) with their members, SLA targets and business hours: the settings as last set. */
+  async teams(tenantId: string): Promise<TeamSettings[]> {
+    const res = await this.pool.query<{
+      team_id: string;
+      name: string;
+      time_zone: string | null;
+      periods: NonNullable<TeamSettings['businessHours']>['periods'] | null;
+      holidays: string[] | null;
+      members: TeamSettings['members'];
+      sla: TeamSettings['slaPolicies'];
+    }>(
+      `SELECT t.team_id, t.name, t.time_zone, t.periods, t.holidays,
+              coalesce((SELECT json_agg(json_build_object('userId', u.user_id, 'name', u.name, 'role', u.role, 'active', u.active) ORDER BY lower(u.name), u.user_id)
+                          FROM team_members m JOIN users u ON u.tenant_id = m.tenant_id AND u.user_id = m.user_id
+                         WHERE m.tenant_id = t.tenant_id AND m.team_id = t.team_id AND m.member), '[]') AS members,
+              coalesce((SELECT json_agg(json_build_object('priority', p.priority, 'firstResponseSeconds', p.first_response_seconds,
+                                'nextResponseSeconds', p.next_response_seconds, 'resolutionSeconds', p.resolution_seconds)
+                          ORDER BY array_position(ARRAY['low', 'normal', 'high', 'urgent'], p.priority))
+                          FROM sla_policies p WHERE p.tenant_id = t.tenant_id AND p.team_id = t.team_id), '[]') AS sla
+         FROM teams t WHERE t.tenant_id = $1 ORDER BY t.name, t.team_id`,
+      [tenantId],
+    );
+    return res.rows.map((r) => ({
+      teamId: r.team_id,
+      name: r.name,
+      members: r.members,
+      slaPolicies: r.sla,
+      businessHours: r.time_zone === null ? null : { timeZone: r.time_zone, periods: r.periods ?? [], holidays: r.holidays ?? [] },
+    }));
+  }
+
+  /** Every user of the tenant, deactivated ones too, by name (ignoring case), with the teams they are in. */
+  async users(tenantId: string): Promise<TenantUser[]> {
+    const res = await this.pool.query<{ user_id: string; name: string; email: string; role: TenantUser['role']; active: boolean; teams: string[] }>(
+      `SELECT u.user_id, u.name, u.email, u.role, u.active,
+              coalesce((SELECT array_agg(m.team_id ORDER BY m.team_id) FROM team_members m
+                         WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.member), '{}') AS teams
+         FROM users u WHERE u.tenant_id = $1 ORDER BY lower(u.name), u.user_id`,
+      [tenantId],
+    );
+    return res.rows.map((r) => ({ userId: r.user_id, name: r.name, email: r.email, role: r.role, active: r.active, teamIds: r.teams }));
+  }
+
   /** Per team: the live queue (waiting for an agent) and the open conversations by status. */
   async queues(tenantId: string): Promise<TeamQueue[]> {
     const res = await this.pool.query<{ team_id: string | null; team_name: string | null; status: ConversationStatus; n: string; oldest: Date | null }>(
@@ -424,7 +478,7 @@ export class InboxQueries {
       by_status: Record<string, number> | null;
     }>(
       `SELECT u.user_id, u.name, u.role,
-              coalesce((SELECT array_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id), '{}') AS teams,
+              coalesce((SELECT array_agg(m.team_id ORDER BY m.team_id) FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.member), '{}') AS teams,
               count(c.conversation_id) AS open,
               count(c.waiting_since) AS awaiting_reply,
               min(c.waiting_since) AS oldest_waiting,
@@ -435,7 +489,7 @@ export class InboxQueries {
        LEFT JOIN conversations c ON c.tenant_id = u.tenant_id AND c.assignee_id = u.user_id AND c.status <> 'closed'
          AND ($2::uuid IS NULL OR c.team_id = $2)
        WHERE u.tenant_id = $1 AND u.role = ANY($3::text[])
-         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.team_id = $2))
+         AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM team_members m WHERE m.tenant_id = u.tenant_id AND m.user_id = u.user_id AND m.team_id = $2 AND m.member))
        GROUP BY u.tenant_id, u.user_id, u.name, u.role
        ORDER BY count(c.conversation_id) DESC, u.name`,
       [tenantId, teamId ?? null, rolesFor('workConversations')],

@@ -121,6 +121,41 @@ export const Me = z.object({
   teams: z.array(z.object({ teamId: Id, name: z.string(), timeZone: z.string().nullable().describe('Its business-hours time zone; null: none set') })),
 });
 
+export const TenantUser = z.object({
+  userId: Id,
+  name: z.string(),
+  email: z.string(),
+  role: UserRole,
+  active: z.boolean().describe('false: deactivated (no key works, no conversations are given to them)'),
+  teamIds: z.array(Id).describe('The teams they are a member of'),
+});
+
+const Seconds = z.number().int().positive();
+
+export const TeamSettings = z.object({
+  teamId: Id,
+  name: z.string(),
+  members: z.array(TenantUser.pick({ userId: true, name: true, role: true, active: true })).describe('By name'),
+  slaPolicies: z
+    .array(
+      z.object({
+        priority: Priority,
+        firstResponseSeconds: Seconds,
+        nextResponseSeconds: Seconds.nullable().describe('null: later waits have no target'),
+        resolutionSeconds: Seconds,
+      }),
+    )
+    .describe('One per priority that has targets, low to urgent; a priority without an entry has none'),
+  businessHours: z
+    .object({
+      timeZone: z.string(),
+      periods: z.array(z.object({ day: z.number().int().min(0).max(6).describe('0 = Monday … 6 = Sunday'), open: z.string(), close: z.string() })),
+      holidays: z.array(z.string().describe('YYYY-MM-DD')),
+    })
+    .nullable()
+    .describe('As last set; null: none set (SLA targets count wall-clock time)'),
+});
+
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null: last page') });
 
@@ -131,6 +166,8 @@ export type Contact = z.infer<typeof Contact>;
 export type TeamQueue = z.infer<typeof TeamQueue>;
 export type AgentWorkload = z.infer<typeof AgentWorkload>;
 export type Me = z.infer<typeof Me>;
+export type TenantUser = z.infer<typeof TenantUser>;
+export type TeamSettings = z.infer<typeof TeamSettings>;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

@@ -39,14 +39,32 @@ export async function createInboxTables(sql: Sql): Promise<void> {
       name      text NOT NULL,
       -- The time zone of the team's business hours (BusinessHoursSet); null: none set.
       time_zone  text,
+      -- Its weekly periods ([{ day, open, close }]) and holidays (['YYYY-MM-DD']), as set.
+      periods    jsonb,
+      holidays   jsonb,
       hours_key  text COLLATE "C" NOT NULL DEFAULT '',
       PRIMARY KEY (tenant_id, team_id)
     );
+    -- Membership: a removal keeps the row as a tombstone (member = false), so an older
+    -- AgentAddedToTeam applied after it (a replayed parked event) changes nothing.
     CREATE TABLE team_members (
-      tenant_id uuid NOT NULL,
-      team_id   uuid NOT NULL,
-      user_id   uuid NOT NULL,
+      tenant_id  uuid NOT NULL,
+      team_id    uuid NOT NULL,
+      user_id    uuid NOT NULL,
+      member     boolean NOT NULL DEFAULT true,
+      member_key text COLLATE "C" NOT NULL DEFAULT '',
       PRIMARY KEY (tenant_id, team_id, user_id)
+    );
+    -- SLA targets per team × priority (SlaPolicySet); next_response_seconds null: no target.
+    CREATE TABLE sla_policies (
+      tenant_id              uuid NOT NULL,
+      team_id                uuid NOT NULL,
+      priority               text NOT NULL,
+      first_response_seconds integer NOT NULL,
+      next_response_seconds  integer,
+      resolution_seconds     integer NOT NULL,
+      last_key               text COLLATE "C" NOT NULL,
+      PRIMARY KEY (tenant_id, team_id, priority)
     );
     CREATE TABLE whatsapp_numbers (
       tenant_id            uuid NOT NULL,

@@ -5,7 +5,19 @@ import { INBOX_SCHEMA } from './inbox-projection.ts';
 export { InboxIdentity, type InboxIdentityOptions } from './inbox-identity.ts';
 export { inboxProjection } from './inbox-projection.ts';
 export { type ConversationFilter, type ConversationSort, InboxQueries } from './inbox-queries.ts';
-export { AgentWorkload, Contact, ConversationDetail, ConversationSummary, Me, MessageView, type Page, page, TeamQueue } from './inbox-rows.ts';
+export {
+  AgentWorkload,
+  Contact,
+  ConversationDetail,
+  ConversationSummary,
+  Me,
+  MessageView,
+  type Page,
+  page,
+  TeamQueue,
+  TeamSettings,
+  TenantUser,
+} from './inbox-rows.ts';
 
 /**
  * A pool for the inbox's readers. The schema is named on the connection, not in the SQL:

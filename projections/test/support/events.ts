@@ -11,6 +11,7 @@ export async function appendInboxHistory(store: EventStore, options: { tenantId?
   let t = (options.start ?? new Date('2026-11-02T09:00:00Z')).getTime();
   const at = () => new Date((t += 1_000));
   const agentId = randomUUID();
+  const leaverId = randomUUID();
   const teamId = randomUUID();
   const numberId = randomUUID();
   await store.appendToStream(`tenant-${tenantId}`, [
@@ -18,6 +19,25 @@ export async function appendInboxHistory(store: EventStore, options: { tenantId?
     envelope({ type: 'UserAdded', data: { userId: agentId, name: 'Ana', email: 'ana@acme.test', role: 'agent' } }, tenantId, at()),
     envelope({ type: 'TeamCreated', data: { teamId, name: 'Support' } }, tenantId, at()),
     envelope({ type: 'AgentAddedToTeam', data: { teamId, userId: agentId } }, tenantId, at()),
+    // Settings: a member who leaves, targets set twice, business hours.
+    envelope({ type: 'UserAdded', data: { userId: leaverId, name: 'Leo', email: 'leo@acme.test', role: 'agent' } }, tenantId, at()),
+    envelope({ type: 'AgentAddedToTeam', data: { teamId, userId: leaverId } }, tenantId, at()),
+    envelope({ type: 'AgentRemovedFromTeam', data: { teamId, userId: leaverId } }, tenantId, at()),
+    envelope(
+      { type: 'SlaPolicySet', data: { teamId, priority: 'high', firstResponseSeconds: 600, nextResponseSeconds: null, resolutionSeconds: 3600 } },
+      tenantId,
+      at(),
+    ),
+    envelope(
+      { type: 'SlaPolicySet', data: { teamId, priority: 'high', firstResponseSeconds: 300, nextResponseSeconds: 900, resolutionSeconds: 3600 } },
+      tenantId,
+      at(),
+    ),
+    envelope(
+      { type: 'BusinessHoursSet', data: { teamId, timeZone: 'Europe/Madrid', periods: [{ day: 0, open: '09:00', close: '18:00' }], holidays: ['2026-12-25'] } },
+      tenantId,
+      at(),
+    ),
   ]);
   const conversationIds: string[] = [];
   for (let i = 0; i < (options.conversations ?? 3); i++) {

@@ -7,6 +7,7 @@ import { readYourWrites } from './read-your-writes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
 import { supervisorRoutes } from './routes/supervisor-routes.ts';
 import { webhookRoutes } from './routes/webhook-routes.ts';
 
@@ -58,6 +59,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   await api.register(meRoutes);
   await api.register(inboxRoutes);
   await api.register(supervisorRoutes);
+  await api.register(settingsRoutes);
   await api.register(operationsRoutes);
   await api.register(webhookRoutes);
   await deps.extend?.(api);

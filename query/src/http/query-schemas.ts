@@ -68,4 +68,15 @@ export const ParkedEvent = z.object({
   replayedAt: Instant.nullable(),
 });
 
-export { AgentWorkload, Contact, ConversationDetail, ConversationSummary, Me, MessageView as Message, page, TeamQueue } from '@parley/projections/inbox';
+export {
+  AgentWorkload,
+  Contact,
+  ConversationDetail,
+  ConversationSummary,
+  Me,
+  MessageView as Message,
+  page,
+  TeamQueue,
+  TeamSettings,
+  TenantUser,
+} from '@parley/projections/inbox';

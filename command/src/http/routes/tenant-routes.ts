@@ -134,4 +134,21 @@ export async function tenantRoutes(api: Api) {
       return tenancy.addAgentToTeam(request.params.id, request.body.userId, commandContext(request, principalOf(request)));
     },
   );
+
+  api.delete(
+    '/v1/teams/:id/agents/:userId',
+    {
+      config: admins,
+      schema: {
+        summary: 'Remove a member from a team (the conversations they hold stay theirs)',
+        tags: ['tenants'],
+        params: z.object({ id: Id, userId: Id }),
+        response: { 200: Written, ...errors },
+      },
+    },
+    async (request) => {
+      const { id, userId } = request.params;
+      return tenancy.removeAgentFromTeam(id, userId, commandContext(request, principalOf(request)));
+    },
+  );
 }
