@@ -1,6 +1,7 @@
 import { newWamid, signBody, statusUpdate, textMessage, webhookEnvelope } from '@parley/command/testing';
+import { createPgPool } from '@parley/events';
 import { type Analytics, createAnalytics, FACT_TABLES } from '@parley/projections/analytics';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastPosition, RunningPlatform, type TestTenant } from './support/running-platform.ts';
 import { dumpSchema } from './support/table-dump.ts';
@@ -21,7 +22,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   platform = await RunningPlatform.start('database_outage', { analytics: true, stallAfterSeconds: STALL_AFTER_SECONDS });
   tenant = await platform.tenant('outage', 1);
-  pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 2 });
+  pool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
   pool.on('error', () => undefined); // this file kills its sessions on purpose
 });
 afterAll(async () => {

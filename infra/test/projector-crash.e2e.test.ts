@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createPgPool } from '@parley/events';
 import { PgProjector } from '@parley/projections';
 import { inboxProjection } from '@parley/projections/inbox';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxTraffic } from './support/inbox-traffic.ts';
 import { RunningPlatform, type TestTenant } from './support/running-platform.ts';
@@ -16,7 +17,7 @@ beforeAll(async () => {
   // The projector runs in a child process here: this process only writes and reads.
   platform = await RunningPlatform.start('projector_crash', { runProjectors: false });
   tenant = await platform.tenant('crashy');
-  pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 2 });
+  pool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
 });
 afterAll(async () => {
   await pool?.end();

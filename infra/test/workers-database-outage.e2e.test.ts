@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createPgPool } from '@parley/events';
 import { createWorkers, type Workers } from '@parley/workers';
 import { FakeCloudApi } from '@parley/workers/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunningPlatform, type TestTenant } from './support/running-platform.ts';
 
@@ -27,9 +28,7 @@ beforeAll(async () => {
   platform = await RunningPlatform.start('workers_outage');
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
   senders = await platform.sendingTenant('outage', NUMBERS, fake, { throughputPerSecond: RATE });
-  pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 1 });
-  // The outages end this pool's idle session too: that is expected, not a failure.
-  pool.on('error', () => undefined);
+  pool = createPgPool({ connectionString: platform.db.connectionString, max: 1 });
 }, 120_000);
 
 afterAll(async () => {

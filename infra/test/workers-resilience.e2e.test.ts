@@ -5,8 +5,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createPgPool } from '@parley/events';
 import { FakeCloudApi } from '@parley/workers/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, RunningPlatform, type TestTenant } from './support/running-platform.ts';
 
@@ -34,7 +35,7 @@ beforeAll(async () => {
   platform = await RunningPlatform.start('workers_resilience', { webhooks: { allowLoopback: true } });
   fake = await FakeCloudApi.start({ webhookUrl: `${platform.commandUrl}/webhooks/whatsapp`, statusDelayMs: 5 });
   senders = await platform.sendingTenant('burst', NUMBERS, fake);
-  pool = new pg.Pool({ connectionString: platform.db.connectionString, max: 2 });
+  pool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
 }, 120_000);
 
 afterAll(async () => {

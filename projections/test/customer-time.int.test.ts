@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type EventMetadata, eventCatalog, type ParleyEvent } from '@parley/events';
-import pg from 'pg';
+import { createPgPool, type EventMetadata, eventCatalog, type ParleyEvent } from '@parley/events';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analytics } from '../src/analytics/index.ts';
 import { type ReportFilter, responseTimePercentiles, type SlaDrillItem, slaCompliance, slaConversations } from '../src/analytics/reports.ts';
@@ -162,7 +162,7 @@ async function noteWaits(tenantId: string, ids: string[], answeredAt: number) {
 
 beforeAll(async () => {
   harness = await AnalyticsHarness.start('customer_time');
-  pool = new pg.Pool({ connectionString: harness.db.connectionString, max: 2 });
+  pool = createPgPool({ connectionString: harness.db.connectionString, max: 2 });
   readPool = inboxReadPool(harness.db.connectionString, 2);
   inbox = new PgProjector({ pool, store: harness.store, projection: inboxProjection });
   await inbox.start();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createPostgresEventStore, type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
+import { createPgPool, createPostgresEventStore, type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
@@ -14,7 +14,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase('pg_projector');
   store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = new pg.Pool({ connectionString: db.connectionString, max: 4 });
+  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
 });
 afterAll(async () => {
   await pool?.end();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createPostgresEventStore, type ParleyEvent, type PostgresEventStore } from '@parley/events';
+import { createPgPool, createPostgresEventStore, type ParleyEvent, type PostgresEventStore } from '@parley/events';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgProjector } from '../src/index.ts';
 import { webhookProjection } from '../src/webhooks/index.ts';
@@ -14,7 +14,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   db = await createTestDatabase('webhook_projection');
   store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = new pg.Pool({ connectionString: db.connectionString, max: 4 });
+  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
 });
 afterAll(async () => {
   await pool?.end();
