@@ -12,6 +12,7 @@ import {
 import { httpDemoClient } from './demo-client.ts';
 import { DEMO_TENANTS, SUPERVISOR, setUpTenant, type TenantSetup } from './demo-tenants.ts';
 import { holidayDaysAgo } from './demo-time.ts';
+import { type HistoryOptions, seedHistory } from './seed-history.ts';
 
 export interface DemoTenant {
   name: string;
@@ -32,19 +33,43 @@ export interface DemoNumber {
   accessToken: string;
 }
 
+export interface DemoOptions {
+  /**
+   * Seed weeks of history first (see seed-history.ts): the tenants are then set up in
+   * simulated time, before it, by a command platform of this process on `platform`'s
+   * database and secrets. null or absent: only the live demo, set up now.
+   */
+  history?: Pick<HistoryOptions, 'platform' | 'days' | 'seed' | 'concurrency'> | null;
+  /** Told what the history wrote, once it has. */
+  onHistory?: (summary: { conversations: Record<string, number>; requests: number; from: Date; to: Date; ms: number }) => void;
+}
+
 /**
  * Seeds demo tenants the way real clients would: through the command API and signed
- * WhatsApp webhooks, never through SQL, so the demo exercises the real path: two
- * tenants with their users, teams and service levels, and a few conversations that wait,
- * are worked on or were just closed.
+ * WhatsApp webhooks, never through SQL, so the demo exercises the real path. With
+ * `history`, 30 days of traffic come first (in simulated time); then, at the current
+ * time, a few conversations that wait, are worked on or were just closed.
  */
-export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (number: DemoNumber) => void = () => undefined): Promise<DemoTenant[]> {
+export async function seedDemo(
+  baseUrl: string,
+  adminKey: string,
+  onNumber: (number: DemoNumber) => void = () => undefined,
+  options: DemoOptions = {},
+): Promise<DemoTenant[]> {
   const now = Date.now();
   // A public holiday in the tenant's zone a dozen days ago: its teams' calendars close that day.
   const holidays = Object.fromEntries(DEMO_TENANTS.map((spec) => [spec.slug, [holidayDaysAgo(now, 12, spec.timeZone)]]));
   const client = httpDemoClient(baseUrl);
-  const setups: TenantSetup[] = [];
-  for (const spec of DEMO_TENANTS) setups.push(await setUpTenant(client, adminKey, spec, holidays[spec.slug] ?? [], onNumber));
+  let setups: TenantSetup[];
+  if (options.history) {
+    const started = performance.now();
+    const history = await seedHistory({ ...options.history, adminKey, specs: DEMO_TENANTS, holidays, onNumber, now });
+    setups = history.setups;
+    options.onHistory?.({ ...history, ms: Math.round(performance.now() - started) });
+  } else {
+    setups = [];
+    for (const spec of DEMO_TENANTS) setups.push(await setUpTenant(client, adminKey, spec, holidays[spec.slug] ?? [], onNumber));
+  }
 
   const tenants: DemoTenant[] = [];
   for (const setup of setups) {
