@@ -530,37 +530,22 @@ const replyOf = (button: { id: string; title: string }) => ({ replyId: button.id
  * reads its own instant), one customer's strictly in order.
  */
 export async function seedHistory(options: HistoryOptions): Promise<HistoryResult> {
-  const days = options.days ?? 30;
-  const seed = options.seed ?? 20_240_601;
-  const end = options.now - 30 * MINUTE;
-  const starts = options.specs.map((s) => startOfLocalDay(options.now - days * DAY, s.timeZone));
-  const setupAt = Math.min(...starts) - HOUR;
-
+  const window = historyWindow(options.now, options.specs, options.days ?? 30);
   const requestTime = new AsyncLocalStorage<number>();
-  let simulated = setupAt;
+  let simulated = window.setupAt;
   const clock = () => new Date(requestTime.getStore() ?? simulated);
   const platform = await createCommandPlatform({ ...options.platform, clock, logger: false });
   try {
     const client = injectDemoClient(platform.app);
     const setups: TenantSetup[] = [];
     for (const spec of options.specs) setups.push(await setUpTenant(client, options.adminKey, spec, options.holidays[spec.slug] ?? [], options.onNumber));
-
-    const histories = setups.map((setup, i) => {
-      const hours = new HourTable(setupAt, Math.ceil((options.now + 7 * DAY - setupAt) / HOUR), setup.spec.timeZone);
-      const history = new TenantHistory(setup, hours, end, seed);
-      history.plan(starts[i]!, options.holidays[setup.spec.slug] ?? []);
-      return history;
-    });
-    const steps = histories
-      .flatMap((h) => h.steps)
-      .filter((s) => s.at <= end || s.keep)
-      .sort((a, b) => a.at - b.at);
+    const plan = planHistory(setups, options.now, window, options.seed ?? 20_240_601);
 
     const concurrency = options.concurrency ?? 16;
     const tails = new Map<Customer, Promise<void>>();
     const running = new Map<Promise<void>, number>();
     const failures: unknown[] = [];
-    for (const step of steps) {
+    for (const step of plan.steps) {
       // A few steps at once, close in simulated time: the log stays in time order but for minutes.
       while (running.size >= concurrency || (running.size > 0 && step.at - Math.min(...running.values()) > SKEW_MS)) await Promise.race(running.keys());
       simulated = step.at;
@@ -576,14 +561,55 @@ export async function seedHistory(options: HistoryOptions): Promise<HistoryResul
     }
     await Promise.all(running.keys());
     if (failures.length > 0) throw new Error(`demo history: ${failures.length} step(s) failed; the first: ${String(failures[0])}`);
-    return {
-      setups,
-      conversations: Object.fromEntries(histories.map((h, i) => [setups[i]!.spec.slug, h.conversations])),
-      requests: steps.length,
-      from: new Date(Math.min(...starts)),
-      to: new Date(end),
-    };
+    return { setups, conversations: plan.conversations, requests: plan.steps.length, from: new Date(window.from), to: new Date(window.end) };
   } finally {
     await platform.close();
   }
+}
+
+export interface HistoryWindow {
+  /** When the tenants are set up: before the first local day of history of any of them. */
+  setupAt: number;
+  /** Start of the first local day of history, per tenant (in the order of the specs). */
+  starts: number[];
+  from: number;
+  /** The last simulated instant: half an hour before the present. */
+  end: number;
+}
+
+export function historyWindow(now: number, specs: readonly TenantSpec[], days: number): HistoryWindow {
+  const starts = specs.map((s) => startOfLocalDay(now - days * DAY, s.timeZone));
+  const from = Math.min(...starts);
+  return { setupAt: from - HOUR, starts, from, end: now - 30 * MINUTE };
+}
+
+export interface PlannedStep {
+  at: number;
+  /** The customer whose steps run in order. */
+  customer: string;
+  run: (client: DemoClient) => Promise<void>;
+}
+
+/**
+ * The history's steps for tenants already set up, in time order: what `seedHistory`
+ * plays. The same setups, present and seed give the same steps at the same instants.
+ */
+export function planHistory(
+  setups: readonly TenantSetup[],
+  now: number,
+  window: HistoryWindow,
+  seed: number,
+): { steps: (PlannedStep & { chain: Customer })[]; conversations: Record<string, number> } {
+  const histories = setups.map((setup, i) => {
+    const hours = new HourTable(window.setupAt, Math.ceil((now + 7 * DAY - window.setupAt) / HOUR), setup.spec.timeZone);
+    const history = new TenantHistory(setup, hours, window.end, seed);
+    history.plan(window.starts[i]!, setup.teams[0]?.calendar.holidays ?? []);
+    return history;
+  });
+  const steps = histories
+    .flatMap((h) => h.steps)
+    .filter((s) => s.at <= window.end || s.keep)
+    .sort((a, b) => a.at - b.at)
+    .map((s) => ({ ...s, customer: s.chain.waId }));
+  return { steps, conversations: Object.fromEntries(histories.map((h, i) => [setups[i]!.spec.slug, h.conversations])) };
 }
