@@ -15,11 +15,44 @@ import { type DemoNumber, type DemoTenant, seedDemo } from './demo/seed-demo.ts'
 const config = loadConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
 const command = await createCommandPlatform(commandPlatformOptions(config));
-const readSide = await startReadSide(config, command.store);
 const commandUrl = await command.app.listen({ host: config.host, port: config.ports.command });
+
+// Without WHATSAPP_API_URL a local fake plays WhatsApp for the demo's numbers.
+const fake =
+  config.workers && !config.whatsapp.apiUrl
+    ? await FakeCloudApi.start({ webhookUrl: `${commandUrl}/webhooks/whatsapp`, host: config.host, statusDelayMs: 300 })
+    : null;
+const playWhatsApp = (n: DemoNumber) => fake?.addNumber(n.phoneNumberId, { accessToken: n.accessToken, appSecret: n.appSecret });
+
+// The demo is seeded before the read side and the workers start. The projectors then
+// catch up with its history in large batches (much faster than event by event while it
+// is written), and its replies are in the log with their outcomes (WhatsApp's statuses),
+// so the workers have none of them to send.
+let demo: DemoTenant[] | null = null;
+if (config.demoFile) {
+  if (existsSync(config.demoFile)) {
+    demo = JSON.parse(readFileSync(config.demoFile, 'utf8')) as DemoTenant[];
+    for (const t of demo) if (t.whatsapp) playWhatsApp(t.whatsapp);
+  } else {
+    const { clock: _real, logger: _quiet, ...platform } = commandPlatformOptions(config);
+    const started = performance.now();
+    demo = await seedDemo(commandUrl, config.platformAdminKey, playWhatsApp, {
+      history: config.demoHistory ? { platform } : null,
+      onHistory: (h) =>
+        console.log(
+          `[demo] history ${h.from.toISOString().slice(0, 10)} to ${h.to.toISOString().slice(0, 10)}: ${Object.entries(h.conversations)
+            .map(([slug, n]) => `${n} conversations (${slug})`)
+            .join(', ')}, ${h.requests} requests in ${(h.ms / 1000).toFixed(1)} s`,
+        ),
+    });
+    console.log(`[demo] seeded in ${((performance.now() - started) / 1000).toFixed(1)} s${config.demoHistory ? '' : ' (no history: PARLEY_DEMO_HISTORY=off)'}`);
+    writeFileSync(config.demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  }
+}
+
+const readSide = await startReadSide(config, command.store);
 const queryUrl = await readSide.query.app.listen({ host: config.host, port: config.ports.query });
 
-let fake: FakeCloudApi | null = null;
 let workers: Workers | null = null;
 let workersUrl: string | null = null;
 const workersApi = await createApi({
@@ -29,7 +62,6 @@ const workersApi = await createApi({
   requestLog: config.log,
 });
 if (config.workers) {
-  if (!config.whatsapp.apiUrl) fake = await FakeCloudApi.start({ webhookUrl: `${commandUrl}/webhooks/whatsapp`, host: config.host, statusDelayMs: 300 });
   workers = await createWorkers({
     databaseUrl: config.databaseUrl,
     store: command.store,
@@ -44,17 +76,8 @@ if (config.workers) {
   registerWorkersHealth(workersApi, workers, { stallAfterSeconds: config.projectorStallSeconds });
   workersUrl = await workersApi.listen({ host: config.host, port: config.ports.workers });
 }
-const playWhatsApp = (n: DemoNumber) => fake?.addNumber(n.phoneNumberId, { accessToken: n.accessToken, appSecret: n.appSecret });
 
-if (config.demoFile) {
-  let demo: DemoTenant[];
-  if (existsSync(config.demoFile)) {
-    demo = JSON.parse(readFileSync(config.demoFile, 'utf8')) as DemoTenant[];
-    for (const t of demo) if (t.whatsapp) playWhatsApp(t.whatsapp);
-  } else {
-    demo = await seedDemo(commandUrl, config.platformAdminKey, playWhatsApp);
-    writeFileSync(config.demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
-  }
+if (config.demoFile && demo) {
   console.log('\nDemo tenants (keys also in %s):', config.demoFile);
   for (const t of demo) {
     console.log(`  ${t.name}  tenant ${t.tenantId}  WhatsApp phone_number_id ${t.phoneNumberId}`);

@@ -86,6 +86,8 @@ const Env = z.object({
   PARLEY_LOG: z.enum(['true', 'false']).default('false'),
   /** Where `npm start` keeps the demo's keys; set, the demo is seeded on first start. */
   PARLEY_DEMO_FILE: z.string().min(1).optional(),
+  /** `off`: the demo seeds only the live conversations, not its 30 days of history (faster). */
+  PARLEY_DEMO_HISTORY: z.enum(['on', 'off']).default('on'),
   /** Bounds on unsigned webhook dead letters (numbers nobody connected: anyone can post them). */
   PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB: Count.default(D.unsignedMaxPayloadBytes / 1024),
   PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE: Count.default(D.unsignedPerMinute),
@@ -122,6 +124,8 @@ export interface Config {
   projectorStallSeconds: number;
   log: boolean;
   demoFile: string | null;
+  /** Whether a demo seeded on first start gets its 30 days of history. */
+  demoHistory: boolean;
   deadLetterLimits: DeadLetterLimits;
 }
 
@@ -161,6 +165,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     analytics: e.PARLEY_ANALYTICS === 'on',
     log: e.PARLEY_LOG === 'true',
     demoFile: e.PARLEY_DEMO_FILE ?? null,
+    demoHistory: e.PARLEY_DEMO_HISTORY === 'on',
     deadLetterLimits: {
       unsignedMaxPayloadBytes: e.PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB * 1024,
       unsignedPerMinute: e.PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE,

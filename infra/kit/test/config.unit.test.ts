@@ -58,3 +58,12 @@ describe('the projector stall threshold', () => {
     expect(() => loadConfig({ ...base, PARLEY_PROJECTOR_STALL_SECONDS: 'soon' })).toThrow(/PARLEY_PROJECTOR_STALL_SECONDS/);
   });
 });
+
+describe('the demo in the configuration', () => {
+  it('seeds its history unless PARLEY_DEMO_HISTORY=off, and refuses anything else', () => {
+    expect(loadConfig(base).demoHistory).toBe(true);
+    expect(loadConfig({ ...base, PARLEY_DEMO_HISTORY: 'on' }).demoHistory).toBe(true);
+    expect(loadConfig({ ...base, PARLEY_DEMO_HISTORY: 'off' }).demoHistory).toBe(false);
+    expect(() => loadConfig({ ...base, PARLEY_DEMO_HISTORY: 'no' })).toThrow(/PARLEY_DEMO_HISTORY/);
+  });
+});

@@ -1,16 +1,18 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import {
   contactIdFor,
   conversationIdFor,
   imageMessage,
   interactiveButtonReply,
   newWamid,
-  signBody,
   statusUpdate,
   textMessage,
   threadKeyFor,
   webhookEnvelope,
 } from '@parley/command/testing';
+import { httpDemoClient } from './demo-client.ts';
+import { DEMO_TENANTS, SUPERVISOR, setUpTenant, type TenantSetup } from './demo-tenants.ts';
+import { holidayDaysAgo } from './demo-time.ts';
+import { type HistoryOptions, seedHistory } from './seed-history.ts';
 
 export interface DemoTenant {
   name: string;
@@ -19,6 +21,10 @@ export interface DemoTenant {
   phoneNumberId: string;
   /** The number's secrets, so that a local fake Cloud API can play WhatsApp for it (absent in older demo files). */
   whatsapp?: DemoNumber;
+  /** Team ids by name (absent in older demo files). */
+  teams?: Record<string, string>;
+  /** The zone of the tenant's business hours (absent in older demo files). */
+  timeZone?: string;
 }
 
 export interface DemoNumber {
@@ -27,107 +33,57 @@ export interface DemoNumber {
   accessToken: string;
 }
 
+export interface DemoOptions {
+  /**
+   * Seed weeks of history first (see seed-history.ts): the tenants are then set up in
+   * simulated time, before it, by a command platform of this process on `platform`'s
+   * database and secrets. null or absent: only the live demo, set up now.
+   */
+  history?: Pick<HistoryOptions, 'platform' | 'days' | 'seed' | 'concurrency'> | null;
+  /** Told what the history wrote, once it has. */
+  onHistory?: (summary: { conversations: Record<string, number>; requests: number; from: Date; to: Date; ms: number }) => void;
+}
+
 /**
  * Seeds demo tenants the way real clients would: through the command API and signed
- * WhatsApp webhooks, never through SQL, so the demo exercises the real path.
+ * WhatsApp webhooks, never through SQL, so the demo exercises the real path. With
+ * `history`, 30 days of traffic come first (in simulated time); then, at the current
+ * time, a few conversations that wait, are worked on or were just closed.
  */
-export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (number: DemoNumber) => void = () => undefined): Promise<DemoTenant[]> {
-  const call = async <T>(path: string, body: unknown, key: string, extra: Record<string, string> = {}, method = 'POST'): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...extra },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`demo seed: ${path} answered ${res.status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
+export async function seedDemo(
+  baseUrl: string,
+  adminKey: string,
+  onNumber: (number: DemoNumber) => void = () => undefined,
+  options: DemoOptions = {},
+): Promise<DemoTenant[]> {
+  const now = Date.now();
+  // A public holiday in the tenant's zone a dozen days ago: its teams' calendars close that day.
+  const holidays = Object.fromEntries(DEMO_TENANTS.map((spec) => [spec.slug, [holidayDaysAgo(now, 12, spec.timeZone)]]));
+  const client = httpDemoClient(baseUrl);
+  let setups: TenantSetup[];
+  if (options.history) {
+    const started = performance.now();
+    const history = await seedHistory({ ...options.history, adminKey, specs: DEMO_TENANTS, holidays, onNumber, now });
+    setups = history.setups;
+    options.onHistory?.({ ...history, ms: Math.round(performance.now() - started) });
+  } else {
+    setups = [];
+    for (const spec of DEMO_TENANTS) setups.push(await setUpTenant(client, adminKey, spec, holidays[spec.slug] ?? [], onNumber));
+  }
 
   const tenants: DemoTenant[] = [];
-  // Fresh phone_number_ids each time: seeding again adds demo tenants, never collides.
-  const phoneNumberId = () => String(randomInt(100_000_000_000, 999_999_999_999));
-  const specs = [
-    {
-      name: 'Tienda Demo',
-      slug: 'tienda',
-      phoneNumberId: phoneNumberId(),
-      display: '+52 55 1000 0001',
-      customers: ['5215511110001', '5215511110002', '5215511110003'],
-    },
-    { name: 'Clinic Demo', slug: 'clinic', phoneNumberId: phoneNumberId(), display: '+44 20 7000 0002', customers: ['447700900001', '447700900002'] },
-  ];
-  for (const spec of specs) {
-    const tenant = await call<{ tenantId: string; apiKey: string }>(
-      '/v1/tenants',
-      { name: spec.name, admin: { name: 'Demo Admin', email: `admin@${spec.slug}.demo` } },
-      adminKey,
-    );
-    const keys: Record<string, string> = { admin: tenant.apiKey };
-    const user = async (name: string, role: string) => {
-      const u = await call<{ userId: string; apiKey: string }>('/v1/users', { name, email: `${name.toLowerCase()}@${spec.slug}.demo`, role }, tenant.apiKey);
-      keys[`${role}:${name}`] = u.apiKey;
-      return u.userId;
-    };
-    const supervisor = await user('Sofia', 'supervisor');
-    const agents = [await user('Ana', 'agent'), await user('Luis', 'agent')];
-    await user('Rosa', 'analyst'); // read-only SQL over this tenant's analytics rows
-    const team = await call<{ teamId: string }>('/v1/teams', { name: 'Support' }, tenant.apiKey);
-    for (const id of [supervisor, ...agents]) await call(`/v1/teams/${team.teamId}/agents`, { userId: id }, tenant.apiKey);
-    const appSecret = randomBytes(24).toString('hex');
-    const whatsapp = { phoneNumberId: spec.phoneNumberId, appSecret, accessToken: `EAAdemo${randomBytes(24).toString('hex')}` };
-    onNumber(whatsapp);
-    await call(
-      '/v1/whatsapp-numbers',
-      {
-        phoneNumberId: spec.phoneNumberId,
-        displayPhoneNumber: spec.display,
-        appSecret,
-        verifyToken: randomBytes(12).toString('hex'),
-        accessToken: whatsapp.accessToken,
-      },
-      tenant.apiKey,
-    );
-
-    const webhook = async (payload: unknown) => {
-      const raw = JSON.stringify(payload);
-      const res = await fetch(`${baseUrl}/webhooks/whatsapp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, appSecret) },
-        body: raw,
-      });
-      if (!res.ok) throw new Error(`demo seed: webhook answered ${res.status}: ${await res.text()}`);
-      return (await res.json()) as { positions: string[] };
-    };
-
-    // Service levels: weekday business hours in the tenant's zone and targets per priority.
-    const timeZone = spec.slug === 'tienda' ? 'America/Mexico_City' : 'Europe/London';
-    await call(
-      `/v1/teams/${team.teamId}/business-hours`,
-      { timeZone, periods: [0, 1, 2, 3, 4].map((day) => ({ day, open: '09:00', close: '18:00' })), holidays: [] },
-      tenant.apiKey,
-      {},
-      'PUT',
-    );
-    for (const [priority, minutes] of [
-      ['urgent', 5],
-      ['high', 15],
-      ['normal', 60],
-      ['low', 240],
-    ] as const) {
-      await call(
-        `/v1/teams/${team.teamId}/sla-policies/${priority}`,
-        { firstResponseSeconds: minutes * 60, nextResponseSeconds: minutes * 120, resolutionSeconds: minutes * 60 * 24 },
-        tenant.apiKey,
-        {},
-        'PUT',
-      );
-    }
+  for (const setup of setups) {
+    const { spec, tenantId, keys, phoneNumberId, whatsapp } = setup;
+    const webhook = (payload: unknown) => client.webhook(payload, whatsapp.appSecret);
+    const call = <T>(path: string, body: unknown, key: string) => client.call<T>(path, body, key);
+    const team = setup.teams[0]!;
+    const agents = [setup.users.Ana!, setup.users.Luis!];
 
     for (const [i, customer] of spec.customers.entries()) {
       const name = ['Carla', 'Diego', 'Elena'][i] ?? 'Customer';
       await webhook(
         webhookEnvelope({
-          phoneNumberId: spec.phoneNumberId,
+          phoneNumberId,
           contacts: [{ waId: customer, name }],
           messages: [
             textMessage({ from: customer, body: `Hola, soy ${name}: tengo una pregunta sobre mi pedido` }),
@@ -138,7 +94,7 @@ export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (num
       if (i === 2) {
         await webhook(
           webhookEnvelope({
-            phoneNumberId: spec.phoneNumberId,
+            phoneNumberId,
             contacts: [{ waId: customer, name }],
             messages: [interactiveButtonReply({ from: customer, replyId: 'talk-to-agent', title: 'Hablar con un agente' })],
           }),
@@ -147,15 +103,14 @@ export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (num
     }
     await webhook(
       webhookEnvelope({
-        phoneNumberId: spec.phoneNumberId,
+        phoneNumberId,
         statuses: [statusUpdate({ id: newWamid(), status: 'delivered', recipientId: spec.customers[0]!, pricing: { billable: true, category: 'utility' } })],
       }),
     );
     // Agents at work: one conversation answered and closed with CSAT, one tagged and in
     // progress, the rest waiting in the team queue.
-    const conversationOf = (waId: string) =>
-      conversationIdFor(threadKeyFor(tenant.tenantId, spec.phoneNumberId, contactIdFor(tenant.tenantId, { waId, userId: null })), 1);
-    const supervisorKey = keys['supervisor:Sofia']!;
+    const conversationOf = (waId: string) => conversationIdFor(threadKeyFor(tenantId, phoneNumberId, contactIdFor(tenantId, { waId, userId: null })), 1);
+    const supervisorKey = keys[`supervisor:${SUPERVISOR}`]!;
     const anaKey = keys['agent:Ana']!;
     for (const [i, customer] of spec.customers.entries()) {
       const on = (path: string, body: unknown, key = supervisorKey) => call(`/v1/conversations/${conversationOf(customer)}/${path}`, body, key);
@@ -172,7 +127,15 @@ export async function seedDemo(baseUrl: string, adminKey: string, onNumber: (num
         await on('priority', { priority: 'high' });
       }
     }
-    tenants.push({ name: spec.name, tenantId: tenant.tenantId, keys, phoneNumberId: spec.phoneNumberId, whatsapp });
+    tenants.push({
+      name: spec.name,
+      tenantId,
+      keys,
+      phoneNumberId,
+      whatsapp,
+      teams: Object.fromEntries(setup.teams.map((t) => [t.name, t.teamId])),
+      timeZone: spec.timeZone,
+    });
   }
   return tenants;
 }
