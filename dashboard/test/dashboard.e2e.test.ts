@@ -195,7 +195,7 @@ describe('the dashboard in a browser', () => {
     const { context, page } = await signedIn('supervisor:Sofia');
     expect(new URL(page.url()).pathname).toBe('/live');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'My stats']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'SLA', 'Volumes', 'Agents', 'CSAT', 'My stats']);
     const waiting = page.getByTestId('stat-waiting');
     const before = Number(await waiting.textContent());
     const updatedBefore = await page.getByTestId('updated-at').getAttribute('datetime');
