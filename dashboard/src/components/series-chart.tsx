@@ -16,9 +16,6 @@ export interface ChartPoint {
   hrefs: Record<string, string | null>;
 }
 
-/** Colours with at least 3:1 against white, told apart by hue and by their order in the legend and table. */
-export const PALETTE = ['#2563eb', '#d97706', '#059669', '#7c3aed', '#dc2626', '#0891b2', '#be185d', '#4d7c0f', '#475569', '#9333ea'];
-
 /**
  * Bars per period (or score), stacked or side by side; a click on a bar opens its
  * drill-down. The table next to it (ChartOrTable) has the same figures as links, for the

@@ -147,7 +147,8 @@ export async function seriousViolations(page: Page) {
 export async function screenshots(page: Page, name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
+  // Charts follow the new width on their next frame (a ResizeObserver): give them a moment.
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${name} at 390 px`, timeout: 3000 }).toBeLessThanOrEqual(390);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }

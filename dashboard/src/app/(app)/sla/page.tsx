@@ -5,9 +5,10 @@ import { Empty } from '@/components/empty';
 import { FilterBar } from '@/components/filter-bar';
 import { PageHeader } from '@/components/page-header';
 import { DrillLink, ExportLink, FigureCard, ReportSection, UrlSwitch } from '@/components/report';
-import { type ChartPoint, PALETTE, SeriesChart } from '@/components/series-chart';
+import { type ChartPoint, SeriesChart } from '@/components/series-chart';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatDuration, formatInstant } from '@/lib/format';
+import { PALETTE } from '@/lib/palette';
 import { reportPage } from '@/lib/report-reads';
 import { agentLabel, agentNames, BREACH_GROUPS, type DrillParams, drillHref, exportHref, formatPct, TARGET_LABELS } from '@/lib/reports';
 import { timeZones } from '@/lib/time-zones';
@@ -204,7 +205,7 @@ export default async function SlaPage({ searchParams }: { searchParams: Promise<
           </Table>
         </ReportSection>
 
-        <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
+        <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-2">
           {BREACH_GROUPS.map((by) => {
             const rows = breaches[by].items.filter((r) => (TARGETS as readonly string[]).includes(r.target));
             const keys = [...new Set(rows.map((r) => r.key))];

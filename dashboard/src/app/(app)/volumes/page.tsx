@@ -5,8 +5,9 @@ import { Empty } from '@/components/empty';
 import { FilterBar } from '@/components/filter-bar';
 import { PageHeader } from '@/components/page-header';
 import { DrillLink, ExportLink, FigureCard, ReportSection, UrlSwitch } from '@/components/report';
-import { type ChartPoint, type ChartSeries, PALETTE, SeriesChart } from '@/components/series-chart';
+import { type ChartPoint, type ChartSeries, SeriesChart } from '@/components/series-chart';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { PALETTE } from '@/lib/palette';
 import { reportPage } from '@/lib/report-reads';
 import { DAY_NAMES, drillHref, exportHref } from '@/lib/reports';
 import { timeZones } from '@/lib/time-zones';
@@ -242,7 +243,7 @@ function HeatmapGrid({ cells, view }: { cells: HeatmapCell[]; view: ViewParams }
   const max = Math.max(1, ...cells.map((c) => c.count));
   const at = (d: number, h: number) => cells.find((c) => c.dayOfWeek === d && c.hour === h) ?? { dayOfWeek: d, hour: h, count: 0, conversations: 0 };
   return (
-    <div className="overflow-x-auto" data-testid="heatmap-grid">
+    <div className="relative overflow-x-auto" data-testid="heatmap-grid">
       <table className="w-full min-w-[760px] table-fixed border-separate border-spacing-0.5 text-xs">
         <caption className="sr-only">Heatmap: rows are days, columns hours</caption>
         <thead>
