@@ -280,7 +280,7 @@ export default async function SlaPage({ searchParams }: { searchParams: Promise<
           })}
         </div>
 
-        <ReportSection id="breached" title="Breached" description={`The waits and resolutions past their target, on ${clock}; the oldest first.`}>
+        <ReportSection id="breached" title="Breached" description={`The waits and resolutions past their target, in ${clock}; the oldest first.`}>
           {!judged ? (
             <Empty>Nothing with a target in this range.</Empty>
           ) : (
