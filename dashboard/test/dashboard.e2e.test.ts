@@ -1,139 +1,29 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoTenant, type Platform, SCREENSHOTS, screenshots, seriousViolations, signedIn as signIn, startPlatform } from './support/platform.ts';
 
 /**
  * The dashboard in a real browser against the real platform, started as `npm start` starts
- * it (infra/src/run-platform.ts: APIs, projectors, workers, the demo seeded through the
- * APIs, and the dashboard built when needed and run with `next start`), over a database of
- * its own. Chromium is Debian's (/usr/bin/chromium, installed by infra/ensure-services.sh).
+ * it (test/support/platform.ts: run-platform with the demo, `next start`, Debian's Chromium),
+ * over a database of its own.
  */
 
-const RUN_PLATFORM = fileURLToPath(new URL('../../infra/src/run-platform.ts', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-interface DemoTenant {
-  name: string;
-  tenantId: string;
-  keys: Record<string, string>;
-  phoneNumberId: string;
-  whatsapp?: { phoneNumberId: string; appSecret: string };
-}
-
-let db: TestDatabase;
-let dataDir: string;
-let platform: ChildProcess;
-let output = '';
-let urls: { command: string; query: string; dashboard: string };
+let platform: Platform;
+let urls: Platform['urls'];
 let demo: DemoTenant;
-let browser: Browser;
-const adminKey = `e2e-admin-${randomBytes(12).toString('hex')}`;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
-  db = await createTestDatabase('dashboard_e2e');
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-dashboard-e2e-'));
-  const [command, query, workers, dashboard] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  platform = spawn(process.execPath, ['--import', 'tsx', RUN_PLATFORM], {
-    env: {
-      ...process.env,
-      PARLEY_DATABASE_URL: db.connectionString,
-      PARLEY_ADMIN_KEY: adminKey,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_DEMO_FILE: join(dataDir, 'demo.json'),
-      PARLEY_WEBHOOKS_ALLOW_LOOPBACK: 'true',
-      REDIS_PREFIX: `parley-dashboard-e2e-${randomBytes(4).toString('hex')}`,
-      COMMAND_PORT: String(command),
-      QUERY_PORT: String(query),
-      WORKERS_PORT: String(workers),
-      DASHBOARD_PORT: String(dashboard),
-      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('base64url'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  platform.stdout!.on('data', (d) => (output += d));
-  platform.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<string>((resolve) => platform.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
-  const deadline = Date.now() + 150_000;
-  while (!/^dashboard\s+http:\/\/\S+/m.test(output)) {
-    const code = await Promise.race([exited, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 200))]);
-    if (code !== 'waiting') throw new Error(`run-platform exited (${code}):\n${output.slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`run-platform did not start the dashboard in time:\n${output}`);
-  }
-  const url = (label: string) => new RegExp(`^${label}\\s+(http://\\S+)`, 'm').exec(output)![1]!;
-  urls = { command: url('command API'), query: url('query API'), dashboard: url('dashboard') };
-  demo = (JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoTenant[])[0]!;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  platform = await startPlatform('dashboard_e2e', { history: false });
+  ({ urls, demo } = platform);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  if (platform && platform.exitCode === null) {
-    const exited = new Promise((resolve) => platform.once('exit', resolve));
-    platform.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (platform.exitCode === null) platform.kill('SIGKILL');
-  }
-  await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await platform?.stop();
 }, 60_000);
 
 const key = (who: string) => demo.keys[who]!;
-
-async function signedIn(who: string, width = 1280): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 } });
-  const page = await context.newPage();
-  await page.goto(`${urls.dashboard}/sign-in`);
-  await page.getByLabel('API key').fill(key(who));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  // Sign-in leads home, and home to the role's first page.
-  await page.waitForURL((u) => u.pathname !== '/sign-in' && u.pathname !== '/');
-  return { context, page };
-}
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function screenshots(page: Page, name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  // Usable at phone width: nothing wider than the screen (wide tables scroll inside their own box).
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const signedIn = (who: string, width = 1280) => signIn(platform, key(who), width);
 
 /** A customer writes on the demo tenant's number: a webhook signed as Meta signs it. */
 async function customerWrites(waId: string, name: string, body: string) {
@@ -169,7 +59,7 @@ async function customerWrites(waId: string, name: string, body: string) {
 
 describe('the dashboard in a browser', () => {
   it('refuses a bad key with a message, and keeps the key out of reach of the page', async () => {
-    const context = await browser.newContext();
+    const context = await platform.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${urls.dashboard}/live`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
@@ -195,7 +85,7 @@ describe('the dashboard in a browser', () => {
     const { context, page } = await signedIn('supervisor:Sofia');
     expect(new URL(page.url()).pathname).toBe('/live');
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'My stats', 'Settings']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'SLA', 'Volumes', 'Agents', 'CSAT', 'My stats', 'Settings']);
     const waiting = page.getByTestId('stat-waiting');
     const before = Number(await waiting.textContent());
     const updatedBefore = await page.getByTestId('updated-at').getAttribute('datetime');

@@ -58,6 +58,7 @@ beforeAll(async () => {
       PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
       PARLEY_DATA_DIR: dataDir,
       PARLEY_DEMO_FILE: join(dataDir, 'demo.json'),
+      PARLEY_DEMO_HISTORY: 'off',
       PARLEY_WEBHOOKS_ALLOW_LOOPBACK: 'true',
       REDIS_PREFIX: `parley-settings-e2e-${randomBytes(4).toString('hex')}`,
       COMMAND_PORT: String(command),

@@ -19,6 +19,8 @@ export interface FilterBarProps {
   timeZones: readonly string[];
   teams: readonly { teamId: string; name: string }[];
   agents?: readonly { agentId: string; name: string }[];
+  /** Offer "Unassigned" among agents (the inbox's filter; reports have no such filter). */
+  unassigned?: boolean;
   /** Page-specific controls (search, status) that share this form and its URL. */
   children?: React.ReactNode;
 }
@@ -30,7 +32,7 @@ const RANGE_LABELS = { '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 
  * without JavaScript); with JavaScript a change navigates at once to the parsed, normalized
  * URL (ViewParams), so a link reproduces the view. Changing a filter starts the list over.
  */
-export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = [], children }: FilterBarProps) {
+export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = [], unassigned = true, children }: FilterBarProps) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -118,7 +120,7 @@ export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = []
           <Label htmlFor="f-agent">Agent</Label>
           <NativeSelect id="f-agent" name="agent" defaultValue={view.agent ?? ''} onChange={change} className="w-44">
             <option value="">Everyone</option>
-            <option value="unassigned">Unassigned</option>
+            {unassigned && <option value="unassigned">Unassigned</option>}
             {agents.map((a) => (
               <option key={a.agentId} value={a.agentId}>
                 {a.name}

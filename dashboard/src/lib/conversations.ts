@@ -1,4 +1,4 @@
-import type { ViewParams } from './view-params.ts';
+import { inboxSort, type ViewParams } from './view-params.ts';
 
 /** The inbox query (GET /v1/conversations) of a view: the same filters the drill-down links set. */
 export function inboxSearch(view: ViewParams, limit = 25) {
@@ -8,7 +8,7 @@ export function inboxSearch(view: ViewParams, limit = 25) {
     team: view.team,
     assignee: view.agent,
     q: view.q,
-    sort: view.sort,
+    sort: inboxSort(view),
     cursor: view.cursor,
     limit,
   };

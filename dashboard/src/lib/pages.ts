@@ -7,11 +7,19 @@ import { type Permission, rolesFor } from '@parley/kit/roles';
  * policy (infra/kit/src/auth/roles.ts) wherever a permission fits, so "supervisors" means
  * here what it means to the APIs behind the page.
  *
- * The report pages (SLA, Volumes, Agents, CSAT: `readReports`) join this table with their pages.
+ * Settings (`manageServiceLevels`; teams and members `manageTenant`) is in this table too. `nav: false`: a page
+ * reached through links only (the drill-down behind every report figure).
  */
 export const PAGES = {
   live: { href: '/live', label: 'Live', roles: rolesFor('watchQueues') },
   conversations: { href: '/conversations', label: 'Conversations', roles: rolesFor('readReports') },
+  // Reports: figures only, no actions (analysts see them as supervisors do).
+  sla: { href: '/sla', label: 'SLA', roles: rolesFor('readReports') },
+  volumes: { href: '/volumes', label: 'Volumes', roles: rolesFor('readReports') },
+  agents: { href: '/agents', label: 'Agents', roles: rolesFor('readReports') },
+  csat: { href: '/csat', label: 'CSAT', roles: rolesFor('readReports') },
+  // The conversations behind any report figure: opened from the reports, not from the navigation.
+  drilldown: { href: '/drilldown', label: 'Drill-down', roles: rolesFor('readReports'), nav: false },
   // An agent's own figures; supervisors and admins see every page, this one included.
   mine: { href: '/me', label: 'My stats', roles: rolesFor('workConversations') },
   // Usage (billing) pages come with their own issue; until then a placeholder without navigation.
@@ -20,7 +28,7 @@ export const PAGES = {
   // Teams, SLA targets and business hours: supervisors edit the service levels (as the command
   // API lets them); teams and their members are the admins' (SETTINGS_ADMIN_PERMISSION).
   settings: { href: '/settings', label: 'Settings', roles: rolesFor('manageServiceLevels') },
-} as const satisfies Record<string, { href: string; label: string; roles: readonly UserRole[] }>;
+} as const satisfies Record<string, { href: string; label: string; roles: readonly UserRole[]; nav?: false }>;
 
 export type PageName = keyof typeof PAGES;
 
@@ -38,7 +46,9 @@ export const mayManageTeams = (role: UserRole): boolean => rolesFor(SETTINGS_ADM
 
 /** The pages a role sees, in navigation order. */
 export const navFor = (role: UserRole) =>
-  (Object.keys(PAGES) as PageName[]).filter((p) => mayView(role, p)).map((p) => ({ name: p, href: PAGES[p].href, label: PAGES[p].label }));
+  (Object.keys(PAGES) as PageName[])
+    .filter((p) => mayView(role, p) && !('nav' in PAGES[p] && PAGES[p].nav === false))
+    .map((p) => ({ name: p, href: PAGES[p].href, label: PAGES[p].label }));
 
 /** Where a role lands after signing in: its first page. */
 export const homeFor = (role: UserRole): string => navFor(role)[0]?.href ?? '/sign-in';

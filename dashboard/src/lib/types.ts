@@ -146,3 +146,132 @@ export interface TenantUser {
   active: boolean;
   teamIds: string[];
 }
+
+/* The analytics reports (docs/analytics.md, "Endpoints (query API)"). */
+
+export type SlaTarget = 'first_response' | 'first_response_all' | 'next_response' | 'resolution';
+
+export interface ComplianceRow {
+  target: SlaTarget;
+  met: number;
+  breached: number;
+  compliancePct: number | null;
+}
+
+export interface CompliancePeriodRow extends ComplianceRow {
+  period: string;
+}
+
+export interface BreachRow {
+  key: string;
+  target: SlaTarget;
+  breaches: number;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+}
+
+export type DurationPercentiles = { wall: Percentiles; business: Percentiles };
+
+export interface ResponseTimePercentiles {
+  firstResponse: DurationPercentiles;
+  firstResponseAll: DurationPercentiles;
+  nextResponse: DurationPercentiles;
+  resolution: DurationPercentiles;
+  firstResolution: DurationPercentiles;
+}
+
+export interface VolumeRow {
+  period: string;
+  direction: string;
+  messageType: string;
+  messages: number;
+}
+
+export interface ConversationVolumeRow {
+  period: string;
+  opened: number;
+  closed: number;
+}
+
+export interface HeatmapCell {
+  dayOfWeek: number;
+  hour: number;
+  count: number;
+  conversations: number;
+}
+
+export interface LeaderboardRow {
+  agentId: string;
+  conversationsHandled: number;
+  firstResponses: number;
+  medianFirstResponseSeconds: number | null;
+  medianResolutionSeconds: number | null;
+  medianHandleSeconds: number | null;
+  csatAverage: number | null;
+  csatResponses: number;
+}
+
+export interface CsatReport {
+  closed: number;
+  responses: number;
+  responseRatePct: number | null;
+  average: number | null;
+  distribution: { score: number; responses: number; sharePct: number | null }[];
+}
+
+export interface CsatComment {
+  conversationId: string;
+  score: number;
+  comment: string;
+  agentId: string | null;
+  teamId: string | null;
+  recordedAt: string;
+}
+
+export interface DrillItem {
+  conversationId: string;
+  episode: number | null;
+  at: string;
+  openedAt: string;
+  status: string;
+  teamId: string | null;
+  agentId: string | null;
+  priority: string;
+  csat: number | null;
+  messages: number | null;
+  outcome: 'met' | 'breached' | 'none' | null;
+}
+
+export interface DrillPage {
+  figure: string;
+  total: number;
+  messages: number | null;
+  items: DrillItem[];
+  nextCursor: string | null;
+}
+
+export interface CountedPage<T> extends Page<T> {
+  total: number;
+}
+
+/** GET /v1/analytics/sla/conversations: the waits (or conversations, for resolution) behind an SLA figure. */
+export interface SlaDrillItem {
+  conversationId: string;
+  episode: number | null;
+  kind: string;
+  startedAt: string;
+  endedAt: string | null;
+  teamId: string | null;
+  agentId: string | null;
+  priority: string;
+  wallSeconds: number | null;
+  businessSeconds: number | null;
+  targetSeconds: number | null;
+  dueAt: string | null;
+  outcome: 'met' | 'breached' | 'none';
+}

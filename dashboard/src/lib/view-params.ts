@@ -13,6 +13,20 @@ export const STATUSES = ['new', 'queued', 'assigned', 'pending_customer', 'pendi
 export const OPEN_STATUSES = ['new', 'queued', 'assigned', 'pending_customer', 'pending_agent'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const SORTS = ['last_activity', 'longest_waiting', 'priority'] as const;
+/** The agents' leaderboard's columns (GET /v1/analytics/agents/leaderboard `sort`). */
+export const LEADERBOARD_SORTS = [
+  'agentId',
+  'conversationsHandled',
+  'firstResponses',
+  'medianFirstResponseSeconds',
+  'medianResolutionSeconds',
+  'medianHandleSeconds',
+  'csatAverage',
+  'csatResponses',
+] as const;
+/** The clock of SLA figures: business hours (the teams' open hours) or calendar (wall-clock) time. */
+export const HOURS_MODES = ['business', 'calendar'] as const;
+export const HEATMAP_MEASURES = ['inbound_messages', 'conversations_opened'] as const;
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Uuid = z.uuid();
@@ -47,8 +61,16 @@ export const ViewParams = z.object({
   status: commaList(STATUSES).optional().catch(undefined),
   priority: commaList(PRIORITIES).optional().catch(undefined),
   q: z.string().trim().min(1).max(200).optional().catch(undefined),
-  sort: z.enum(SORTS).default('last_activity').catch('last_activity'),
+  // The inbox's sort, or a column of the agents' leaderboard (each page reads its own: inboxSort, leaderboardSort).
+  sort: z
+    .enum([...SORTS, ...LEADERBOARD_SORTS])
+    .default('last_activity')
+    .catch('last_activity'),
+  order: z.enum(['asc', 'desc']).default('desc').catch('desc'),
   cursor: z.string().min(1).max(500).optional().catch(undefined),
+  // Reports: the SLA clock (every SLA figure, median and export follows it) and the heatmap's measure.
+  hours: z.enum(HOURS_MODES).default('business').catch('business'),
+  measure: z.enum(HEATMAP_MEASURES).default('inbound_messages').catch('inbound_messages'),
 });
 
 export type ViewParams = z.infer<typeof ViewParams>;
@@ -66,7 +88,22 @@ export function parseView(search: SearchParamsRecord | URLSearchParams): ViewPar
   return view;
 }
 
-const DEFAULTS: Partial<Record<keyof ViewParams, string>> = { range: '7d', group: 'day', sort: 'last_activity' };
+const DEFAULTS: Partial<Record<keyof ViewParams, string>> = {
+  range: '7d',
+  group: 'day',
+  sort: 'last_activity',
+  order: 'desc',
+  hours: 'business',
+  measure: 'inbound_messages',
+};
+
+/** The inbox's sort of a view (a leaderboard column is no inbox sort). */
+export const inboxSort = (view: ViewParams): (typeof SORTS)[number] =>
+  (SORTS as readonly string[]).includes(view.sort) ? (view.sort as (typeof SORTS)[number]) : 'last_activity';
+
+/** The leaderboard's sort of a view (default: conversations handled). */
+export const leaderboardSort = (view: ViewParams): (typeof LEADERBOARD_SORTS)[number] =>
+  (LEADERBOARD_SORTS as readonly string[]).includes(view.sort) ? (view.sort as (typeof LEADERBOARD_SORTS)[number]) : 'conversationsHandled';
 
 /** The URL query of a view with some fields changed; defaults and empty values are left out. */
 export function viewSearch(view: ViewParams, patch: Partial<ViewParams> = {}): string {

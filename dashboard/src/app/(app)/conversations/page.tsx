@@ -15,7 +15,7 @@ import { formatInstant, statusLabel, waitedFor } from '@/lib/format';
 import { requirePage } from '@/lib/guard';
 import { timeZones } from '@/lib/time-zones';
 import type { AgentWorkload, ConversationSummary, Page } from '@/lib/types';
-import { OPEN_STATUSES, parseView, type SearchParamsRecord, STATUSES, viewSearch } from '@/lib/view-params';
+import { inboxSort, OPEN_STATUSES, parseView, type SearchParamsRecord, STATUSES, viewSearch } from '@/lib/view-params';
 
 export const metadata: Metadata = { title: 'Conversations' };
 
@@ -63,7 +63,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="f-sort">Sort</Label>
-          <NativeSelect id="f-sort" name="sort" defaultValue={view.sort} className="w-44">
+          <NativeSelect id="f-sort" name="sort" defaultValue={inboxSort(view)} className="w-44">
             <option value="last_activity">Latest activity</option>
             <option value="longest_waiting">Longest waiting</option>
             <option value="priority">Priority</option>
