@@ -163,10 +163,12 @@ beforeAll(async () => {
   // A breach for certain: a team whose urgent conversations must be answered within a second, and a customer nobody answers.
   const night = await command(admin, '/v1/teams', { name: 'Night' });
   await command(admin, `/v1/teams/${night.teamId}/sla-policies/urgent`, { firstResponseSeconds: 1, resolutionSeconds: 86_400 }, 'PUT');
-  await customerWrites('5215599990077', 'Nora Noche', 'Necesito ayuda urgente con mi reembolso');
+  // A word no demo conversation has (the demo's history writes about refunds too).
+  const marker = `pedido${randomBytes(4).toString('hex')}`;
+  await customerWrites('5215599990077', 'Nora Noche', `Necesito ayuda urgente con mi reembolso del ${marker}`);
   let found: { items: { id: string }[] } = { items: [] };
   await until('the new conversation in search', async () => {
-    found = await api<{ items: { id: string }[] }>(admin, '/v1/conversations', { q: 'reembolso' });
+    found = await api<{ items: { id: string }[] }>(admin, '/v1/conversations', { q: marker });
     return found.items.length === 1;
   });
   for (const [path, body] of [
@@ -211,7 +213,7 @@ describe('the report pages', () => {
   it('render with the demo data for supervisors and analysts, accessibly, at 1280 and 390 px', async () => {
     const { context, page } = await signedIn(p, p.key('supervisor:Sofia'));
     const nav = page.getByRole('navigation', { name: 'Main' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'SLA', 'Volumes', 'Agents', 'CSAT', 'My stats']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'SLA', 'Volumes', 'Agents', 'CSAT', 'My stats', 'Settings']);
     for (const [path, title] of PAGES) {
       const res = await page.goto(`${p.urls.dashboard}/${path}?${range}`);
       expect(res!.status(), path).toBe(200);
