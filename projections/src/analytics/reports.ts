@@ -738,8 +738,8 @@ export const RunningSlaItem = z.object({
   startedAt: z.string(),
   targetSeconds: z.number(),
   dueAt: z.string(),
-  /** breached: past due at `now`; at_risk: due within `atRiskShare` of its target. */
-  state: z.enum(['breached', 'at_risk']),
+  /** breached: past due at `now`; at_risk: due within `atRiskShare` of its target; on_track: neither (listed only for one conversation). */
+  state: z.enum(['breached', 'at_risk', 'on_track']),
 });
 export type RunningSlaItem = z.infer<typeof RunningSlaItem>;
 
@@ -765,13 +765,15 @@ const RunningRow = z.object({
  * answered nor ended by a close) and every open conversation's resolution, with a target,
  * that is past due at `now` (breached) or has at most `atRiskShare` of its target left
  * (at risk), earliest due first. Due instants count business hours as the reports do.
+ * With a conversation: all of its running targets, on track ones too (its SLA clock).
  */
 export async function runningSla(
   client: ClickHouseClient,
   db: string,
-  q: { tenantId: string; teamId?: string | null; now: Date; atRiskShare: number; limit: number },
+  q: { tenantId: string; teamId?: string | null; conversationId?: string | null; now: Date; atRiskShare: number; limit: number },
 ): Promise<RunningSla> {
-  const team = q.teamId ? 'AND team_id = {team:String}' : '';
+  const team = `${q.teamId ? 'AND team_id = {team:String}' : ''} ${q.conversationId ? 'AND conversation_id = {conversation:String}' : ''}`;
+  const due = q.conversationId ? '' : `WHERE dateDiff('millisecond', {now:${T}}, due_at) <= target_seconds * 1000 * {share:Float64}`;
   const rows = await queryRows(
     client,
     `SELECT conversation_id, kind, team_id, priority, started_at, target_seconds, due_at FROM (
@@ -783,10 +785,17 @@ export async function runningSla(
        FROM ${db}.conversation_facts FINAL
        WHERE tenant_id = {tenant:String} AND is_open = 1 AND resolution_due_at IS NOT NULL AND resolution_target_seconds IS NOT NULL ${team}
      )
-     WHERE dateDiff('millisecond', {now:${T}}, due_at) <= target_seconds * 1000 * {share:Float64}
+     ${due}
      ORDER BY due_at, conversation_id, kind
      LIMIT {limit:UInt32}`,
-    { tenant: q.tenantId, team: q.teamId ?? '', now: chTime(q.now.getTime()), share: q.atRiskShare, limit: q.limit + 1 },
+    {
+      tenant: q.tenantId,
+      team: q.teamId ?? '',
+      conversation: q.conversationId ?? '',
+      now: chTime(q.now.getTime()),
+      share: q.atRiskShare,
+      limit: q.limit + 1,
+    },
     RunningRow,
   );
   const now = q.now.getTime();
@@ -802,7 +811,7 @@ export async function runningSla(
         startedAt: isoFromChTime(r.started_at),
         targetSeconds: r.target_seconds,
         dueAt,
-        state: Date.parse(dueAt) <= now ? 'breached' : 'at_risk',
+        state: Date.parse(dueAt) <= now ? 'breached' : Date.parse(dueAt) - now <= r.target_seconds * 1000 * q.atRiskShare ? 'at_risk' : 'on_track',
       };
     }),
     truncated: rows.length > q.limit,

@@ -1,7 +1,12 @@
+import { ACTIVITY_EVENT_TYPES, MESSAGE_ACTIVITY_TYPES } from './inbox-rows.ts';
+
+/** An SQL string literal of one of our own constants (event type names: letters only). */
+const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
 /**
  * The inbox's event handlers, as one PL/pgSQL function that applies a whole batch in one
  * round trip: `inbox_apply(events jsonb)` takes an array of
- * `{ t: type, k: order key, tenant, at: occurredAt, actor, d: data }` in log order, and for
+ * `{ t: type, id: event id, k: order key, tenant, at: occurredAt, actor, actorType, d: data }` in log order, and for
  * `MessageReceived` `customerAt` (customer time, computed in inbox-projection.ts).
  *
  * Per-event statements from Node cost a round trip each (~0.2 ms), which capped the
@@ -27,6 +32,16 @@ DECLARE
   preview text;
   rank smallint;
 BEGIN
+  -- Timelines: the batch's activity events in one set-based statement, not one per event.
+  INSERT INTO conversation_activity (tenant_id, event_id, conversation_id, type, at, log_key, actor_type, actor_id, message_id, data)
+  SELECT (x->>'tenant')::uuid, (x->>'id')::uuid, (x->'d'->>'conversationId')::uuid, x->>'t', (x->>'at')::timestamptz, x->>'k',
+         x->>'actorType', x->>'actor', (x->'d'->>'messageId')::uuid,
+         -- A message's content lives in messages; the timeline joins it.
+         CASE WHEN x->>'t' IN (${MESSAGE_ACTIVITY_TYPES.map(sqlText).join(', ')}) THEN '{}'::jsonb ELSE x->'d' END
+    FROM jsonb_array_elements(events) x
+   WHERE x->>'t' IN (${ACTIVITY_EVENT_TYPES.map(sqlText).join(', ')})
+  ON CONFLICT DO NOTHING;
+
   FOR e IN SELECT value FROM jsonb_array_elements(events) LOOP
     t := e->>'t';
     k := e->>'k';

@@ -9,10 +9,12 @@ export const INBOX_SCHEMA = 'inbox';
 /** What `inbox_apply` reads of an event: its data and the envelope fields the handlers use. */
 const toRow = (p: Projected) => ({
   t: p.event.type,
+  id: p.eventId,
   k: p.orderKey,
   tenant: p.metadata.tenantId,
   at: p.metadata.occurredAt,
   actor: p.metadata.actor.id,
+  actorType: p.metadata.actor.type,
   d: p.event.data,
   // Customer time is one TypeScript rule shared with the analytics: computed here rather than mirrored in SQL.
   ...(p.event.type === 'MessageReceived' && { customerAt: new Date(customerSentAt(p.event.data, p.metadata)).toISOString() }),
@@ -31,7 +33,8 @@ export const inboxProjection: PgProjection = {
   // 5: the workers' send outcomes give outbound messages their wamid.
   // 6: teams' business-hours time zone (GET /v1/me: the tenant's default time zone).
   // 7: the tenant's settings: teams' members (with removals), SLA targets, whole business hours.
-  version: 7,
+  // 8: conversation_activity, each conversation's timeline.
+  version: 8,
   async createTables(sql) {
     await createInboxTables(sql);
     await sql.query(INBOX_APPLY_FUNCTION);

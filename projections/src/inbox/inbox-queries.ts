@@ -5,6 +5,8 @@ import { rolesFor } from '@parley/kit/roles';
 import type pg from 'pg';
 import { z } from 'zod';
 import type {
+  ActivityEntry,
+  ActivityType,
   AgentWorkload,
   Contact,
   ConversationDetail,
@@ -49,6 +51,7 @@ const CursorPayload = z.discriminatedUnion('s', [
   z.object({ s: z.literal('longest_waiting'), f: Filters, w: Instant.nullable(), id: z.uuid() }),
   z.object({ s: z.literal('priority'), f: Filters, r: Rank, w: Instant.nullable(), id: z.uuid() }),
   z.object({ s: z.literal('messages'), k: OrderKey, id: z.uuid(), o: z.enum(['asc', 'desc']) }),
+  z.object({ s: z.literal('activity'), at: Instant, k: OrderKey, id: z.uuid() }),
 ]);
 type CursorPayload = z.infer<typeof CursorPayload>;
 
@@ -175,6 +178,12 @@ class Params {
 
 const INFINITY = 'infinity';
 
+/** A message row with its delivery statuses (`m`: messages), as `toMessage` reads it. */
+const MESSAGE_COLUMNS = `m.message_id, m.direction, m.wamid, m.type, m.body, m.content, m.sender_type, m.sender_id, m.sent_at, m.log_key,
+  (SELECT coalesce(json_agg(json_build_object('status', s.status, 'at', s.at, 'errorCode', s.error_code,
+            'errorTitle', s.error_title, 'errorDetails', s.error_details, 'billable', s.billable, 'category', s.pricing_category)), '[]')
+   FROM message_statuses s WHERE s.tenant_id = m.tenant_id AND s.wamid = m.wamid) AS statuses`;
+
 export class InboxQueries {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -289,10 +298,7 @@ export class InboxQueries {
     }
     const dir = options.order === 'asc' ? 'ASC' : 'DESC';
     const res = await this.pool.query<MessageRow>(
-      `SELECT m.message_id, m.direction, m.wamid, m.type, m.body, m.content, m.sender_type, m.sender_id, m.sent_at, m.log_key,
-         (SELECT coalesce(json_agg(json_build_object('status', s.status, 'at', s.at, 'errorCode', s.error_code,
-                   'errorTitle', s.error_title, 'errorDetails', s.error_details, 'billable', s.billable, 'category', s.pricing_category)), '[]')
-          FROM message_statuses s WHERE s.tenant_id = m.tenant_id AND s.wamid = m.wamid) AS statuses
+      `SELECT ${MESSAGE_COLUMNS}
        FROM messages m WHERE ${where.join(' AND ')} ORDER BY m.log_key ${dir}, m.message_id ${dir} LIMIT ${p.add(options.limit + 1)}`,
       p.values,
     );
@@ -301,6 +307,46 @@ export class InboxQueries {
     return {
       items: rows.map(toMessage),
       nextCursor: res.rows.length > options.limit && last ? encodeCursor({ s: 'messages', k: last.log_key, id: last.message_id, o: options.order }) : null,
+    };
+  }
+
+  /**
+   * A conversation's timeline, oldest first: its activity events in time order (log order
+   * within one instant), messages with their delivery statuses. Null: no such conversation
+   * in this tenant.
+   */
+  async activity(tenantId: string, conversationId: string, options: { limit: number; cursor?: string }): Promise<Page<ActivityEntry> | null> {
+    const p = new Params();
+    const where = [`a.tenant_id = ${p.add(tenantId)}`, `a.conversation_id = ${p.add(conversationId)}`];
+    if (options.cursor) {
+      const c = decodeCursor(options.cursor, 'activity');
+      where.push(`(a.at, a.log_key, a.event_id) > (${p.add(c.at)}::timestamptz, ${p.add(c.k)}, ${p.add(c.id)}::uuid)`);
+    }
+    const [exists, res] = await Promise.all([
+      this.pool.query('SELECT 1 FROM conversations WHERE tenant_id = $1 AND conversation_id = $2', [tenantId, conversationId]),
+      this.pool.query<ActivityRow>(
+        `SELECT a.event_id, a.type AS activity_type, a.at, a.log_key AS activity_key, a.actor_type, a.actor_id, a.data, m.message_id IS NOT NULL AS has_message, ${MESSAGE_COLUMNS}
+           FROM conversation_activity a
+           LEFT JOIN messages m ON m.tenant_id = a.tenant_id AND m.message_id = a.message_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY a.at, a.log_key, a.event_id LIMIT ${p.add(options.limit + 1)}`,
+        p.values,
+      ),
+    ]);
+    if (exists.rowCount === 0) return null;
+    const rows = res.rows.slice(0, options.limit);
+    const last = rows.at(-1);
+    return {
+      items: rows.map((r) => ({
+        id: r.event_id,
+        type: r.activity_type,
+        at: r.at.toISOString(),
+        actor: { type: r.actor_type, id: r.actor_id },
+        data: r.data,
+        message: r.has_message ? toMessage(r) : null,
+      })),
+      nextCursor:
+        res.rows.length > options.limit && last ? encodeCursor({ s: 'activity', at: last.at.toISOString(), k: last.activity_key, id: last.event_id }) : null,
     };
   }
 
@@ -527,6 +573,18 @@ interface MessageRow {
     billable: boolean | null;
     category: string | null;
   }[];
+}
+
+interface ActivityRow extends MessageRow {
+  event_id: string;
+  /** Not `type`: the message's columns have one. */
+  activity_type: ActivityType;
+  at: Date;
+  activity_key: string;
+  actor_type: ActivityEntry['actor']['type'];
+  actor_id: string;
+  data: Record<string, unknown>;
+  has_message: boolean;
 }
 
 const toMessage = (r: MessageRow): MessageView => {

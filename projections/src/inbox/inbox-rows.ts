@@ -1,4 +1,4 @@
-import { ConversationStatus, Priority, UserRole } from '@parley/events';
+import { ActorType, ConversationStatus, type EventType, Priority, UserRole } from '@parley/events';
 import { z } from 'zod';
 
 /**
@@ -65,6 +65,39 @@ export const MessageView = z.object({
     )
     .describe('In the order they happened (lifecycle order within one second), whatever order WhatsApp reported them in'),
 });
+
+/** The events a conversation's timeline shows, one entry each (table conversation_activity). */
+export const MESSAGE_ACTIVITY_TYPES = ['MessageReceived', 'MessageQueued'] as const satisfies readonly EventType[];
+export const ACTIVITY_EVENT_TYPES = [
+  'ConversationOpened',
+  ...MESSAGE_ACTIVITY_TYPES,
+  'ConversationQueued',
+  'ConversationAssigned',
+  'ConversationTransferred',
+  'ConversationUnassigned',
+  'ConversationStatusChanged',
+  'ConversationPriorityChanged',
+  'ConversationTagged',
+  'ConversationUntagged',
+  'NoteAdded',
+  'ConversationClosed',
+  'ConversationReopened',
+  'CsatRecorded',
+] as const satisfies readonly EventType[];
+export const ActivityType = z.enum(ACTIVITY_EVENT_TYPES);
+export type ActivityType = z.infer<typeof ActivityType>;
+
+export const ActivityEntry = z.object({
+  id: Id.describe('The event id: stable, so an entry can be linked to and deduplicated'),
+  type: ActivityType,
+  at: Instant.describe('When it happened (the event’s occurredAt)'),
+  actor: z.object({ type: ActorType, id: z.string() }).describe('Who did it: a user id for agents and supervisors'),
+  data: z
+    .record(z.string(), z.unknown())
+    .describe('The event’s data as the event catalog defines it for `type` (by whom to whom, from/to, tag, note body, score); {} for messages: see `message`'),
+  message: MessageView.nullable().describe('MessageReceived, MessageQueued: the message with its delivery statuses; null for other types'),
+});
+export type ActivityEntry = z.infer<typeof ActivityEntry>;
 
 export const Contact = z.object({
   id: Id,

@@ -175,5 +175,24 @@ export async function createInboxTables(sql: Sql): Promise<void> {
       PRIMARY KEY (tenant_id, note_id)
     );
     CREATE INDEX notes_by_conversation ON notes (tenant_id, conversation_id, created_at);
+
+    -- A conversation's timeline: one row per activity event (ACTIVITY_EVENT_TYPES), keyed
+    -- by the event id, so applying an event again inserts nothing. Messages keep only
+    -- their id here: text and delivery statuses are read from messages and
+    -- message_statuses, which statuses arriving later keep current.
+    CREATE TABLE conversation_activity (
+      tenant_id       uuid NOT NULL,
+      event_id        uuid NOT NULL,
+      conversation_id uuid NOT NULL,
+      type            text NOT NULL,
+      at              timestamptz NOT NULL,
+      log_key         text COLLATE "C" NOT NULL,
+      actor_type      text NOT NULL,
+      actor_id        text NOT NULL,
+      message_id      uuid,
+      data            jsonb NOT NULL,
+      PRIMARY KEY (tenant_id, event_id)
+    );
+    CREATE INDEX conversation_activity_by_conversation ON conversation_activity (tenant_id, conversation_id, at, log_key);
   `);
 }

@@ -6,6 +6,9 @@ export { InboxIdentity, type InboxIdentityOptions } from './inbox-identity.ts';
 export { inboxProjection } from './inbox-projection.ts';
 export { type ConversationFilter, type ConversationSort, InboxQueries } from './inbox-queries.ts';
 export {
+  ACTIVITY_EVENT_TYPES,
+  ActivityEntry,
+  ActivityType,
   AgentWorkload,
   Contact,
   ConversationDetail,

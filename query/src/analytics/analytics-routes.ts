@@ -190,6 +190,10 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
         tags: ['analytics'],
         querystring: z.strictObject({
           teamId: z.uuid().optional(),
+          conversationId: z
+            .uuid()
+            .optional()
+            .describe("One conversation's SLA clock: every running target of it, on_track ones too (atRiskShare then only sets at_risk vs on_track)"),
           atRiskShare: z.coerce
             .number()
             .min(0)
@@ -206,6 +210,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: AnalyticsRou
       return runningSla(client, db, {
         tenantId: principalOf(request).tenantId,
         teamId: q.teamId ?? null,
+        conversationId: q.conversationId ?? null,
         now: deps.clock(),
         atRiskShare: q.atRiskShare,
         limit: q.limit,

@@ -52,6 +52,11 @@ export const MessageListQuery = Consistency.extend({
   order: z.enum(['asc', 'desc']).default('asc').describe('asc: oldest first; desc: newest first'),
 });
 
+export const ActivityListQuery = Consistency.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(500).optional().describe('nextCursor of the previous page'),
+});
+
 export const WorkloadQuery = Consistency.extend({ team: Id.optional() });
 
 export const IdParams = z.object({ id: Id });
@@ -69,6 +74,7 @@ export const ParkedEvent = z.object({
 });
 
 export {
+  ActivityEntry,
   AgentWorkload,
   Contact,
   ConversationDetail,

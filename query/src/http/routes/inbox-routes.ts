@@ -1,5 +1,7 @@
 import { type Api, allow, notFound, principalOf } from '@parley/kit';
 import {
+  ActivityEntry,
+  ActivityListQuery,
   Consistency,
   Contact,
   ConversationDetail,
@@ -82,6 +84,27 @@ export async function inboxRoutes(api: Api) {
     async (request) => {
       const q = request.query;
       const found = await inbox.messages(principalOf(request).tenantId, request.params.id, { limit: q.limit, cursor: q.cursor, order: q.order });
+      if (!found) throw notFound('conversation not found');
+      return found;
+    },
+  );
+
+  api.get(
+    '/v1/conversations/:id/activity',
+    {
+      config: readers,
+      schema: {
+        summary:
+          "A conversation's timeline, oldest first: messages with their delivery statuses, assignments, transfers, notes, status, priority and tag changes, close, reopen, CSAT",
+        tags: ['inbox'],
+        params: IdParams,
+        querystring: ActivityListQuery,
+        response: { 200: page(ActivityEntry), ...errors },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const found = await inbox.activity(principalOf(request).tenantId, request.params.id, { limit: q.limit, cursor: q.cursor });
       if (!found) throw notFound('conversation not found');
       return found;
     },
