@@ -86,6 +86,29 @@ describe('inbox through the query API', () => {
     expect((await read('/v1/conversations?assignee=me&status=closed', w.position, agent.key)).items.map((x: { id: string }) => x.id)).toEqual([c.id]);
     expect((await read('/v1/conversations?assignee=unassigned&status=closed', w.position)).items).toHaveLength(0);
 
+    // The timeline: every change above in the order it happened, by whom; the webhook's retry added nothing.
+    const activity = await read(`/v1/conversations/${c.id}/activity?limit=4`, w.position);
+    const rest = await read(`/v1/conversations/${c.id}/activity?cursor=${activity.nextCursor}`, w.position);
+    const entries = [...activity.items, ...rest.items] as { type: string; actor: { id: string }; data: Record<string, unknown>; message: unknown }[];
+    expect(rest.nextCursor).toBeNull();
+    expect(entries.map((e) => e.type)).toEqual([
+      'ConversationOpened',
+      'MessageReceived',
+      'ConversationQueued',
+      'ConversationAssigned',
+      'ConversationTagged',
+      'MessageQueued',
+      'ConversationStatusChanged', // the reply: pending_customer
+      'ConversationStatusChanged', // pending_agent
+      'NoteAdded',
+      'ConversationClosed',
+    ]);
+    expect(entries[1]!.message).toMatchObject({ direction: 'inbound', text: 'Hola, where is my parcel?' });
+    expect(entries[3]).toMatchObject({ actor: { id: tenant.supervisor.userId }, data: { agentId: agent.userId } });
+    expect(entries[6]!.data).toMatchObject({ from: 'assigned', to: 'pending_customer' });
+    expect(entries[8]).toMatchObject({ actor: { id: agent.userId }, data: { body: 'promised delivery tomorrow' }, message: null });
+    expect((await platform.get(`/v1/conversations/${crypto.randomUUID()}/activity`, tenant.adminKey)).status).toBe(404);
+
     const contact = await read(`/v1/contacts/${c.contactId}`, w.position);
     expect(contact).toMatchObject({ name: 'Carla', waId: '5215500000001', tags: ['delivery'], conversationCount: 1, messages: { inbound: 1, outbound: 1 } });
     expect(contact.conversations.map((x: { id: string }) => x.id)).toEqual([c.id]);

@@ -79,6 +79,7 @@ describe('tenant isolation', () => {
         ].map((q) => `/v1/conversations${q}`),
       '/v1/conversations/{id}': (ids) => ids.conversations.map((id) => `/v1/conversations/${id}`),
       '/v1/conversations/{id}/messages': (ids) => ids.conversations.map((id) => `/v1/conversations/${id}/messages`),
+      '/v1/conversations/{id}/activity': (ids) => ids.conversations.map((id) => `/v1/conversations/${id}/activity`),
       '/v1/contacts/{id}': (ids) => ids.contacts.map((id) => `/v1/contacts/${id}`),
       '/v1/supervisor/queues': () => ['/v1/supervisor/queues'],
       '/v1/supervisor/workload': () => ['/v1/supervisor/workload', `/v1/supervisor/workload?team=${b.teamId}`, `/v1/supervisor/workload?team=${a.teamId}`],
@@ -120,7 +121,10 @@ describe('tenant isolation', () => {
       ],
       '/v1/analytics/heatmap': () => ['inbound_messages', 'conversations_opened'].flatMap((m) => analytics('/v1/analytics/heatmap', `&measure=${m}`)()),
       '/v1/analytics/csat': analytics('/v1/analytics/csat'),
-      '/v1/analytics/sla/running': () => ['', `?teamId=${a.teamId}`, `?teamId=${b.teamId}`, '?atRiskShare=1'].map((q) => `/v1/analytics/sla/running${q}`),
+      '/v1/analytics/sla/running': (ids) =>
+        ['', `?teamId=${a.teamId}`, `?teamId=${b.teamId}`, '?atRiskShare=1', ...ids.conversations.map((id) => `?conversationId=${id}`)].map(
+          (q) => `/v1/analytics/sla/running${q}`,
+        ),
       '/v1/analytics/csat/comments': () => [...analytics('/v1/analytics/csat/comments')(), ...analytics('/v1/analytics/csat/comments', '&format=csv')()],
       '/v1/analytics/drilldown': () =>
         [

@@ -51,6 +51,38 @@ describe('GET /v1/analytics/sla/running', () => {
     expect((await running('')).body.items).toEqual([]);
   });
 
+  it("lists one conversation's running targets, on track ones too: its SLA clock", async () => {
+    const { conversationId } = await platform.customerWrites(tenant, '5215500000013', 'where is it?');
+    await platform.cmd(`/v1/conversations/${conversationId}/queue`, { teamId: nightTeam }, tenant.supervisor.key);
+    await platform.cmd(`/v1/conversations/${conversationId}/priority`, { priority: 'urgent' }, tenant.supervisor.key);
+    const { conversationId: neighbour } = await platform.customerWrites(tenant, '5215500000014', 'me too');
+    await platform.cmd(`/v1/conversations/${neighbour}/queue`, { teamId: nightTeam }, tenant.supervisor.key);
+    await platform.cmd(`/v1/conversations/${neighbour}/priority`, { priority: 'urgent' }, tenant.supervisor.key);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    let res = await running(`?conversationId=${conversationId}`);
+    expect(res.status, res.text).toBe(200);
+    // The resolution is due in an hour: not at risk, listed only because one conversation was asked for.
+    expect(res.body.items.map((i: { conversationId: string; kind: string; state: string }) => [i.conversationId, i.kind, i.state])).toEqual([
+      [conversationId, 'first', 'breached'],
+      [conversationId, 'resolution', 'on_track'],
+    ]);
+    expect(res.body.items[1]).toMatchObject({ targetSeconds: 3600, teamId: nightTeam, priority: 'urgent' });
+    // Without the filter the board lists the neighbour's breach too, and still no on-track row.
+    const board = (await running('')).body.items as { conversationId: string; state: string }[];
+    expect(new Set(board.map((i) => i.conversationId))).toEqual(new Set([conversationId, neighbour]));
+    expect(board.some((i) => i.state === 'on_track')).toBe(false);
+
+    const agent = tenant.agents[0]!;
+    await platform.cmd(`/v1/conversations/${conversationId}/assign`, { agentId: agent.userId }, tenant.supervisor.key);
+    await platform.cmd(`/v1/conversations/${conversationId}/messages`, { type: 'text', body: 'on it' }, agent.key);
+    res = await running(`?conversationId=${conversationId}`);
+    expect(res.body.items.map((i: { kind: string }) => i.kind)).toEqual(['resolution']);
+    await platform.cmd(`/v1/conversations/${conversationId}/close`, { reason: 'resolved', outcome: null }, agent.key);
+    expect((await running(`?conversationId=${conversationId}`)).body.items).toEqual([]);
+    expect((await running('?conversationId=not-a-uuid')).status).toBe(400);
+  });
+
   it('is for supervisors and admins: a live view, not a report', async () => {
     expect((await running('', tenant.adminKey)).status).toBe(200);
     expect((await running('', tenant.agents[0]!.key)).status).toBe(403);
