@@ -165,6 +165,39 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Assign' }).click();
     await expect.poll(() => page.getByTestId('assignee').textContent()).toBe('Ana');
     expect(await page.getByTestId('status').textContent()).toBe('Assigned');
+    // Both actions are entries of the timeline, by whom and to whom, after the customer's message.
+    const note = timeline.locator('li[data-type="NoteAdded"]');
+    expect(await note.textContent()).toContain('Called the courier');
+    expect(await note.textContent()).toContain('Private note · Sofia');
+    const assigned = timeline.locator('li[data-type="ConversationAssigned"]');
+    expect(await assigned.locator('p').textContent()).toBe('Assigned to Ana by Sofia');
+    const types = await timeline.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
+    expect(types.indexOf('MessageReceived')).toBeLessThan(types.indexOf('NoteAdded'));
+    expect(types.indexOf('NoteAdded')).toBeLessThan(types.indexOf('ConversationAssigned'));
+    expect(types.at(-1)).toBe('ConversationAssigned');
+    // Its SLA clock: the demo's targets are running for this waiting conversation.
+    const clock = page.getByTestId('sla-clock');
+    expect(await clock.getByRole('heading', { level: 2 }).textContent()).toBe('SLA clock');
+    expect(await clock.textContent()).toMatch(/First response|Resolution|No SLA target is running/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'conversation-timeline');
+    await context.close();
+  });
+
+  it("answers 404 for another tenant's conversation and for an unknown one, without their data", async () => {
+    const other = platform.demos[1]!;
+    const theirs = await (await fetch(`${urls.query}/v1/conversations?limit=1`, { headers: { authorization: `Bearer ${other.keys.admin}` } })).json();
+    const theirId = theirs.items[0].id as string;
+    const { context, page } = await signedIn('supervisor:Sofia');
+    for (const id of [theirId, randomUUID(), 'not-an-id']) {
+      const res = await page.goto(`${urls.dashboard}/conversations/${id}`);
+      expect(res!.status(), id).toBe(404);
+      expect(await page.locator('body').textContent()).toContain('could not be found');
+      expect(await page.locator('body').textContent()).not.toContain(theirs.items[0].contactName ?? theirId);
+    }
+    // Their conversation's timeline through the API, with our key: 404 too.
+    const api = await fetch(`${urls.query}/v1/conversations/${theirId}/activity`, { headers: { authorization: `Bearer ${key('supervisor:Sofia')}` } });
+    expect(api.status).toBe(404);
     await context.close();
   });
 

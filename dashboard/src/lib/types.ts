@@ -1,4 +1,4 @@
-import type { UserRole } from '@parley/events';
+import type { ActorType, EventData, UserRole } from '@parley/events';
 
 /** The query API's answers the dashboard reads (docs/api.md, "Query API"). */
 
@@ -81,12 +81,50 @@ export interface MessageView {
   status: string | null;
 }
 
+/** One delivery status of a message, in the order it happened. */
+export interface MessageStatus {
+  status: string;
+  at: string;
+  error: { code: number; title: string; details: string | null } | null;
+}
+
+/** The events a conversation's timeline shows (GET /v1/conversations/{id}/activity, `type`). */
+export type ActivityType =
+  | 'ConversationOpened'
+  | 'MessageReceived'
+  | 'MessageQueued'
+  | 'ConversationQueued'
+  | 'ConversationAssigned'
+  | 'ConversationTransferred'
+  | 'ConversationUnassigned'
+  | 'ConversationStatusChanged'
+  | 'ConversationPriorityChanged'
+  | 'ConversationTagged'
+  | 'ConversationUntagged'
+  | 'NoteAdded'
+  | 'ConversationClosed'
+  | 'ConversationReopened'
+  | 'CsatRecorded';
+type MessageActivity = 'MessageReceived' | 'MessageQueued';
+
+/** One entry of a conversation's timeline: `data` is the event's, as the event catalog defines it; messages come whole in `message`. */
+export type ActivityEntry = {
+  [T in ActivityType]: {
+    id: string;
+    type: T;
+    at: string;
+    actor: { type: ActorType; id: string };
+    data: T extends MessageActivity ? Record<string, never> : EventData<T>;
+    message: T extends MessageActivity ? MessageView & { statuses: MessageStatus[] } : null;
+  };
+}[ActivityType];
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-/** GET /v1/analytics/sla/running: waits and resolutions past due, or close to it, now. */
+/** GET /v1/analytics/sla/running: waits and resolutions past due, or close to it, now (with conversationId: all of that conversation's). */
 export interface RunningSla {
   now: string;
   items: {
@@ -97,7 +135,8 @@ export interface RunningSla {
     startedAt: string;
     targetSeconds: number;
     dueAt: string;
-    state: 'breached' | 'at_risk';
+    /** on_track: only when one conversation's targets are asked for (conversationId). */
+    state: 'breached' | 'at_risk' | 'on_track';
   }[];
   truncated: boolean;
 }

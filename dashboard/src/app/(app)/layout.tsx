@@ -3,14 +3,30 @@ import { forbidden } from 'next/navigation';
 import type * as React from 'react';
 import { AppNav } from '@/components/app-nav';
 import { getMe } from '@/lib/api';
+import { conversationIdOf, positionOf, readConversation } from '@/lib/conversation-read';
 import { mayView, navFor, pageOf } from '@/lib/pages';
 
 /** Every signed-in page: the key is checked (GET /v1/me) and the role picks the navigation. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
-  const [me, path] = await Promise.all([getMe(), headers().then((h) => h.get('x-parley-path'))]);
+  const h = await headers();
+  const path = h.get('x-parley-path');
+  const conversationId = path ? conversationIdOf(path) : null;
+  const at = positionOf(new URLSearchParams(h.get('x-parley-search') ?? '').get('at'));
   // Before anything streams, so that the answer's status is 403 (each page checks again: requirePage).
   const page = path ? pageOf(path) : null;
+  const [me, conversationRefused] = await Promise.all([
+    getMe(),
+    // A conversation page: a 404 status for an unknown id or another tenant's (the page reuses this read).
+    conversationId
+      ? readConversation(conversationId, at).then(
+          () => null,
+          (e: unknown) => ({ e }),
+        )
+      : null,
+  ]);
   if (page && !mayView(me.role, page)) forbidden();
+  // After the role's check: a role that may not see the page gets its 403, whatever the id.
+  if (conversationRefused) throw conversationRefused.e;
   const nav = navFor(me.role);
   // Billing users have one page (usage) until their pages come: no navigation to show.
   const navless = me.role === 'billing';

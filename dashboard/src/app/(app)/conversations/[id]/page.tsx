@@ -2,86 +2,59 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type * as React from 'react';
-import { Empty } from '@/components/empty';
 import { Alert, AlertDescription } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { ApiError, queryGet, queryGetIfAllowed } from '@/lib/api';
+import { positionOf, readConversation } from '@/lib/conversation-read';
 import { formatInstant, statusLabel } from '@/lib/format';
 import { requirePage } from '@/lib/guard';
+import { AT_RISK_SHARE } from '@/lib/live';
 import { mayAct } from '@/lib/pages';
-import type { AgentWorkload, ConversationDetail, MessageView, Page } from '@/lib/types';
+import type { ActivityEntry, AgentWorkload, Page, RunningSla } from '@/lib/types';
 import { parseView, type SearchParamsRecord, viewSearch } from '@/lib/view-params';
 import { ConversationActions } from './conversation-actions';
+import { SlaClock } from './sla-clock';
+import { type Names, Timeline } from './timeline';
 
 export const metadata: Metadata = { title: 'Conversation' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const POSITION = /^[0-9/]{1,64}$/;
 const DONE: Record<string, string> = { assign: 'Assigned.', transfer: 'Transferred.', close: 'Closed.', notes: 'Note added.' };
+/** Entries shown at most: the activity API's largest page. */
+const TIMELINE_LIMIT = 500;
 
-type Entry = { at: string; kind: 'message' | 'note' | 'event'; key: string; node: React.ReactNode };
-
-/** One conversation: its facts, its timeline (messages, notes, lifecycle), and the supervisor's actions. */
+/** One conversation: its facts, its timeline, its SLA clock, and the supervisor's actions. */
 export default async function ConversationPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParamsRecord> }) {
   const [{ id }, search] = await Promise.all([params, searchParams]);
-  if (!UUID.test(id)) notFound();
   const view = parseView(search);
   // After an action: read at its position, so the page shows the change (read your writes).
-  const at = typeof search.at === 'string' && POSITION.test(search.at) ? search.at : undefined;
+  const at = positionOf(typeof search.at === 'string' ? search.at : undefined);
   const done = typeof search.done === 'string' ? DONE[search.done] : undefined;
-  const [me, conversation, messages, people] = await Promise.all([
+  // All at once; the conversation itself was read (and found) by the layout before anything streamed.
+  const [me, c, activity, people, sla] = await Promise.all([
     requirePage('conversations'),
-    queryGet<ConversationDetail>(`/v1/conversations/${id}`, { minPosition: at }).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) notFound();
-      throw e;
-    }),
-    queryGet<Page<MessageView>>(`/v1/conversations/${id}/messages`, { limit: 200, order: 'asc' }).catch((e: unknown) => {
+    readConversation(id, at),
+    queryGet<Page<ActivityEntry>>(`/v1/conversations/${id}/activity`, { limit: TIMELINE_LIMIT, minPosition: at }).catch((e: unknown) => {
       if (e instanceof ApiError && e.status === 404) notFound();
       throw e;
     }),
     queryGetIfAllowed<{ items: AgentWorkload[] }>('/v1/supervisor/workload', undefined, { items: [] }),
+    queryGetIfAllowed<RunningSla | null>('/v1/analytics/sla/running', { conversationId: id, atRiskShare: AT_RISK_SHARE }, null).catch((e: unknown) => {
+      // Without analytics (PARLEY_ANALYTICS=off) the route is not there: no SLA clock.
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
   ]);
   const tz = view.tz ?? me.timeZone;
-  const names = new Map(people.items.map((a) => [a.agentId, a.name]));
-  names.set(me.userId, me.name);
-  const teams = new Map(me.teams.map((t) => [t.teamId, t.name]));
-  const who = (userId: string | null) => (userId ? (names.get(userId) ?? 'an agent') : '—');
-  const c = conversation;
-
-  const entries: Entry[] = [
-    { at: c.openedAt, kind: 'event' as const, key: 'opened', node: 'Conversation opened' },
-    ...messages.items.map<Entry>((m) => ({
-      at: m.sentAt,
-      kind: 'message',
-      key: m.id,
-      node: (
-        <div className={m.direction === 'inbound' ? 'mr-8' : 'ml-8'}>
-          <p className="text-xs text-muted-foreground">
-            {m.direction === 'inbound' ? (c.contactName ?? 'Customer') : m.sender.type === 'agent' ? who(m.sender.id) : m.sender.type}
-            {m.status && m.direction === 'outbound' ? ` · ${m.status}` : ''}
-          </p>
-          <p className={`rounded-lg px-3 py-2 ${m.direction === 'inbound' ? 'bg-muted' : 'bg-primary text-primary-foreground'}`}>{m.text ?? `[${m.type}]`}</p>
-        </div>
-      ),
-    })),
-    ...c.notes.map<Entry>((n) => ({
-      at: n.createdAt,
-      kind: 'note',
-      key: n.id,
-      node: (
-        <div className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2">
-          <p className="text-xs text-amber-900">Private note · {who(n.authorId)}</p>
-          <p>{n.body}</p>
-        </div>
-      ),
-    })),
-    ...(c.firstResponseAt ? [{ at: c.firstResponseAt, kind: 'event' as const, key: 'first-response', node: 'First reply' }] : []),
-    ...(c.closedAt
-      ? [{ at: c.closedAt, kind: 'event' as const, key: 'closed', node: `Closed: ${c.closeReason ?? ''}${c.outcome ? ` (${c.outcome})` : ''}` }]
-      : []),
-  ].sort((a, b) => a.at.localeCompare(b.at) || (a.kind === 'event' ? -1 : 1));
+  const known = new Map(people.items.map((a) => [a.agentId, a.name]));
+  known.set(me.userId, me.name);
+  const teams = new Map(me.teams.map((t) => [t.teamId, t]));
+  const who = (userId: string | null) => (userId ? (known.get(userId) ?? 'an agent') : '—');
+  const names: Names = {
+    person: who,
+    team: (teamId) => (teamId ? (teams.get(teamId)?.name ?? 'a team') : 'no team'),
+    contact: c.contactName ?? c.contactWaId ?? 'the customer',
+  };
 
   return (
     <>
@@ -113,21 +86,7 @@ export default async function ConversationPage({ params, searchParams }: { param
             </CardTitle>
           </CardHeader>
           <CardContent>
-            {entries.length === 0 ? (
-              <Empty>Nothing yet.</Empty>
-            ) : (
-              <ol className="grid gap-3" data-testid="timeline">
-                {entries.map((e) => (
-                  <li key={`${e.kind}-${e.key}`} className="grid gap-1">
-                    <time dateTime={e.at} className="text-xs text-muted-foreground">
-                      {formatInstant(e.at, tz)}
-                    </time>
-                    {e.kind === 'event' ? <p className="text-sm font-medium">{e.node}</p> : e.node}
-                  </li>
-                ))}
-              </ol>
-            )}
-            {messages.nextCursor && <p className="mt-3 text-sm text-muted-foreground">Only the first 200 messages are shown.</p>}
+            <Timeline entries={activity.items} names={names} tz={tz} more={activity.nextCursor !== null} />
           </CardContent>
         </Card>
         <div className="grid content-start gap-6">
@@ -142,7 +101,7 @@ export default async function ConversationPage({ params, searchParams }: { param
                 <dt className="text-muted-foreground">WhatsApp</dt>
                 <dd>{c.contactWaId ?? '—'}</dd>
                 <dt className="text-muted-foreground">Team</dt>
-                <dd>{c.teamId ? (teams.get(c.teamId) ?? '—') : '—'}</dd>
+                <dd>{c.teamId ? (teams.get(c.teamId)?.name ?? '—') : '—'}</dd>
                 <dt className="text-muted-foreground">Agent</dt>
                 <dd data-testid="assignee">{who(c.assigneeId ?? c.lastAssigneeId)}</dd>
                 <dt className="text-muted-foreground">Opened</dt>
@@ -156,6 +115,7 @@ export default async function ConversationPage({ params, searchParams }: { param
               </dl>
             </CardContent>
           </Card>
+          <SlaClock sla={sla} calendar={c.teamId ? (teams.get(c.teamId)?.timeZone ?? null) : null} closed={c.status === 'closed'} tz={tz} />
           {mayAct(me.role) && (
             <ConversationActions
               conversationId={c.id}
