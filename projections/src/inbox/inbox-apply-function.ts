@@ -34,7 +34,8 @@ DECLARE
 BEGIN
   -- Timelines: the batch's activity events in one set-based statement, not one per event.
   INSERT INTO conversation_activity (tenant_id, event_id, conversation_id, type, at, log_key, actor_type, actor_id, message_id, data)
-  SELECT (x->>'tenant')::uuid, (x->>'id')::uuid, (x->'d'->>'conversationId')::uuid, x->>'t', (x->>'at')::timestamptz, x->>'k',
+  -- Milliseconds, as the activity cursor writes instants: a finer occurredAt would page unevenly.
+  SELECT (x->>'tenant')::uuid, (x->>'id')::uuid, (x->'d'->>'conversationId')::uuid, x->>'t', date_trunc('milliseconds', (x->>'at')::timestamptz), x->>'k',
          x->>'actorType', x->>'actor', (x->'d'->>'messageId')::uuid,
          -- A message's content lives in messages; the timeline joins it.
          CASE WHEN x->>'t' IN (${MESSAGE_ACTIVITY_TYPES.map(sqlText).join(', ')}) THEN '{}'::jsonb ELSE x->'d' END
