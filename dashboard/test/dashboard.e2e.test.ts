@@ -185,8 +185,8 @@ describe('the dashboard in a browser', () => {
         },
         { timeout: 15_000 },
       )
-      .toMatch(/First response.*Breached.*Target1s.*Resolution.*On track/);
-    expect(await clock.textContent()).toContain('calendar (wall-clock) time');
+      .toMatch(/First response.*Breached.*Target1s \(calendar\).*Breached by.*Resolution.*On track.*Left/);
+    expect(await clock.textContent()).toContain('Calendar time: every hour counts.');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'conversation-timeline');
     await context.close();

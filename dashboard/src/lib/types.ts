@@ -137,6 +137,11 @@ export interface RunningSla {
     dueAt: string;
     /** on_track: only when one conversation's targets are asked for (conversationId). */
     state: 'breached' | 'at_risk' | 'on_track';
+    /** The target's clock: business when the team has business hours. */
+    hours: 'business' | 'calendar';
+    /** On that clock: counted since startedAt, and left until dueAt (negative: past due by). */
+    elapsedSeconds: number;
+    remainingSeconds: number;
   }[];
   truncated: boolean;
 }

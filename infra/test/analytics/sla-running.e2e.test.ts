@@ -67,7 +67,13 @@ describe('GET /v1/analytics/sla/running', () => {
       [conversationId, 'first', 'breached'],
       [conversationId, 'resolution', 'on_track'],
     ]);
-    expect(res.body.items[1]).toMatchObject({ targetSeconds: 3600, teamId: nightTeam, priority: 'urgent' });
+    expect(res.body.items[1]).toMatchObject({ targetSeconds: 3600, teamId: nightTeam, priority: 'urgent', hours: 'calendar' });
+    // No business hours: the clock is the wall clock, from the wait's start to now and from now to the due instant.
+    const [first, resolution] = res.body.items as { startedAt: string; dueAt: string; elapsedSeconds: number; remainingSeconds: number }[];
+    const now = Date.parse(res.body.now);
+    expect(first!.elapsedSeconds).toBe(Math.floor((now - Date.parse(first!.startedAt)) / 1000));
+    expect(first!.remainingSeconds).toBe(-Math.floor((now - Date.parse(first!.dueAt)) / 1000));
+    expect(resolution!.remainingSeconds).toBe(Math.floor((Date.parse(resolution!.dueAt) - now) / 1000));
     // Without the filter the board lists the neighbour's breach too, and still no on-track row.
     const board = (await running('')).body.items as { conversationId: string; state: string }[];
     expect(new Set(board.map((i) => i.conversationId))).toEqual(new Set([conversationId, neighbour]));
@@ -81,6 +87,30 @@ describe('GET /v1/analytics/sla/running', () => {
     await platform.cmd(`/v1/conversations/${conversationId}/close`, { reason: 'resolved', outcome: null }, agent.key);
     expect((await running(`?conversationId=${conversationId}`)).body.items).toEqual([]);
     expect((await running('?conversationId=not-a-uuid')).status).toBe(400);
+  });
+
+  it("counts a business-hours team's clock in its business hours", async () => {
+    // Open around the clock except today and tomorrow (UTC), holidays: no business time passes while the test runs.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const { teamId } = await platform.cmd<{ teamId: string }>('/v1/teams', { name: 'Holidays' }, tenant.adminKey);
+    await platform.put(
+      `/v1/teams/${teamId}/business-hours`,
+      { timeZone: 'UTC', periods: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ day: d, open: '00:00', close: '24:00' })), holidays: [day(0), day(1)] },
+      tenant.adminKey,
+    );
+    await platform.put(`/v1/teams/${teamId}/sla-policies/normal`, { firstResponseSeconds: 600, resolutionSeconds: 7200 }, tenant.adminKey);
+    const { conversationId } = await platform.customerWrites(tenant, '5215500000015', 'on a holiday');
+    await platform.cmd(`/v1/conversations/${conversationId}/queue`, { teamId }, tenant.supervisor.key);
+    await new Promise((r) => setTimeout(r, 1100));
+
+    const res = await running(`?conversationId=${conversationId}`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({ kind: 'first', hours: 'business', elapsedSeconds: 0, remainingSeconds: 600, state: 'on_track' }),
+      expect.objectContaining({ kind: 'resolution', hours: 'business', elapsedSeconds: 0, remainingSeconds: 7200, state: 'on_track' }),
+    ]);
+    // Due after the holidays: the day after tomorrow, once the target's business time has passed.
+    expect(res.body.items[0].dueAt).toBe(`${day(2)}T00:10:00.000Z`);
   });
 
   it('is for supervisors and admins: a live view, not a report', async () => {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { InvalidCursorError } from '@parley/kit';
 import { z } from 'zod';
+import { businessMsBetween, type Calendar } from './business-hours.ts';
 import { ch, chTime, fromChTime, isoFromChTime, queryRow, queryRows } from './clickhouse.ts';
 import { byQuantile, DurationPercentiles, Percentiles, percentiles, quantilesSql } from './quantiles.ts';
 import { DATETIME64, within } from './time-types.ts';
@@ -740,6 +741,12 @@ export const RunningSlaItem = z.object({
   dueAt: z.string(),
   /** breached: past due at `now`; at_risk: due within `atRiskShare` of its target; on_track: neither (listed only for one conversation). */
   state: z.enum(['breached', 'at_risk', 'on_track']),
+  /** The clock of its target: business when its team has business hours (the team's calendar as set now), else calendar. */
+  hours: z.enum(HOURS_MODES),
+  /** Time counted so far on that clock, from startedAt to now. */
+  elapsedSeconds: z.number(),
+  /** Time left on that clock until dueAt; negative once past due: by how much. */
+  remainingSeconds: z.number(),
 });
 export type RunningSlaItem = z.infer<typeof RunningSlaItem>;
 
@@ -799,10 +806,16 @@ export async function runningSla(
     RunningRow,
   );
   const now = q.now.getTime();
+  const listed = rows.slice(0, q.limit);
+  const calendars = await teamCalendars(client, db, q.tenantId, [...new Set(listed.flatMap((r) => (r.team_id ? [r.team_id] : [])))]);
+  const seconds = (ms: number) => Math.floor(ms / 1000);
   return {
     now: q.now.toISOString(),
-    items: rows.slice(0, q.limit).map((r) => {
+    items: listed.map((r) => {
       const dueAt = isoFromChTime(r.due_at);
+      const due = Date.parse(dueAt);
+      const started = fromChTime(r.started_at);
+      const calendar = (r.team_id && calendars.get(r.team_id)) || null;
       return {
         conversationId: r.conversation_id,
         kind: r.kind,
@@ -811,11 +824,28 @@ export async function runningSla(
         startedAt: isoFromChTime(r.started_at),
         targetSeconds: r.target_seconds,
         dueAt,
-        state: Date.parse(dueAt) <= now ? 'breached' : Date.parse(dueAt) - now <= r.target_seconds * 1000 * q.atRiskShare ? 'at_risk' : 'on_track',
+        state: due <= now ? 'breached' : due - now <= r.target_seconds * 1000 * q.atRiskShare ? 'at_risk' : 'on_track',
+        hours: calendar ? 'business' : 'calendar',
+        // The same business-hours arithmetic that made dueAt, over the team's calendar.
+        elapsedSeconds: seconds(businessMsBetween(started, now, calendar)),
+        remainingSeconds: due > now ? seconds(businessMsBetween(now, due, calendar)) : -seconds(businessMsBetween(due, now, calendar)),
       };
     }),
     truncated: rows.length > q.limit,
   };
+}
+
+/** The business hours of some of a tenant's teams, as last set (teams without any are absent). */
+async function teamCalendars(client: ClickHouseClient, db: string, tenantId: string, teamIds: string[]): Promise<Map<string, Calendar>> {
+  if (teamIds.length === 0) return new Map();
+  const rows = await queryRows(
+    client,
+    `SELECT team_id, body FROM ${db}.service_levels FINAL
+     WHERE tenant_id = {tenant:String} AND setting = 'business_hours' AND team_id IN {teams:Array(String)}`,
+    { tenant: tenantId, teams: teamIds },
+    z.object({ team_id: ch.string, body: ch.string }),
+  );
+  return new Map(rows.map((r) => [r.team_id, JSON.parse(r.body) as Calendar]));
 }
 
 /* ----------------------------------------------------------------------------------

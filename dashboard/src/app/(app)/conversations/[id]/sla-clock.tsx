@@ -15,12 +15,11 @@ const VARIANTS = { breached: 'destructive', at_risk: 'warning', on_track: 'secon
 
 /**
  * The conversation's running SLA targets (GET /v1/analytics/sla/running?conversationId=),
- * at the instant the API computed them. `calendar`: null when the team counts wall-clock
- * time, else its business-hours time zone: due instants then skip closed hours, so the
- * time left is wall-clock time to that instant.
+ * at the instant the API computed them. Elapsed and left are on each target's own clock
+ * (the API counts business hours for a team that has them); `calendar` names the team's
+ * business-hours zone for the card's note, null when it has none.
  */
 export function SlaClock({ sla, calendar, closed, tz }: { sla: RunningSla | null; calendar: string | null; closed: boolean; tz: string }) {
-  const now = sla ? Date.parse(sla.now) : 0;
   return (
     <Card data-testid="sla-clock">
       <CardHeader>
@@ -28,7 +27,7 @@ export function SlaClock({ sla, calendar, closed, tz }: { sla: RunningSla | null
           <h2>SLA clock</h2>
         </CardTitle>
         <p className="text-xs text-muted-foreground">
-          {calendar ? `Targets count business hours (${calendar}); elapsed and left are wall-clock time.` : 'Targets count calendar (wall-clock) time.'}
+          {calendar ? `Business hours (${calendar}): closed hours do not count.` : 'Calendar time: every hour counts.'}
         </p>
       </CardHeader>
       <CardContent>
@@ -39,7 +38,7 @@ export function SlaClock({ sla, calendar, closed, tz }: { sla: RunningSla | null
         ) : (
           <ul className="grid gap-4">
             {sla.items.map((i) => {
-              const left = Date.parse(i.dueAt) - now;
+              const clock = i.hours === 'business' ? 'business hours' : 'calendar';
               return (
                 <li key={`${i.kind}-${i.startedAt}`} className="grid gap-1 text-sm">
                   <div className="flex items-center justify-between gap-2">
@@ -48,15 +47,16 @@ export function SlaClock({ sla, calendar, closed, tz }: { sla: RunningSla | null
                   </div>
                   <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5">
                     <dt className="text-muted-foreground">Target</dt>
-                    <dd>{formatDuration(i.targetSeconds * 1000)}</dd>
+                    <dd>
+                      {formatDuration(i.targetSeconds * 1000)} <span className="text-muted-foreground">({clock})</span>
+                    </dd>
                     <dt className="text-muted-foreground">Elapsed</dt>
                     <dd>
-                      {formatDuration(now - Date.parse(i.startedAt))} <span className="text-muted-foreground">since {formatInstant(i.startedAt, tz)}</span>
+                      {formatDuration(i.elapsedSeconds * 1000)} <span className="text-muted-foreground">since {formatInstant(i.startedAt, tz)}</span>
                     </dd>
-                    <dt className="text-muted-foreground">{left > 0 ? 'Left' : 'Breached'}</dt>
+                    <dt className="text-muted-foreground">{i.remainingSeconds > 0 ? 'Left' : 'Breached by'}</dt>
                     <dd>
-                      {left > 0 ? formatDuration(left) : `${formatDuration(-left)} ago`}{' '}
-                      <span className="text-muted-foreground">(due {formatInstant(i.dueAt, tz)})</span>
+                      {formatDuration(Math.abs(i.remainingSeconds) * 1000)} <span className="text-muted-foreground">(due {formatInstant(i.dueAt, tz)})</span>
                     </dd>
                   </dl>
                 </li>
