@@ -1,125 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, SCREENSHOTS, screenshots, seriousViolations, signedIn as signedInWith, startPlatform } from './support/platform.ts';
 
-/**
- * The settings page in a real browser against the real platform, started as `npm start`
- * starts it (infra/src/run-platform.ts, the demo seeded), like dashboard.e2e.test.ts: the
- * same start-up, kept short here.
- */
+/** The settings page in a real browser against the real platform, started as `npm start` starts it (without the demo's history). */
 
-const RUN_PLATFORM = fileURLToPath(new URL('../../infra/src/run-platform.ts', import.meta.url));
-const SCREENSHOTS = fileURLToPath(new URL('../test-results/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let db: TestDatabase;
-let dataDir: string;
-let platform: ChildProcess;
-let output = '';
+let platform: Platform;
 let dashboardUrl: string;
-let keys: Record<string, string>;
-let browser: Browser;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
-  db = await createTestDatabase('dashboard_settings_e2e');
-  dataDir = mkdtempSync(join(tmpdir(), 'parley-settings-e2e-'));
-  const [command, query, workers, dashboard] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  platform = spawn(process.execPath, ['--import', 'tsx', RUN_PLATFORM], {
-    env: {
-      ...process.env,
-      PARLEY_DATABASE_URL: db.connectionString,
-      PARLEY_ADMIN_KEY: `e2e-admin-${randomBytes(12).toString('hex')}`,
-      PARLEY_SECRET_KEY: randomBytes(32).toString('base64'),
-      PARLEY_DATA_DIR: dataDir,
-      PARLEY_DEMO_FILE: join(dataDir, 'demo.json'),
-      PARLEY_DEMO_HISTORY: 'off',
-      PARLEY_WEBHOOKS_ALLOW_LOOPBACK: 'true',
-      REDIS_PREFIX: `parley-settings-e2e-${randomBytes(4).toString('hex')}`,
-      COMMAND_PORT: String(command),
-      QUERY_PORT: String(query),
-      WORKERS_PORT: String(workers),
-      DASHBOARD_PORT: String(dashboard),
-      DASHBOARD_SESSION_SECRET: randomBytes(32).toString('base64url'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  platform.stdout!.on('data', (d) => (output += d));
-  platform.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<string>((resolve) => platform.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
-  const deadline = Date.now() + 150_000;
-  while (!/^dashboard\s+http:\/\/\S+/m.test(output)) {
-    const code = await Promise.race([exited, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 200))]);
-    if (code !== 'waiting') throw new Error(`run-platform exited (${code}):\n${output.slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`run-platform did not start the dashboard in time:\n${output}`);
-  }
-  dashboardUrl = /^dashboard\s+(http:\/\/\S+)/m.exec(output)![1]!;
-  keys = (JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as { keys: Record<string, string> }[])[0]!.keys;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  platform = await startPlatform('dashboard_settings_e2e', { history: false });
+  dashboardUrl = platform.urls.dashboard;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  if (platform && platform.exitCode === null) {
-    const exited = new Promise((resolve) => platform.once('exit', resolve));
-    platform.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (platform.exitCode === null) platform.kill('SIGKILL');
-  }
-  await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => platform?.stop(), 60_000);
 
-async function signedIn(who: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${dashboardUrl}/sign-in`);
-  await page.getByLabel('API key').fill(keys[who]!);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname !== '/sign-in' && u.pathname !== '/');
-  return { context, page };
-}
-
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function screenshots(page: Page, name: string) {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const signedIn = (who: string) => signedInWith(platform, platform.key(who));
 
 const saved = (page: Page, message: string) => expect.poll(() => page.getByRole('status').filter({ hasText: message }).count(), { timeout: 10_000 }).toBe(1);
 

@@ -1,150 +1,56 @@
-import type { ActorType, EventData, UserRole } from '@parley/events';
+import type { EventData } from '@parley/events';
+import type { paths } from './query-api.gen.ts';
 
-/** The query API's answers the dashboard reads (docs/api.md, "Query API"). */
+/**
+ * The query API's answers the dashboard reads, derived from the API's OpenAPI document
+ * (query-api.gen.ts, generated from the routes' zod schemas and checked against the
+ * running API by infra/test/query-api-types.int.test.ts): nothing here is declared twice.
+ */
 
-export interface Me {
-  tenantId: string;
-  tenantName: string;
-  userId: string;
-  name: string;
-  email: string;
-  role: UserRole;
-  timeZone: string;
-  timeZoneSource: 'business-hours' | 'default';
-  teams: { teamId: string; name: string; timeZone: string | null }[];
-}
+type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths];
+/** The JSON body of a GET's 200 answer (a report's CSV alternative left out). */
+export type Answer<P extends GetPath> = paths[P] extends { get: { responses: { 200: { content: { 'application/json': infer T } } } } }
+  ? Exclude<T, string>
+  : never;
+type Item<P extends GetPath> = Answer<P> extends { items: (infer I)[] } ? I : never;
 
-export type OpenStatus = 'new' | 'queued' | 'assigned' | 'pending_customer' | 'pending_agent';
-export type ConversationStatus = OpenStatus | 'closed';
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type Me = Answer<'/v1/me'>;
 
-export interface TeamQueue {
-  teamId: string | null;
-  teamName: string | null;
-  waiting: number;
-  oldestWaitingSince: string | null;
-  open: number;
-  byStatus: Record<OpenStatus, number>;
-}
+export type ConversationSummary = Item<'/v1/conversations'>;
+export type ConversationStatus = ConversationSummary['status'];
+export type OpenStatus = Exclude<ConversationStatus, 'closed'>;
+export type Priority = ConversationSummary['priority'];
+export type ConversationDetail = Answer<'/v1/conversations/{id}'>;
+export type MessageView = Item<'/v1/conversations/{id}/messages'>;
 
-export interface AgentWorkload {
-  agentId: string;
-  name: string;
-  role: string;
-  teamIds: string[];
-  open: number;
-  awaitingReply: number;
-  oldestWaitingSince: string | null;
-  byStatus: Partial<Record<OpenStatus, number>>;
-}
-
-export interface ConversationSummary {
-  id: string;
-  contactId: string;
-  contactName: string | null;
-  contactWaId: string | null;
-  numberId: string;
-  status: ConversationStatus;
-  priority: Priority;
-  teamId: string | null;
-  assigneeId: string | null;
-  lastAssigneeId: string | null;
-  tags: string[];
-  unreadCount: number;
-  messageCount: number;
-  lastMessage: { preview: string; direction: 'inbound' | 'outbound'; at: string } | null;
-  lastActivityAt: string;
-  waitingSince: string | null;
-  openedAt: string;
-  firstInboundAt: string | null;
-  firstResponseAt: string | null;
-  closedAt: string | null;
-  firstClosedAt: string | null;
-  reopenedCount: number;
-  closeReason: string | null;
-  outcome: string | null;
-  csatScore: number | null;
-}
-
-export interface ConversationDetail extends ConversationSummary {
-  notes: { id: string; authorId: string; body: string; createdAt: string }[];
-}
-
-export interface MessageView {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  wamid: string | null;
-  type: string;
-  text: string | null;
-  sender: { type: string; id: string };
-  sentAt: string;
-  status: string | null;
-}
-
-/** One delivery status of a message, in the order it happened. */
-export interface MessageStatus {
-  status: string;
-  at: string;
-  error: { code: number; title: string; details: string | null } | null;
-}
-
-/** The events a conversation's timeline shows (GET /v1/conversations/{id}/activity, `type`). */
-export type ActivityType =
-  | 'ConversationOpened'
-  | 'MessageReceived'
-  | 'MessageQueued'
-  | 'ConversationQueued'
-  | 'ConversationAssigned'
-  | 'ConversationTransferred'
-  | 'ConversationUnassigned'
-  | 'ConversationStatusChanged'
-  | 'ConversationPriorityChanged'
-  | 'ConversationTagged'
-  | 'ConversationUntagged'
-  | 'NoteAdded'
-  | 'ConversationClosed'
-  | 'ConversationReopened'
-  | 'CsatRecorded';
-type MessageActivity = 'MessageReceived' | 'MessageQueued';
-
-/** One entry of a conversation's timeline: `data` is the event's, as the event catalog defines it; messages come whole in `message`. */
+type ActivityItem = Item<'/v1/conversations/{id}/activity'>;
+/** The events a conversation's timeline shows. */
+export type ActivityType = ActivityItem['type'];
+type MessageActivity = Extract<ActivityType, 'MessageReceived' | 'MessageQueued'>;
+/**
+ * One entry of a conversation's timeline, narrowed by `type`. The API's `data` is the
+ * event's data as the event catalog defines it (its OpenAPI says only "an object"), so
+ * its type comes from the catalog; messages come whole in `message`.
+ */
 export type ActivityEntry = {
-  [T in ActivityType]: {
-    id: string;
+  [T in ActivityType]: Omit<ActivityItem, 'type' | 'data' | 'message'> & {
     type: T;
-    at: string;
-    actor: { type: ActorType; id: string };
     data: T extends MessageActivity ? Record<string, never> : EventData<T>;
-    message: T extends MessageActivity ? MessageView & { statuses: MessageStatus[] } : null;
+    message: T extends MessageActivity ? NonNullable<ActivityItem['message']> : null;
   };
 }[ActivityType];
 
+/** A cursor-paginated list, as every list of the query API answers. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+export type CountedPage<T> = Page<T> & { total: number };
 
+export type TeamQueue = Item<'/v1/supervisor/queues'>;
+export type AgentWorkload = Item<'/v1/supervisor/workload'>;
 /** GET /v1/analytics/sla/running: waits and resolutions past due, or close to it, now (with conversationId: all of that conversation's). */
-export interface RunningSla {
-  now: string;
-  items: {
-    conversationId: string;
-    kind: 'first' | 'reopen' | 'next' | 'resolution';
-    teamId: string | null;
-    priority: Priority;
-    startedAt: string;
-    targetSeconds: number;
-    dueAt: string;
-    /** on_track: only when one conversation's targets are asked for (conversationId). */
-    state: 'breached' | 'at_risk' | 'on_track';
-    /** The target's clock: business when the team has business hours. */
-    hours: 'business' | 'calendar';
-    /** On that clock: counted since startedAt, and left until dueAt (negative: past due by). */
-    elapsedSeconds: number;
-    remainingSeconds: number;
-  }[];
-  truncated: boolean;
-}
+export type RunningSla = Answer<'/v1/analytics/sla/running'>;
 
 /** What the live page polls: one answer from the dashboard's /api/live route. */
 export interface LiveSnapshot {
@@ -157,165 +63,28 @@ export interface LiveSnapshot {
   sla: RunningSla | null;
 }
 
-/** GET /v1/teams: a team's settings as last set. */
-export interface TeamSettings {
-  teamId: string;
-  name: string;
-  members: { userId: string; name: string; role: UserRole; active: boolean }[];
-  slaPolicies: SlaPolicy[];
-  /** null: none set (targets count wall-clock time). */
-  businessHours: BusinessHours | null;
-}
-
-export interface SlaPolicy {
-  priority: Priority;
-  firstResponseSeconds: number;
-  nextResponseSeconds: number | null;
-  resolutionSeconds: number;
-}
-
-export interface BusinessHours {
-  timeZone: string;
-  /** day 0 = Monday … 6 = Sunday; HH:MM; a close not after the open runs overnight. */
-  periods: { day: number; open: string; close: string }[];
-  holidays: string[];
-}
-
-/** GET /v1/users: the tenant's users. */
-export interface TenantUser {
-  userId: string;
-  name: string;
-  email: string;
-  role: UserRole;
-  active: boolean;
-  teamIds: string[];
-}
+export type TeamSettings = Item<'/v1/teams'>;
+export type SlaPolicy = TeamSettings['slaPolicies'][number];
+export type BusinessHours = NonNullable<TeamSettings['businessHours']>;
+export type TenantUser = Item<'/v1/users'>;
 
 /* The analytics reports (docs/analytics.md, "Endpoints (query API)"). */
+export type ComplianceRow = Item<'/v1/analytics/sla/compliance'>;
+export type SlaTarget = ComplianceRow['target'];
+export type CompliancePeriodRow = Item<'/v1/analytics/sla/compliance/by-period'>;
+export type BreachRow = Item<'/v1/analytics/sla/breaches'>;
 
-export type SlaTarget = 'first_response' | 'first_response_all' | 'next_response' | 'resolution';
-
-export interface ComplianceRow {
-  target: SlaTarget;
-  met: number;
-  breached: number;
-  compliancePct: number | null;
-}
-
-export interface CompliancePeriodRow extends ComplianceRow {
-  period: string;
-}
-
-export interface BreachRow {
-  key: string;
-  target: SlaTarget;
-  breaches: number;
-}
-
-export interface Percentiles {
-  count: number;
-  p50: number | null;
-  p90: number | null;
-  p95: number | null;
-}
-
-export type DurationPercentiles = { wall: Percentiles; business: Percentiles };
-
-export interface ResponseTimePercentiles {
-  firstResponse: DurationPercentiles;
-  firstResponseAll: DurationPercentiles;
-  nextResponse: DurationPercentiles;
-  resolution: DurationPercentiles;
-  firstResolution: DurationPercentiles;
-}
-
-export interface VolumeRow {
-  period: string;
-  direction: string;
-  messageType: string;
-  messages: number;
-}
-
-export interface ConversationVolumeRow {
-  period: string;
-  opened: number;
-  closed: number;
-}
-
-export interface HeatmapCell {
-  dayOfWeek: number;
-  hour: number;
-  count: number;
-  conversations: number;
-}
-
-export interface LeaderboardRow {
-  agentId: string;
-  conversationsHandled: number;
-  firstResponses: number;
-  medianFirstResponseSeconds: number | null;
-  medianResolutionSeconds: number | null;
-  medianHandleSeconds: number | null;
-  csatAverage: number | null;
-  csatResponses: number;
-}
-
-export interface CsatReport {
-  closed: number;
-  responses: number;
-  responseRatePct: number | null;
-  average: number | null;
-  distribution: { score: number; responses: number; sharePct: number | null }[];
-}
-
-export interface CsatComment {
-  conversationId: string;
-  score: number;
-  comment: string;
-  agentId: string | null;
-  teamId: string | null;
-  recordedAt: string;
-}
-
-export interface DrillItem {
-  conversationId: string;
-  episode: number | null;
-  at: string;
-  openedAt: string;
-  status: string;
-  teamId: string | null;
-  agentId: string | null;
-  priority: string;
-  csat: number | null;
-  messages: number | null;
-  outcome: 'met' | 'breached' | 'none' | null;
-}
-
-export interface DrillPage {
-  figure: string;
-  total: number;
-  messages: number | null;
-  items: DrillItem[];
-  nextCursor: string | null;
-}
-
-export interface CountedPage<T> extends Page<T> {
-  total: number;
-}
-
+/** First, next and resolution percentiles (on the wall clock and in business hours). */
+export type ResponseTimePercentiles = Answer<'/v1/analytics/sla/percentiles'>;
+export type DurationPercentiles = ResponseTimePercentiles['firstResponse'];
+export type Percentiles = DurationPercentiles['wall'];
+export type VolumeRow = Item<'/v1/analytics/volumes'>;
+export type ConversationVolumeRow = Item<'/v1/analytics/conversations/volumes'>;
+export type HeatmapCell = Item<'/v1/analytics/heatmap'>;
+export type LeaderboardRow = Item<'/v1/analytics/agents/leaderboard'>;
+export type CsatReport = Answer<'/v1/analytics/csat'>;
+export type CsatComment = Item<'/v1/analytics/csat/comments'>;
+export type DrillPage = Answer<'/v1/analytics/drilldown'>;
+export type DrillItem = DrillPage['items'][number];
 /** GET /v1/analytics/sla/conversations: the waits (or conversations, for resolution) behind an SLA figure. */
-export interface SlaDrillItem {
-  conversationId: string;
-  episode: number | null;
-  kind: string;
-  startedAt: string;
-  endedAt: string | null;
-  teamId: string | null;
-  agentId: string | null;
-  priority: string;
-  wallSeconds: number | null;
-  businessSeconds: number | null;
-  targetSeconds: number | null;
-  dueAt: string | null;
-  outcome: 'met' | 'breached' | 'none';
-}
+export type SlaDrillItem = Item<'/v1/analytics/sla/conversations'>;
