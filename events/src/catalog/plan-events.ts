@@ -104,6 +104,9 @@ export type Plan = z.infer<typeof Plan>;
 
 const Instant = z.iso.datetime({ offset: true });
 
+/** The envelope's tenant of platform-wide billing events (the plan catalog): the nil UUID, nobody's tenant. */
+export const PLATFORM_TENANT_ID = '00000000-0000-0000-0000-000000000000';
+
 /** A plan is defined, or redefined (version + 1). Subscriptions keep the version they chose. */
 export const PlanDefined = Plan;
 /**
