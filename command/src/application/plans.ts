@@ -1,8 +1,8 @@
 import { type EventStore, PLATFORM_TENANT_ID, type Plan, type PlanTerms, type Position } from '@parley/events';
-import { billingPeriodAt, planAt } from '@parley/events/billing';
+import { tenantPlanSummary } from '@parley/events/billing';
 import { streams } from '../domain/ids.ts';
 import { type PlanCatalogCommand, type PlanCatalogEvent, type PlanCatalogState, planCatalogDecider } from '../domain/plan-catalog.ts';
-import { pendingChange, type TenantPlanCommand, type TenantPlanEvent, type TenantPlanState, tenantPlanDecider } from '../domain/tenant-plan.ts';
+import { type TenantPlanCommand, type TenantPlanEvent, type TenantPlanState, tenantPlanDecider } from '../domain/tenant-plan.ts';
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 /** What a plan choice did, for the answer. */
@@ -14,16 +14,6 @@ const CHANGE_OF: Record<TenantPlanEvent['type'], PlanChange> = {
   TenantPlanChangeScheduled: 'downgrade_scheduled',
   TenantPlanChangeCanceled: 'downgrade_canceled',
 };
-
-export interface TenantPlanView {
-  planKey: string;
-  version: number;
-  startedAt: string;
-  timeZone: string;
-  trialEndsAt: string | null;
-  currentPeriod: { start: string; end: string };
-  scheduledChange: { planKey: string; effectiveAt: string } | null;
-}
 
 /** The plan catalog (platform admin) and tenants' plan subscriptions (tenant admins, platform admin). */
 export class Plans {
@@ -72,19 +62,4 @@ export class Plans {
   }
 }
 
-function view(state: TenantPlanState, now: Date): TenantPlanView | null {
-  if (state.status === 'none') return null;
-  const { timeline } = state;
-  const current = planAt(timeline, now.toISOString());
-  if (!current) return null;
-  const pending = pendingChange(timeline, now);
-  return {
-    planKey: current.planKey,
-    version: current.version,
-    startedAt: timeline.startedAt,
-    timeZone: timeline.timeZone,
-    trialEndsAt: timeline.trialEndsAt,
-    currentPeriod: billingPeriodAt(current.terms, timeline.startedAt, timeline.timeZone, now.toISOString()),
-    scheduledChange: pending ? { planKey: pending.plan.planKey, effectiveAt: pending.from } : null,
-  };
-}
+const view = (state: TenantPlanState, now: Date) => (state.status === 'none' ? null : tenantPlanSummary(state.timeline, now.toISOString()));

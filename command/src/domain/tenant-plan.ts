@@ -1,5 +1,5 @@
 import type { EventOf, Plan } from '@parley/events';
-import { billingPeriodAt, type PlanTimeline, planAt, plusLocalDays } from '@parley/events/billing';
+import { billingPeriodAt, evolveTimeline, type PlanTimeline, pendingChange, planAt, plusLocalDays } from '@parley/events/billing';
 import { conflict, notFound, unprocessable } from '@parley/kit';
 import { assertNever, type Decider } from './decider.ts';
 
@@ -25,12 +25,6 @@ export type TenantPlanCommand =
     }
   | { type: 'CancelScheduledChange'; now: Date };
 
-/** The downgrade waiting for its period end, if any. */
-export function pendingChange(timeline: PlanTimeline, now: Date): { plan: Plan; from: string } | null {
-  const last = timeline.plans.at(-1);
-  return last && timeline.plans.length > 1 && Date.parse(last.from) > now.getTime() ? last : null;
-}
-
 const subscribed = (state: TenantPlanState) => {
   if (state.status === 'none') throw notFound('no plan chosen yet');
   return state;
@@ -51,7 +45,7 @@ function decideChoice(command: Extract<TenantPlanCommand, { type: 'ChoosePlan' }
   }
   const current = planAt(timeline, at);
   if (current === null) throw new Error('a subscribed tenant has a plan');
-  const pending = pendingChange(timeline, now);
+  const pending = pendingChange(timeline, at);
   if (plan.planKey === current.planKey) {
     // Choosing the current plan again drops a downgrade that waits; otherwise nothing changes.
     return pending ? [{ type: 'TenantPlanChangeCanceled', data: { tenantId, planKey: pending.plan.planKey, effectiveAt: pending.from } }] : [];
@@ -86,7 +80,7 @@ export const tenantPlanDecider: Decider<TenantPlanCommand, TenantPlanState, Tena
         return decideChoice(command, state);
       case 'CancelScheduledChange': {
         const s = subscribed(state);
-        const pending = pendingChange(s.timeline, command.now);
+        const pending = pendingChange(s.timeline, command.now.toISOString());
         if (!pending) throw conflict('no plan change is scheduled');
         return [{ type: 'TenantPlanChangeCanceled', data: { tenantId: s.tenantId, planKey: pending.plan.planKey, effectiveAt: pending.from } }];
       }
@@ -96,27 +90,9 @@ export const tenantPlanDecider: Decider<TenantPlanCommand, TenantPlanState, Tena
   },
 
   evolve(state, event) {
-    switch (event.type) {
-      case 'TenantPlanChosen': {
-        const { tenantId, plan, startedAt, timeZone, trialEndsAt } = event.data;
-        return { status: 'subscribed', tenantId, timeline: { startedAt, timeZone, trialEndsAt, plans: [{ plan, from: startedAt }] } };
-      }
-      case 'TenantPlanUpgraded':
-      case 'TenantPlanChangeScheduled': {
-        if (state.status === 'none') return state;
-        // A change replaces whatever was to come after it (an upgrade drops a waiting downgrade).
-        const at = Date.parse(event.data.effectiveAt);
-        const kept = state.timeline.plans.filter((p) => Date.parse(p.from) < at);
-        return { ...state, timeline: { ...state.timeline, plans: [...kept, { plan: event.data.plan, from: event.data.effectiveAt }] } };
-      }
-      case 'TenantPlanChangeCanceled': {
-        if (state.status === 'none') return state;
-        const { planKey, effectiveAt } = event.data;
-        const plans = state.timeline.plans.filter((p) => !(p.plan.planKey === planKey && p.from === effectiveAt));
-        return { ...state, timeline: { ...state.timeline, plans } };
-      }
-      default:
-        return assertNever(event);
-    }
+    const timeline = evolveTimeline(state.status === 'none' ? null : state.timeline, event);
+    if (timeline === null) return state;
+    const tenantId = state.status === 'none' ? event.data.tenantId : state.tenantId;
+    return { status: 'subscribed', tenantId, timeline };
   },
 };

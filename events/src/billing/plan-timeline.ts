@@ -1,4 +1,14 @@
-import type { BillingPeriod, Plan } from '../catalog/plan-events.ts';
+import type { z } from 'zod';
+import type {
+  BillingPeriod,
+  Plan,
+  TenantPlanChangeCanceled,
+  TenantPlanChangeScheduled,
+  TenantPlanChosen,
+  TenantPlanSummary,
+  TenantPlanUpgraded,
+} from '../catalog/plan-events.ts';
+import { billingPeriodAt } from './periods.ts';
 
 /**
  * Which plan a tenant was on when: its first plan from `startedAt`, each upgrade from the
@@ -48,4 +58,67 @@ export function segmentsOf(timeline: PlanTimeline, period: BillingPeriod): PlanS
     }
   });
   return segments;
+}
+
+/** A tenant plan event, as the timeline reads it. */
+export type TenantPlanTimelineEvent =
+  | { type: 'TenantPlanChosen'; data: z.infer<typeof TenantPlanChosen> }
+  | { type: 'TenantPlanUpgraded'; data: z.infer<typeof TenantPlanUpgraded> }
+  | { type: 'TenantPlanChangeScheduled'; data: z.infer<typeof TenantPlanChangeScheduled> }
+  | { type: 'TenantPlanChangeCanceled'; data: z.infer<typeof TenantPlanChangeCanceled> };
+
+/**
+ * The timeline after one event: the command side's state and the read side's row both
+ * fold with this, so they agree on which plan is in force when.
+ */
+export function evolveTimeline(timeline: PlanTimeline | null, event: TenantPlanTimelineEvent): PlanTimeline | null {
+  switch (event.type) {
+    case 'TenantPlanChosen': {
+      const { plan, startedAt, timeZone, trialEndsAt } = event.data;
+      return { startedAt, timeZone, trialEndsAt, plans: [{ plan, from: startedAt }] };
+    }
+    case 'TenantPlanUpgraded':
+    case 'TenantPlanChangeScheduled': {
+      if (timeline === null) return null;
+      // A change replaces whatever was to come after it (an upgrade drops a waiting downgrade).
+      const at = ms(event.data.effectiveAt);
+      const kept = timeline.plans.filter((p) => ms(p.from) < at);
+      return { ...timeline, plans: [...kept, { plan: event.data.plan, from: event.data.effectiveAt }] };
+    }
+    case 'TenantPlanChangeCanceled': {
+      if (timeline === null) return null;
+      const { planKey, effectiveAt } = event.data;
+      return { ...timeline, plans: timeline.plans.filter((p) => !(p.plan.planKey === planKey && p.from === effectiveAt)) };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+/** The downgrade waiting for its period end at `now`, if any. */
+export function pendingChange(timeline: PlanTimeline, now: string): { plan: Plan; from: string } | null {
+  const last = timeline.plans.at(-1);
+  return last && timeline.plans.length > 1 && ms(last.from) > ms(now) ? last : null;
+}
+
+/** The plan in force at `now`, its current period and any downgrade waiting; null before the first choice. */
+export function tenantPlanSummary(timeline: PlanTimeline, now: string): TenantPlanSummary | null {
+  const current = planAt(timeline, now);
+  if (!current) return null;
+  const pending = pendingChange(timeline, now);
+  return {
+    planKey: current.planKey,
+    version: current.version,
+    name: current.terms.name,
+    currency: current.terms.currency,
+    startedAt: timeline.startedAt,
+    timeZone: timeline.timeZone,
+    trialEndsAt: timeline.trialEndsAt,
+    currentPeriod: billingPeriodAt(current.terms, timeline.startedAt, timeline.timeZone, now),
+    scheduledChange: pending ? { planKey: pending.plan.planKey, effectiveAt: pending.from } : null,
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled plan event: ${JSON.stringify(value)}`);
 }

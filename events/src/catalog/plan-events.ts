@@ -159,6 +159,20 @@ export type InvoiceLine = z.infer<typeof InvoiceLine>;
 export const BillingPeriod = z.object({ start: Instant, end: Instant });
 export type BillingPeriod = z.infer<typeof BillingPeriod>;
 
+/** A tenant's plan as its answers show it: the command API's after a choice, the query API's on reading. */
+export const TenantPlanSummary = z.object({
+  planKey: PlanKey,
+  version: z.number().int(),
+  name: z.string(),
+  currency: Currency,
+  startedAt: Instant,
+  timeZone: z.string(),
+  trialEndsAt: Instant.nullable(),
+  currentPeriod: BillingPeriod,
+  scheduledChange: z.object({ planKey: PlanKey, effectiveAt: Instant }).nullable().describe('A downgrade waiting for its period end'),
+});
+export type TenantPlanSummary = z.infer<typeof TenantPlanSummary>;
+
 export const InvoiceComputation = z.object({
   currency: Currency,
   period: BillingPeriod,

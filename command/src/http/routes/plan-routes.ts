@@ -1,27 +1,17 @@
-import { Plan, PlanKey, PlanTerms, TimeZone } from '@parley/events';
+import { Plan, PlanKey, PlanTerms, TenantPlanSummary, TimeZone } from '@parley/events';
 import { type Api, accessFor, allow, principalOf } from '@parley/kit';
 import { z } from 'zod';
 import type { CommandContext } from '../../handling/command-handler.ts';
 import { commandContext, platformAdminContext } from '../command-context.ts';
 import { errors, Id, Written } from '../command-schemas.ts';
 
-const Instant = z.iso.datetime({ offset: true });
 const PlanChoiceBody = z.strictObject({
   planKey: PlanKey,
   timeZone: TimeZone.optional().describe('IANA zone the billing periods are counted in: required with the first plan, fixed after'),
 });
-const TenantPlan = z.object({
-  planKey: PlanKey,
-  version: z.number().int(),
-  startedAt: Instant,
-  timeZone: z.string(),
-  trialEndsAt: Instant.nullable(),
-  currentPeriod: z.object({ start: Instant, end: Instant }),
-  scheduledChange: z.object({ planKey: PlanKey, effectiveAt: Instant }).nullable().describe('A downgrade waiting for its period end'),
-});
 const PlanChoice = Written.extend({
   change: z.enum(['chosen', 'upgraded', 'downgrade_scheduled', 'downgrade_canceled', 'unchanged']),
-  subscription: TenantPlan.nullable(),
+  subscription: TenantPlanSummary.nullable(),
 });
 
 /** The plan catalog (platform admin) and a tenant's plan (its admins, or the platform admin): docs/billing.md#plans. */
@@ -70,7 +60,7 @@ export async function planRoutes(api: Api) {
         summary: 'Drop the downgrade waiting for the period end',
         tags: ['billing'],
         body: z.strictObject({}).optional(),
-        response: { 200: Written.extend({ subscription: TenantPlan.nullable() }), ...errors },
+        response: { 200: Written.extend({ subscription: TenantPlanSummary.nullable() }), ...errors },
       },
     },
     async (request) => plans.cancelScheduledChange(commandContext(request, principalOf(request))),
