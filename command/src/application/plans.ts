@@ -6,7 +6,8 @@ import { type TenantPlanCommand, type TenantPlanEvent, type TenantPlanState, ten
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 /** What a plan choice did, for the answer. */
-export type PlanChange = 'chosen' | 'upgraded' | 'downgrade_scheduled' | 'downgrade_canceled' | 'unchanged';
+export const PLAN_CHANGES = ['chosen', 'upgraded', 'downgrade_scheduled', 'downgrade_canceled', 'unchanged'] as const;
+export type PlanChange = (typeof PLAN_CHANGES)[number];
 
 const CHANGE_OF: Record<TenantPlanEvent['type'], PlanChange> = {
   TenantPlanChosen: 'chosen',

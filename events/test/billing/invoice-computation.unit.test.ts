@@ -173,6 +173,50 @@ describe('plan changes', () => {
   });
 });
 
+describe('a period that ends on a DST change day', () => {
+  it('prorates by local days in Berlin: the period ends at midnight of 25 October 2026, the night DST ends', () => {
+    const zone = 'Europe/Berlin';
+    const basic = plan('basic', { rank: 1, flatFee: 3000, alignment: 'anniversary' });
+    const pro = plan('pro', { rank: 2, flatFee: 6000, alignment: 'anniversary', charges: [messages('0.25', 100)] });
+    const startedAt = '2026-08-25T08:00:00.000Z';
+    // upgraded on 20 October at 23:30 local time (21:30 UTC): that day counts for pro
+    const timeline: PlanTimeline = {
+      startedAt,
+      timeZone: zone,
+      trialEndsAt: null,
+      plans: [
+        { plan: basic, from: startedAt },
+        { plan: pro, from: '2026-10-20T21:30:00.000Z' },
+      ],
+    };
+    const period = billingPeriodAt(basic.terms, startedAt, zone, '2026-10-10T00:00:00Z');
+    expect(period).toEqual({ start: '2026-09-24T22:00:00.000Z', end: '2026-10-24T22:00:00.000Z' });
+    expect((Date.parse(period.end) - Date.parse(period.start)) / 3_600_000).toBe(720);
+    const next = billingPeriodAt(basic.terms, startedAt, zone, period.end);
+    expect((Date.parse(next.end) - Date.parse(next.start)) / 3_600_000).toBe(31 * 24 + 1);
+    const [before, after] = segmentsOf(timeline, period);
+    const invoice = computeInvoice({
+      period,
+      timeZone: zone,
+      segments: [
+        { ...before!, usage: { messages: 333 } },
+        { ...after!, usage: { messages: 100 } },
+      ],
+      taxRatePercent: '19',
+    });
+    // basic 25 Sep–19 Oct: 25 of 30 days × 3000 = 2500; pro 20–24 Oct: 5 of 30 × 6000 = 1000;
+    // 433 messages on pro: 100 included, 333 × 0.25 = 83.25 → 83; tax 3583 × 19% = 680.77 → 681
+    expect(brief(invoice.lines)).toEqual([
+      ['flat_fee', 'basic', 25, 2500],
+      ['flat_fee', 'pro', 5, 1000],
+      ['included_units', 'pro', 100, 0],
+      ['usage', 'pro', 333, 83],
+      ['tax', null, null, 681],
+    ]);
+    expect(invoice.total).toBe(4264);
+  });
+});
+
 describe('late usage', () => {
   it('bills what the late units would have added to their finalized period, at its tier', () => {
     const zone = 'UTC';

@@ -1,6 +1,7 @@
 import { Plan, PlanKey, PlanTerms, TenantPlanSummary, TimeZone } from '@parley/events';
 import { type Api, accessFor, allow, principalOf } from '@parley/kit';
 import { z } from 'zod';
+import { PLAN_CHANGES } from '../../application/plans.ts';
 import type { CommandContext } from '../../handling/command-handler.ts';
 import { commandContext, platformAdminContext } from '../command-context.ts';
 import { errors, Id, Written } from '../command-schemas.ts';
@@ -10,7 +11,7 @@ const PlanChoiceBody = z.strictObject({
   timeZone: TimeZone.optional().describe('IANA zone the billing periods are counted in: required with the first plan, fixed after'),
 });
 const PlanChoice = Written.extend({
-  change: z.enum(['chosen', 'upgraded', 'downgrade_scheduled', 'downgrade_canceled', 'unchanged']),
+  change: z.enum(PLAN_CHANGES),
   subscription: TenantPlanSummary.nullable(),
 });
 
