@@ -42,10 +42,16 @@ export function billingPeriodAt(rule: PeriodRule, startedAt: string, timeZone: s
   }
   const anchor = inZone(startedAt, timeZone);
   const months = (local.year - anchor.year) * 12 + (local.month - anchor.month);
+  // The estimate is off by at most one period (day of month, time of day): step from it.
   let n = rule.cycle === 'monthly' ? months : Math.floor(months / 12);
-  while (anniversaryStart(anchor, rule.cycle, n, timeZone) > local) n--;
-  while (anniversaryStart(anchor, rule.cycle, n + 1, timeZone) <= local) n++;
-  return { start: iso(anniversaryStart(anchor, rule.cycle, n, timeZone)), end: iso(anniversaryStart(anchor, rule.cycle, n + 1, timeZone)) };
+  let start = anniversaryStart(anchor, rule.cycle, n, timeZone);
+  while (start > local) start = anniversaryStart(anchor, rule.cycle, --n, timeZone);
+  let end = anniversaryStart(anchor, rule.cycle, n + 1, timeZone);
+  while (end <= local) {
+    start = end;
+    end = anniversaryStart(anchor, rule.cycle, ++n + 1, timeZone);
+  }
+  return { start: iso(start), end: iso(end) };
 }
 
 /** Local calendar date of an instant as days since 1970-01-01 (an exact integer: no hours involved). */
