@@ -3,6 +3,7 @@ import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLet
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { Conversations } from './application/conversations.ts';
+import { Plans } from './application/plans.ts';
 import { Tenancy } from './application/tenancy.ts';
 import { WebhookSubscriptions } from './application/webhook-subscriptions.ts';
 import { WhatsAppNumbers } from './application/whatsapp-numbers.ts';
@@ -67,6 +68,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,
     subscriptions,
+    plans: new Plans(store),
     platformAdminKey: options.platformAdminKey,
     clock,
     logger: options.logger ?? false,

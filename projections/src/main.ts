@@ -7,6 +7,7 @@ import { consoleLogger, createPgPool } from '@parley/events';
 import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley/kit';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { inboxProjection } from './inbox/index.ts';
+import { planProjection } from './plans/index.ts';
 import { registerHealthRoute } from './runtime/health-route.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
 import type { MonitoredProjector } from './runtime/projector-status.ts';
@@ -14,7 +15,7 @@ import type { MonitoredProjector } from './runtime/projector-status.ts';
 const config = loadConfig(process.env);
 const store = await createEventStore(config);
 const pool = createPgPool({ connectionString: config.databaseUrl, max: 4 });
-const projectors = [new PgProjector({ pool, store, projection: inboxProjection, logger: consoleLogger('projector') })];
+const projectors = [inboxProjection, planProjection].map((projection) => new PgProjector({ pool, store, projection, logger: consoleLogger('projector') }));
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;
 if (config.analytics && config.clickhouse.url) {

@@ -2,6 +2,7 @@ import { consoleLogger, createPgPool, type EventStore } from '@parley/events';
 import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import { PlanQueries, planProjection, plansReadPool } from '@parley/projections/plans';
 import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { buildQueryApi } from './http/query-api.ts';
@@ -22,6 +23,8 @@ export interface QueryPlatformOptions {
   /** /health: seconds without progress while events wait before a projector counts as stalled (default 10). */
   stallAfterSeconds?: number;
   extend?: (app: FastifyInstance) => void | Promise<void>;
+  /** The instant plan periods are read at (tests move it). */
+  clock?: () => Date;
   logger?: boolean;
 }
 
@@ -39,6 +42,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   const projectorPool = createPgPool({ connectionString: options.databaseUrl, max: 4 });
   const readPool = inboxReadPool(options.databaseUrl);
   const webhooksPool = webhooksReadPool(options.databaseUrl, 2);
+  const plansPool = plansReadPool(options.databaseUrl, 2);
   const inbox = new PgProjector({
     pool: projectorPool,
     store,
@@ -46,8 +50,12 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     batchSize: options.projectorBatchSize,
     logger: options.logger ? consoleLogger('projector') : undefined,
   });
-  if (options.runProjectors) await inbox.start();
-  else await inbox.prepare();
+  const plans = new PgProjector({ pool: projectorPool, store, projection: planProjection, logger: options.logger ? consoleLogger('projector') : undefined });
+  const projectors = [inbox, plans];
+  for (const p of projectors) {
+    if (options.runProjectors) await p.start();
+    else await p.prepare();
+  }
   // The workers project webhooks; this process only reads them, so their tables must exist.
   await new PgProjector({ pool: projectorPool, store, projection: webhookProjection }).prepare();
 
@@ -56,8 +64,9 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     identity: new InboxIdentity(readPool, store, inboxProgress),
     inbox: new InboxQueries(readPool),
     webhooks: new WebhookQueries(webhooksPool),
+    plans: new PlanQueries(plansPool, options.clock ?? (() => new Date())),
     inboxProgress,
-    projectors: [inbox],
+    projectors,
     moreProjectors: options.moreProjectors,
     stallAfterSeconds: options.stallAfterSeconds,
     platformAdminKey: options.platformAdminKey,
@@ -68,13 +77,14 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   return {
     app,
     store,
-    projectors: [inbox],
+    projectors,
     async close() {
       await app.close();
       await inboxProgress.close();
-      await inbox.stop();
+      for (const p of projectors) await p.stop();
       await readPool.end();
       await webhooksPool.end();
+      await plansPool.end();
       await projectorPool.end();
       if (ownStore) await store.close();
     },

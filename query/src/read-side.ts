@@ -42,6 +42,7 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
     platformAnalystKey: config.platformAnalystKeys,
     runProjectors: config.runProjectors,
     stallAfterSeconds: config.projectorStallSeconds,
+    clock,
     ...(analytics && {
       moreProjectors: [analytics.projector],
       extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),

@@ -52,6 +52,8 @@ export const streams = {
   contact: (contactId: string) => `contact-${contactId}`,
   thread: (threadKey: string) => `thread-${threadKey}`,
   webhookSubscription: (subscriptionId: string) => `webhook_subscription-${subscriptionId}`,
+  plan: (planKey: string) => `plan-${planKey}`,
+  tenantPlan: (tenantId: string) => `tenant_plan-${tenantId}`,
 };
 
 const SEQ_BITS = 26n;

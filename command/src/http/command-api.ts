@@ -1,12 +1,14 @@
 import { accessFor, createApi, type PlatformKeys } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
 import type { Conversations } from '../application/conversations.ts';
+import type { Plans } from '../application/plans.ts';
 import type { Tenancy } from '../application/tenancy.ts';
 import type { WebhookSubscriptions } from '../application/webhook-subscriptions.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
+import { planRoutes } from './routes/plan-routes.ts';
 import { serviceLevelRoutes } from './routes/service-level-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.ts';
@@ -19,6 +21,7 @@ export interface CommandApiDeps {
   webhook: WebhookIngest;
   deadLetters: DeadLetters;
   subscriptions: WebhookSubscriptions;
+  plans: Plans;
   platformAdminKey: PlatformKeys;
   clock: () => Date;
   logger?: boolean;
@@ -32,6 +35,7 @@ declare module 'fastify' {
     webhook: WebhookIngest;
     deadLetters: DeadLetters;
     subscriptions: WebhookSubscriptions;
+    plans: Plans;
     /** The time commands are stamped with. */
     clock: () => Date;
   }
@@ -53,6 +57,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.decorate('webhook', deps.webhook);
   api.decorate('deadLetters', deps.deadLetters);
   api.decorate('subscriptions', deps.subscriptions);
+  api.decorate('plans', deps.plans);
   api.decorate('clock', deps.clock);
 
   api.get('/health', { config: accessFor('public'), schema: { hide: true } }, async () => ({ ok: true }));
@@ -63,5 +68,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   await api.register(conversationRoutes);
   await api.register(webhookRoutes);
   await api.register(webhookSubscriptionRoutes);
+  await api.register(planRoutes);
   return api;
 }

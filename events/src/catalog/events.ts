@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PlanDefined, TenantPlanChangeCanceled, TenantPlanChangeScheduled, TenantPlanChosen, TenantPlanUpgraded } from './plan-events.ts';
 
 /**
  * The event catalog: one zod schema per event type. The schema version is stored in
@@ -429,6 +430,12 @@ export const eventCatalog = {
   CsatRecorded: [1, CsatRecorded],
   SlaPolicySet: [1, SlaPolicySet],
   BusinessHoursSet: [1, BusinessHoursSet],
+  // plans and tenants' plan subscriptions (plan-events.ts)
+  PlanDefined: [1, PlanDefined],
+  TenantPlanChosen: [1, TenantPlanChosen],
+  TenantPlanUpgraded: [1, TenantPlanUpgraded],
+  TenantPlanChangeScheduled: [1, TenantPlanChangeScheduled],
+  TenantPlanChangeCanceled: [1, TenantPlanChangeCanceled],
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
 
 export type EventType = keyof typeof eventCatalog;
