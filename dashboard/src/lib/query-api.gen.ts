@@ -1931,6 +1931,364 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan catalog: every plan’s latest version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Plan key */
+                                planKey: string;
+                                version: number;
+                                terms: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    currency: "EUR" | "USD" | "GBP";
+                                    /** @enum {string} */
+                                    cycle: "monthly" | "yearly";
+                                    /** @enum {string} */
+                                    alignment: "calendar" | "anniversary";
+                                    rank: number;
+                                    flatFee: number;
+                                    charges: {
+                                        /** @description Meter key */
+                                        meter: string;
+                                        includedUnits: number;
+                                        price: {
+                                            /** @enum {string} */
+                                            model: "per_unit";
+                                            unitPrice: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "graduated";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "volume";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "package";
+                                            packageSize: number;
+                                            packagePrice: number;
+                                        };
+                                    }[];
+                                    minimumCommitment: number | null;
+                                    trialDays: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant’s plan: in force now, its trial, current period and any downgrade waiting */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: no plan chosen yet */
+                            subscription: {
+                                /** @description Plan key */
+                                planKey: string;
+                                version: number;
+                                name: string;
+                                /** @enum {string} */
+                                currency: "EUR" | "USD" | "GBP";
+                                /** Format: date-time */
+                                startedAt: string;
+                                timeZone: string;
+                                /** Format: date-time */
+                                trialEndsAt: string | null;
+                                currentPeriod: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                };
+                                /** @description A downgrade waiting for its period end */
+                                scheduledChange: {
+                                    /** @description Plan key */
+                                    planKey: string;
+                                    /** Format: date-time */
+                                    effectiveAt: string;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenantId}/billing/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant’s plan (platform admin key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    tenantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: no plan chosen yet */
+                            subscription: {
+                                /** @description Plan key */
+                                planKey: string;
+                                version: number;
+                                name: string;
+                                /** @enum {string} */
+                                currency: "EUR" | "USD" | "GBP";
+                                /** Format: date-time */
+                                startedAt: string;
+                                timeZone: string;
+                                /** Format: date-time */
+                                trialEndsAt: string | null;
+                                currentPeriod: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                };
+                                /** @description A downgrade waiting for its period end */
+                                scheduledChange: {
+                                    /** @description Plan key */
+                                    planKey: string;
+                                    /** Format: date-time */
+                                    effectiveAt: string;
+                                } | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/sla/running": {
         parameters: {
             query?: never;
