@@ -52,6 +52,10 @@ export const streams = {
   contact: (contactId: string) => `contact-${contactId}`,
   thread: (threadKey: string) => `thread-${threadKey}`,
   webhookSubscription: (subscriptionId: string) => `webhook_subscription-${subscriptionId}`,
+  /** A tenant's Stripe subscription, payments and dunning. */
+  subscription: (tenantId: string) => `subscription-${tenantId}`,
+  /** The tenant a Stripe customer, payment intent or charge belongs to. */
+  stripeObject: (objectId: string) => `stripe_object-${objectId}`,
 };
 
 const SEQ_BITS = 26n;

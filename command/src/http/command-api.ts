@@ -1,13 +1,16 @@
 import { accessFor, createApi, type PlatformKeys } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
+import type { Billing } from '../application/billing.ts';
 import type { Conversations } from '../application/conversations.ts';
 import type { Tenancy } from '../application/tenancy.ts';
 import type { WebhookSubscriptions } from '../application/webhook-subscriptions.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
+import type { StripeWebhook } from '../stripe/stripe-webhook.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
 import { serviceLevelRoutes } from './routes/service-level-routes.ts';
+import { stripeWebhookRoutes } from './routes/stripe-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.ts';
 import { webhookRoutes, whatsAppNumberRoutes } from './routes/whatsapp-routes.ts';
@@ -19,6 +22,9 @@ export interface CommandApiDeps {
   webhook: WebhookIngest;
   deadLetters: DeadLetters;
   subscriptions: WebhookSubscriptions;
+  billing: Billing;
+  /** Null: no Stripe signing secret is configured, and no /webhooks/stripe route. */
+  stripeWebhook: StripeWebhook | null;
   platformAdminKey: PlatformKeys;
   clock: () => Date;
   logger?: boolean;
@@ -32,6 +38,8 @@ declare module 'fastify' {
     webhook: WebhookIngest;
     deadLetters: DeadLetters;
     subscriptions: WebhookSubscriptions;
+    billing: Billing;
+    stripeWebhook: StripeWebhook | null;
     /** The time commands are stamped with. */
     clock: () => Date;
   }
@@ -53,6 +61,8 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.decorate('webhook', deps.webhook);
   api.decorate('deadLetters', deps.deadLetters);
   api.decorate('subscriptions', deps.subscriptions);
+  api.decorate('billing', deps.billing);
+  api.decorate('stripeWebhook', deps.stripeWebhook);
   api.decorate('clock', deps.clock);
 
   api.get('/health', { config: accessFor('public'), schema: { hide: true } }, async () => ({ ok: true }));
@@ -63,5 +73,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   await api.register(conversationRoutes);
   await api.register(webhookRoutes);
   await api.register(webhookSubscriptionRoutes);
+  await api.register(stripeWebhookRoutes);
   return api;
 }

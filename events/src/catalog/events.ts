@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { subscriptionEventCatalog } from './subscription-events.ts';
 
 /**
  * The event catalog: one zod schema per event type. The schema version is stored in
@@ -429,6 +430,8 @@ export const eventCatalog = {
   CsatRecorded: [1, CsatRecorded],
   SlaPolicySet: [1, SlaPolicySet],
   BusinessHoursSet: [1, BusinessHoursSet],
+  // Stripe subscriptions, payments and dunning (subscription-events.ts).
+  ...subscriptionEventCatalog,
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
 
 export type EventType = keyof typeof eventCatalog;
