@@ -1,6 +1,7 @@
 import { consoleLogger, createPgPool, type EventStore } from '@parley/events';
 import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
+import { BillingQueries, billingProjection, billingReadPool } from '@parley/projections/billing';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
 import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
@@ -46,8 +47,17 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     batchSize: options.projectorBatchSize,
     logger: options.logger ? consoleLogger('projector') : undefined,
   });
-  if (options.runProjectors) await inbox.start();
-  else await inbox.prepare();
+  const billing = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: billingProjection,
+    logger: options.logger ? consoleLogger('billing-projector') : undefined,
+  });
+  const billingPool = billingReadPool(options.databaseUrl);
+  for (const projector of [inbox, billing]) {
+    if (options.runProjectors) await projector.start();
+    else await projector.prepare();
+  }
   // The workers project webhooks; this process only reads them, so their tables must exist.
   await new PgProjector({ pool: projectorPool, store, projection: webhookProjection }).prepare();
 
@@ -56,8 +66,9 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     identity: new InboxIdentity(readPool, store, inboxProgress),
     inbox: new InboxQueries(readPool),
     webhooks: new WebhookQueries(webhooksPool),
+    billing: new BillingQueries(billingPool),
     inboxProgress,
-    projectors: [inbox],
+    projectors: [inbox, billing],
     moreProjectors: options.moreProjectors,
     stallAfterSeconds: options.stallAfterSeconds,
     platformAdminKey: options.platformAdminKey,
@@ -68,12 +79,14 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
   return {
     app,
     store,
-    projectors: [inbox],
+    projectors: [inbox, billing],
     async close() {
       await app.close();
       await inboxProgress.close();
       await inbox.stop();
+      await billing.stop();
       await readPool.end();
+      await billingPool.end();
       await webhooksPool.end();
       await projectorPool.end();
       if (ownStore) await store.close();

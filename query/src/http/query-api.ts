@@ -1,9 +1,11 @@
 import { createApi, type IdentityPort, type PlatformKeys } from '@parley/kit';
 import { type CheckpointWatcher, type MonitoredProjector, type PgProjector, registerHealthRoute } from '@parley/projections';
+import type { BillingQueries } from '@parley/projections/billing';
 import type { InboxQueries } from '@parley/projections/inbox';
 import type { WebhookQueries } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { readYourWrites } from './read-your-writes.ts';
+import { billingRoutes } from './routes/billing-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
@@ -17,6 +19,8 @@ export interface QueryApiDeps {
   inbox: InboxQueries;
   /** Tenants' webhook subscriptions and delivery log (projected by the workers). */
   webhooks: WebhookQueries;
+  /** Tenants' Stripe subscriptions and payments. */
+  billing: BillingQueries;
   /** The inbox projector's checkpoint, for read-your-writes. */
   inboxProgress: CheckpointWatcher;
   /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
@@ -36,6 +40,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     inbox: InboxQueries;
     webhooks: WebhookQueries;
+    billingReads: BillingQueries;
     projectors: { administered: readonly PgProjector[]; monitored: readonly MonitoredProjector[] };
   }
 }
@@ -53,6 +58,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   const monitored = [...deps.projectors, ...(deps.moreProjectors ?? [])];
   api.decorate('inbox', deps.inbox);
   api.decorate('webhooks', deps.webhooks);
+  api.decorate('billingReads', deps.billing);
   api.decorate('projectors', { administered: deps.projectors, monitored });
   await api.register(readYourWrites, { progress: deps.inboxProgress });
   registerHealthRoute(api, monitored, { stallAfterSeconds: deps.stallAfterSeconds ?? 10 });
@@ -62,6 +68,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   await api.register(settingsRoutes);
   await api.register(operationsRoutes);
   await api.register(webhookRoutes);
+  await api.register(billingRoutes);
   await deps.extend?.(api);
   return api;
 }

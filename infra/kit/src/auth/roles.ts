@@ -24,6 +24,8 @@ export const ROLE_POLICY = {
   readReports: ['admin', 'supervisor', 'analyst'],
   /** SQL over their tenant's analytics rows. */
   queryAnalytics: ['analyst'],
+  /** The tenant's subscription, payments and usage (platform admins see every tenant's). */
+  readBilling: ['admin', 'billing'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type Permission = keyof typeof ROLE_POLICY;
