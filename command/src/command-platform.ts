@@ -84,7 +84,7 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
     numbers,
     conversations: new Conversations(threads, tenancy, numbers, billing),
     billing,
-    stripeWebhook: stripeSecrets.length > 0 ? new StripeWebhook(billing, stripeSecrets, clock) : null,
+    stripeWebhook: stripeSecrets.length > 0 ? new StripeWebhook(billing, tenancy, stripeSecrets, clock) : null,
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,
     subscriptions,

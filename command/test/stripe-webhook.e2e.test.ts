@@ -144,6 +144,10 @@ describe('Stripe events to domain events', () => {
     const orphan = await fake.send(fake.event('payment_intent.succeeded', paymentIntentObject({ customer: 'cus_nobody_knows', amount: 500, succeeded: true })));
     expect(orphan.status).toBe(200);
     expect(orphan.body.ignored).toMatch(/no tenant/);
+    const typo = await fake.send(
+      subscriptionEvent('customer.subscription.created', 'cus_typo', 'active', 0, { tenantId: '00000000-0000-4000-8000-000000000000' }),
+    );
+    expect(typo.body.ignored).toBe('no tenant 00000000-0000-4000-8000-000000000000 is registered');
     // Signed, of a type we use, but not the documented shape: a 400 with the field.
     const malformed = await fake.send(fake.event('invoice.paid', { id: 'in_bad', object: 'invoice', currency: 'eur' }));
     expect(malformed.status).toBe(400);

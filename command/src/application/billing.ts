@@ -13,6 +13,8 @@ import {
 import { type CommandContext, CommandHandler } from '../handling/command-handler.ts';
 
 const STRIPE: Actor = { type: 'system', id: 'stripe' };
+/** Who records a suspension a send observed. */
+const DUNNING: Actor = { type: 'system', id: 'dunning' };
 
 export type SubscriptionHandler = CommandHandler<SubscriptionCommand, SubscriptionState, SubscriptionEvent>;
 
@@ -47,8 +49,8 @@ export class Billing {
     this.links = new CommandHandler(store, stripeLinkDecider, { cacheSize: 10_000 });
   }
 
-  private context(tenantId: string, correlationId: string, eventId: CommandContext['eventId']): CommandContext {
-    return { tenantId, actor: STRIPE, correlationId, causationId: null, now: this.clock(), eventId };
+  private context(tenantId: string, correlationId: string, eventId: CommandContext['eventId'], actor = STRIPE): CommandContext {
+    return { tenantId, actor, correlationId, causationId: null, now: this.clock(), eventId };
   }
 
   /** The tenant a Stripe object belongs to, or null when nothing names one. */
@@ -96,7 +98,7 @@ export class Billing {
       await this.subscriptions.handle(
         stream,
         { type: 'ObserveDunning', now, graceDays },
-        this.context(tenantId, correlationId, (e, i) => deterministicId('dunning', tenantId, e.type, state.pastDueSince ?? '', String(i))),
+        this.context(tenantId, correlationId, (e, i) => deterministicId('dunning', tenantId, e.type, state.pastDueSince ?? '', String(i)), DUNNING),
       );
     }
     return reason;

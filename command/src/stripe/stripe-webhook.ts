@@ -21,6 +21,7 @@ export type StripeOutcome =
 export class StripeWebhook {
   constructor(
     private readonly billing: Billing,
+    private readonly tenants: { exists(tenantId: string): Promise<boolean> },
     private readonly secrets: readonly string[],
     private readonly clock: () => Date,
   ) {}
@@ -51,6 +52,8 @@ export class StripeWebhook {
         ignored: 'no tenant: neither metadata.parley_tenant_id nor a customer, payment intent or charge linked to one',
       };
     }
+    // Metadata with a typo would otherwise file a subscription under nobody.
+    if (!(await this.tenants.exists(tenantId))) return { status: 200, stripeEventId: event.id, ignored: `no tenant ${tenantId} is registered` };
     const recorded = await this.billing.record(tenantId, mapped.fact, mapped.route, correlationId);
     return { status: 200, stripeEventId: event.id, ...recorded };
   }
