@@ -1,4 +1,4 @@
-import type { EventOf, SubscriptionStatus } from '@parley/events';
+import type { EventOf, PaymentStatus, SubscriptionStatus } from '@parley/events';
 import { assertNever, type Decider } from './decider.ts';
 
 /** One stream per tenant: its Stripe subscription, its payments and its dunning. */
@@ -33,8 +33,6 @@ export type StripeFact = Extract<
       | 'PaymentDisputed';
   }
 >;
-
-type PaymentStatus = 'succeeded' | 'failed' | 'action_required';
 
 /** What every state remembers: Stripe events already recorded, and each payment's outcome so far. */
 interface Ledger {
@@ -180,7 +178,7 @@ function evolveSubscription(state: SubscriptionState, event: SubscriptionEvent):
     case 'PaymentFailed':
     case 'PaymentActionRequired': {
       ledger.seen.add(event.data.stripeEventId);
-      const status = event.type === 'PaymentSucceeded' ? 'succeeded' : event.type === 'PaymentFailed' ? 'failed' : 'action_required';
+      const status: PaymentStatus = event.type === 'PaymentSucceeded' ? 'succeeded' : event.type === 'PaymentFailed' ? 'failed' : 'requires_action';
       ledger.payments.set(event.data.paymentKey, status);
       return state;
     }

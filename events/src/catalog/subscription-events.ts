@@ -14,6 +14,10 @@ const StripeId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-
 export const SubscriptionStatus = z.enum(['trialing', 'active', 'past_due', 'canceled', 'unpaid', 'incomplete', 'incomplete_expired', 'paused']);
 export type SubscriptionStatus = z.infer<typeof SubscriptionStatus>;
 
+/** Where a payment stands (Stripe's words); refunds and disputes are recorded beside it. */
+export const PaymentStatus = z.enum(['succeeded', 'failed', 'requires_action']);
+export type PaymentStatus = z.infer<typeof PaymentStatus>;
+
 /** ISO 4217, upper case (Stripe sends lower case: the mapping raises it). */
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217, upper case');
 

@@ -1,3 +1,4 @@
+import type { PaymentStatus } from '@parley/events';
 import type { PgProjection, Sql } from '../runtime/pg-projection.ts';
 import type { Projected } from '../runtime/projected-event.ts';
 
@@ -115,7 +116,7 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
     case 'PaymentDisputed': {
       const d = e.data;
       // A refund or a dispute is of money that was paid.
-      const status = e.type === 'PaymentFailed' ? 'failed' : e.type === 'PaymentActionRequired' ? 'requires_action' : 'succeeded';
+      const status: PaymentStatus = e.type === 'PaymentFailed' ? 'failed' : e.type === 'PaymentActionRequired' ? 'requires_action' : 'succeeded';
       const outcomeChanges = e.type === 'PaymentSucceeded' || e.type === 'PaymentFailed' || e.type === 'PaymentActionRequired';
       await sql.query(
         `INSERT INTO payments AS x (tenant_id, payment_key, subscription_id, invoice_id, payment_intent_id, charge_id, amount, currency, status,

@@ -1,4 +1,4 @@
-import { CurrencyCode, SubscriptionStatus } from '@parley/events';
+import { CurrencyCode, PaymentStatus, SubscriptionStatus } from '@parley/events';
 import type pg from 'pg';
 import { z } from 'zod';
 
@@ -31,7 +31,7 @@ export const PaymentView = z.object({
   chargeId: z.string().nullable(),
   amount: z.number().int().describe('Integer minor units of currency (cents)'),
   currency: CurrencyCode,
-  status: z.enum(['succeeded', 'failed', 'requires_action']),
+  status: PaymentStatus,
   failureReason: z.string().nullable(),
   amountRefunded: z.number().int(),
   disputeId: z.string().nullable(),
