@@ -132,7 +132,8 @@ function dunning(state: SubscriptionState, now: Date, graceDays: number, paid: b
     const effectiveAt = new Date(Date.parse(state.pastDueSince) + graceDays * DAY_MS).toISOString();
     return [{ type: 'MarketingSendsSuspended', data: { subscriptionId: state.subscriptionId, pastDueSince: state.pastDueSince, effectiveAt, graceDays } }];
   }
-  // Once suspended, only leaving past due restores (a grace raised meanwhile does not).
+  // The record follows the status: a grace raised meanwhile lets sends through at once, and
+  // the suspension is closed when the subscription leaves past due.
   if (state.marketingSuspended && !OVERDUE.has(state.status)) {
     const reason = paid ? 'payment_succeeded' : ENDED.has(state.status) ? 'subscription_ended' : 'subscription_active';
     return [{ type: 'MarketingSendsRestored', data: { subscriptionId: state.subscriptionId, reason } }];
