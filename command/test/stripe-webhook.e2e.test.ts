@@ -154,6 +154,22 @@ describe('Stripe events to domain events', () => {
     expect(malformed.body.message).toMatch(/invoice.paid: data.object.amount_due/);
   });
 
+  it('refuses what does not fit what we store with a 400, and keeps texts jsonb refuses repaired', async () => {
+    const intent = (overrides: Record<string, unknown>) => ({
+      ...paymentIntentObject({ customer: 'cus_odd', amount: 100, succeeded: false, failure: { message: 'declined', code: 'card_declined' } }),
+      metadata: { parley_tenant_id: t.tenantId },
+      ...overrides,
+    });
+    const euro = await fake.send(fake.event('payment_intent.payment_failed', intent({ currency: 'euro' })));
+    expect(euro).toMatchObject({ status: 400, body: { message: expect.stringMatching(/payment_intent.payment_failed: currency/) } });
+    const farFuture = await fake.send({ ...fake.event('payment_intent.payment_failed', intent({})), created: 1e15 });
+    expect(farFuture).toMatchObject({ status: 400, body: { message: expect.stringMatching(/created/) } });
+    const nul = await fake.send(fake.event('payment_intent.payment_failed', intent({ last_payment_error: { message: 'bad\u0000card \ud800' } })));
+    expect(nul.status).toBe(200);
+    const stored = (await eventsFrom(String(nul.body.stripeEventId)))[0]?.event.data as { failureReason: string };
+    expect(stored.failureReason).toBe('bad\uFFFDcard \uFFFD');
+  });
+
   it('routes payment intents, refunds and disputes by the customer and payment they belong to', async () => {
     const customer = 'cus_routed';
     await fake.send(subscriptionEvent('customer.subscription.created', customer, 'active', 0, { id: 'sub_routed' }));

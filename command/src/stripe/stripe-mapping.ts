@@ -1,4 +1,4 @@
-import { SubscriptionStatus } from '@parley/events';
+import { eventCatalog, SubscriptionStatus } from '@parley/events';
 import type { z } from 'zod';
 import type { StripeFact } from '../domain/subscription.ts';
 import { StripeCharge, StripeDispute, type StripeEventEnvelope, StripeInvoice, StripePaymentIntent, StripeSubscription } from './stripe-payload.ts';
@@ -62,6 +62,16 @@ function parse<T extends z.ZodType>(schema: T, object: unknown, type: string): {
  * the ingest does the lookups and the decider weighs the fact against what is known.
  */
 export function mapStripeEvent(event: StripeEventEnvelope): MappedStripeEvent {
+  const mapped = mapHandled(event);
+  if (mapped.kind !== 'fact') return mapped;
+  // What Stripe sent must also fit what we store (a currency code, bounded texts): a 400 here, not a failed append.
+  const checked = eventCatalog[mapped.fact.type][1].safeParse(mapped.fact.data);
+  if (checked.success) return mapped;
+  const issue = checked.error.issues[0];
+  return { kind: 'invalid', reason: `${event.type}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'not storable'}` };
+}
+
+function mapHandled(event: StripeEventEnvelope): MappedStripeEvent {
   if (!isHandled(event.type)) return { kind: 'ignored', reason: `event type ${event.type} is not used` };
   const type = event.type;
   const source = { stripeEventId: event.id, stripeEventType: type, stripeCreatedAt: new Date(event.created * 1000).toISOString() };

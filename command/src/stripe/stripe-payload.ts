@@ -8,7 +8,8 @@ import { z } from 'zod';
  * subscription's period) are read from both places.
  */
 
-const Unix = z.number().int().nonnegative();
+/** Unix seconds up to the last second of 9999: any later one is no date `Date` can print. */
+const Unix = z.number().int().min(0).max(253_402_300_799);
 /** An id, or the object it names when the endpoint asked for it expanded. */
 const Ref = (prefix: string) =>
   z

@@ -1,6 +1,7 @@
 import type { Position } from '@parley/events';
 import { MAX_NESTING } from '@parley/kit';
 import type { Billing } from '../application/billing.ts';
+import { mayNeedRepair, repairJson } from '../whatsapp/storable-json.ts';
 import { nestsDeeperThan } from '../whatsapp/webhook-ingest.ts';
 import { formatZodIssues } from '../whatsapp/webhook-payload.ts';
 import { mapStripeEvent } from './stripe-mapping.ts';
@@ -37,6 +38,8 @@ export class StripeWebhook {
     } catch {
       return { status: 400, reason: 'body is not valid JSON' };
     }
+    // Texts we keep (a decline message, a price id) may hold what jsonb refuses (U+0000, lone surrogates).
+    if (mayNeedRepair(rawBody)) body = repairJson(body);
     const envelope = StripeEventEnvelope.safeParse(body);
     if (!envelope.success) return { status: 400, reason: `not a Stripe event: ${formatZodIssues(envelope.error)}` };
     const event = envelope.data;
