@@ -111,7 +111,8 @@ if (config.dashboard) {
   });
 }
 
-console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
+const stripeHook = config.stripe.webhookSecrets.length > 0 ? `, Stripe: ${commandUrl}/webhooks/stripe` : '';
+console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp${stripeHook})`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
 console.log(
   `workers       ${workersUrl ? `${workersUrl}/health   (sending to ${config.whatsapp.apiUrl ?? 'the local fake'}, Redis ${config.redisUrl})` : 'off (PARLEY_WORKERS=off)'}`,

@@ -16,7 +16,20 @@ export async function seedBilling(commandUrl: string, signingSecret: string, ten
     const slug = t.tenantId.replace(/-/g, '').slice(0, 12);
     const customer = `cus_demo${slug}`;
     const subscription = `sub_demo${slug}`;
-    const sub = (status: string) => subscriptionObject({ id: subscription, customer, status, tenantId: t.tenantId, priceId: 'price_parley_pro_monthly' });
+    // Trial from 21 to 7 days ago, then the first paid month, a week into it now.
+    const periodStart = new Date(Date.now() - 7 * DAY_S * 1000);
+    const periodEnd = new Date(periodStart.getTime() + 30 * DAY_S * 1000);
+    const sub = (status: string) =>
+      subscriptionObject({
+        id: subscription,
+        customer,
+        status,
+        tenantId: t.tenantId,
+        priceId: 'price_parley_pro_monthly',
+        periodStart,
+        periodEnd,
+        trialEnd: periodStart,
+      });
     const events = [
       stripe.event('customer.subscription.created', sub('trialing'), { secondsAgo: 21 * DAY_S }),
       stripe.event('customer.subscription.updated', sub('active'), { secondsAgo: 7 * DAY_S }),
