@@ -83,7 +83,6 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
     tenancy,
     numbers,
     conversations: new Conversations(threads, tenancy, numbers, billing),
-    billing,
     stripeWebhook: stripeSecrets.length > 0 ? new StripeWebhook(billing, tenancy, stripeSecrets, clock) : null,
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,

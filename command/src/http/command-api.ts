@@ -1,6 +1,5 @@
 import { accessFor, createApi, type PlatformKeys } from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
-import type { Billing } from '../application/billing.ts';
 import type { Conversations } from '../application/conversations.ts';
 import type { Tenancy } from '../application/tenancy.ts';
 import type { WebhookSubscriptions } from '../application/webhook-subscriptions.ts';
@@ -22,7 +21,6 @@ export interface CommandApiDeps {
   webhook: WebhookIngest;
   deadLetters: DeadLetters;
   subscriptions: WebhookSubscriptions;
-  billing: Billing;
   /** Null: no Stripe signing secret is configured, and no /webhooks/stripe route. */
   stripeWebhook: StripeWebhook | null;
   platformAdminKey: PlatformKeys;
@@ -38,7 +36,6 @@ declare module 'fastify' {
     webhook: WebhookIngest;
     deadLetters: DeadLetters;
     subscriptions: WebhookSubscriptions;
-    billing: Billing;
     stripeWebhook: StripeWebhook | null;
     /** The time commands are stamped with. */
     clock: () => Date;
@@ -61,7 +58,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.decorate('webhook', deps.webhook);
   api.decorate('deadLetters', deps.deadLetters);
   api.decorate('subscriptions', deps.subscriptions);
-  api.decorate('billing', deps.billing);
   api.decorate('stripeWebhook', deps.stripeWebhook);
   api.decorate('clock', deps.clock);
 
