@@ -95,6 +95,10 @@ describe('Stripe-Signature, proven against the stripe package', () => {
       expect(res.body).toMatchObject({ error: 'bad_request' });
       expect(String(res.body.message)).toMatch(reason);
     }
+    const noBody = await api.request('POST', '/webhooks/stripe', { headers: { 'stripe-signature': fake.sign(event).header ?? '' } });
+    expect(noBody).toMatchObject({ status: 400, body: { message: 'send the Stripe event as an application/json body' } });
+    const text = await api.request('POST', '/webhooks/stripe', { raw: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text).toMatchObject({ status: 400, body: { message: 'send the Stripe event as an application/json body' } });
     // The stripe package's own header over other bytes than those sent.
     const payload = JSON.stringify(event);
     const header = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET, timestamp: unix(api.now) });
