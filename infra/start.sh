@@ -19,6 +19,10 @@ if ! grep -q '^PARLEY_ANALYST_KEY=' .data/parley.env; then
   # The platform analyst key (read-only SQL over ClickHouse) came later: add it once.
   echo "PARLEY_ANALYST_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=' )" >> .data/parley.env
 fi
+if ! grep -q '^STRIPE_WEBHOOK_SECRETS=' .data/parley.env; then
+  # Stripe's webhook signing secret: the demo's local fake Stripe signs with it. Added once.
+  echo "STRIPE_WEBHOOK_SECRETS=whsec_$(head -c 24 /dev/urandom | base64 | tr -d '/+=' )" >> .data/parley.env
+fi
 if ! grep -q '^DASHBOARD_SESSION_SECRET=' .data/parley.env; then
   # The dashboard seals its session cookies with it (at least 32 characters): added once.
   echo "DASHBOARD_SESSION_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' )" >> .data/parley.env

@@ -1,7 +1,17 @@
 import { createPgPool, type EventStore } from '@parley/events';
-import { type Config, createEventStore, DEFAULT_DEAD_LETTER_LIMITS, type DeadLetterLimits, type PlatformKeys, type WebhookTargetPolicy } from '@parley/kit';
+import {
+  type Config,
+  createEventStore,
+  DEFAULT_DEAD_LETTER_LIMITS,
+  DEFAULT_DUNNING_POLICY,
+  type DeadLetterLimits,
+  type DunningPolicy,
+  type PlatformKeys,
+  type WebhookTargetPolicy,
+} from '@parley/kit';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { Billing } from './application/billing.ts';
 import { Conversations } from './application/conversations.ts';
 import { Plans } from './application/plans.ts';
 import { Tenancy } from './application/tenancy.ts';
@@ -12,6 +22,7 @@ import { contactDecider } from './domain/contact.ts';
 import { threadDecider } from './domain/conversation-thread.ts';
 import { CommandHandler } from './handling/command-handler.ts';
 import { buildCommandApi } from './http/command-api.ts';
+import { StripeWebhook } from './stripe/stripe-webhook.ts';
 import { DeadLetters } from './whatsapp/dead-letters.ts';
 import { WebhookIngest } from './whatsapp/webhook-ingest.ts';
 
@@ -25,6 +36,10 @@ export interface CommandPlatformOptions {
   deadLetterLimits?: DeadLetterLimits;
   /** Where outbound webhooks may point (default: public addresses only). */
   webhooks?: WebhookTargetPolicy;
+  /** Stripe's webhook signing secrets (any one signs a delivery); empty: no Stripe webhook route. */
+  stripeWebhookSecrets?: readonly string[];
+  /** Defaults to DEFAULT_DUNNING_POLICY. */
+  dunning?: DunningPolicy;
   clock?: () => Date;
   logger?: boolean;
 }
@@ -44,6 +59,8 @@ export const commandPlatformOptions = (config: Config): CommandPlatformOptions =
   secretKey: config.secretKey,
   deadLetterLimits: config.deadLetterLimits,
   webhooks: config.webhooks,
+  stripeWebhookSecrets: config.stripe.webhookSecrets,
+  dunning: config.dunning,
   logger: config.log,
 });
 
@@ -61,10 +78,13 @@ export async function createCommandPlatform(options: CommandPlatformOptions): Pr
   const subscriptions = new WebhookSubscriptions(store, secrets, options.webhooks ?? { allowLoopback: false });
   const threads = new CommandHandler(store, threadDecider);
   const contacts = new CommandHandler(store, contactDecider);
+  const billing = new Billing(store, options.dunning ?? DEFAULT_DUNNING_POLICY, clock);
+  const stripeSecrets = options.stripeWebhookSecrets ?? [];
   const app = await buildCommandApi({
     tenancy,
     numbers,
-    conversations: new Conversations(threads, tenancy, numbers),
+    conversations: new Conversations(threads, tenancy, numbers, billing),
+    stripeWebhook: stripeSecrets.length > 0 ? new StripeWebhook(billing, tenancy, stripeSecrets, clock) : null,
     webhook: new WebhookIngest(numbers, contacts, threads, deadLetters, clock),
     deadLetters,
     subscriptions,

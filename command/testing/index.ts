@@ -3,4 +3,5 @@
 // what they carry.
 
 export { contactIdFor, conversationIdFor, threadKeyFor } from '../src/domain/ids.ts';
+export * from './stripe-fake.ts';
 export * from './webhook-fixtures.ts';

@@ -5,6 +5,7 @@ export * from './catalog/event-codec.ts';
 export * from './catalog/events.ts';
 export * from './catalog/plan-events.ts';
 export * from './catalog/public-webhooks.ts';
+export * from './catalog/subscription-events.ts';
 export { consoleLogger, type LogFields, type Logger, silentLogger } from './logger.ts';
 export * from './store/event-store.ts';
 export { createEventStoreDbEventStore, type EventStoreDbOptions } from './store/eventstoredb-event-store.ts';

@@ -10,6 +10,7 @@ import { startReadSide } from '@parley/query';
 import { createWorkers, registerWorkersHealth, type Workers } from '@parley/workers';
 import { FakeCloudApi } from '@parley/workers/testing';
 import { buildDashboard, type RunningDashboard, startDashboard } from './dashboard.ts';
+import { seedBilling } from './demo/seed-billing.ts';
 import { type DemoNumber, type DemoTenant, seedDemo } from './demo/seed-demo.ts';
 
 const config = loadConfig(process.env);
@@ -46,6 +47,9 @@ if (config.demoFile) {
         ),
     });
     console.log(`[demo] seeded in ${((performance.now() - started) / 1000).toFixed(1)} s${config.demoHistory ? '' : ' (no history: PARLEY_DEMO_HISTORY=off)'}`);
+    // Subscriptions through the Stripe webhook, signed by a local fake Stripe, when a signing secret is configured.
+    const [stripeSecret] = config.stripe.webhookSecrets;
+    if (stripeSecret) console.log(`[demo] Stripe subscriptions: ${(await seedBilling(commandUrl, stripeSecret, demo)).join('; ')}`);
     writeFileSync(config.demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
 }
@@ -107,7 +111,8 @@ if (config.dashboard) {
   });
 }
 
-console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp)`);
+const stripeHook = config.stripe.webhookSecrets.length > 0 ? `, Stripe: ${commandUrl}/webhooks/stripe` : '';
+console.log(`\ncommand API   ${commandUrl}   (OpenAPI: ${commandUrl}/openapi.json, webhook: ${commandUrl}/webhooks/whatsapp${stripeHook})`);
 console.log(`query API     ${queryUrl}   (OpenAPI: ${queryUrl}/openapi.json, projector lag: ${queryUrl}/health)`);
 console.log(
   `workers       ${workersUrl ? `${workersUrl}/health   (sending to ${config.whatsapp.apiUrl ?? 'the local fake'}, Redis ${config.redisUrl})` : 'off (PARLEY_WORKERS=off)'}`,

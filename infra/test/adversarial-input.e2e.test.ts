@@ -1,7 +1,18 @@
-import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
+import {
+  chargeObject,
+  disputeObject,
+  invoiceObject,
+  paymentIntentObject,
+  signBody,
+  stripeEvent,
+  stripeSignature,
+  subscriptionObject,
+  textMessage,
+  webhookEnvelope,
+} from '@parley/command/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_KEY, ANALYST_KEY, RunningPlatform, type TestTenant } from './support/running-platform.ts';
+import { ADMIN_KEY, ANALYST_KEY, RunningPlatform, STRIPE_SECRET, type TestTenant } from './support/running-platform.ts';
 
 /**
  * No input is a 5xx: every route of both APIs, enumerated from their OpenAPI, gets
@@ -316,7 +327,9 @@ function requestFor(op: Operation): fc.Arbitrary<Request> {
     ? fc.oneof({ weight: 6, arbitrary: fromSchema(op.body, 'body', op.path).map((b) => JSON.stringify(b)) }, { weight: 1, arbitrary: RAW_BODIES })
     : op.method === 'POST' && op.path === '/webhooks/whatsapp'
       ? webhookBodies()
-      : fc.constant(undefined);
+      : op.method === 'POST' && op.path === '/webhooks/stripe'
+        ? stripeBodies()
+        : fc.constant(undefined);
   // Webhooks: mostly signed with the tenant's app secret, so they get past the signature.
   const signed = fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false));
   return fc.tuple(pathParams, query, headers, body, signed).map(([values, q, h, b, sign]) => {
@@ -331,6 +344,9 @@ function requestFor(op: Operation): fc.Arbitrary<Request> {
     if (key) all.authorization = `Bearer ${key}`;
     if (b !== undefined) all['content-type'] = 'application/json';
     if (op.method === 'POST' && op.path === '/webhooks/whatsapp' && b !== undefined && sign) all['x-hub-signature-256'] = signBody(b, tenant.appSecret);
+    if (op.method === 'POST' && op.path === '/webhooks/stripe' && b !== undefined && sign) {
+      all['stripe-signature'] = stripeSignature(b, STRIPE_SECRET, Math.floor(Date.now() / 1000));
+    }
     return { method: op.method, url: `${op.base}${path}${search ? `?${search}` : ''}`, headers: all, body: b };
   });
 }
@@ -358,6 +374,49 @@ function webhookBodies(): fc.Arbitrary<string> {
     });
   return fc.oneof(
     { weight: 4, arbitrary: delivery },
+    fc.jsonValue().map((v) => JSON.stringify(v)),
+    RAW_BODIES,
+  );
+}
+
+/** Stripe events of the types Parley acts on, for the tenant, with hostile fields; or anything at all. */
+function stripeBodies(): fc.Arbitrary<string> {
+  const value = fc.oneof(fc.string(), STRINGS, NUMBERISH, fc.integer(), fc.double(), fc.constant(null), fc.constant(1e300), fc.constant(-1));
+  const customer = 'cus_fuzz';
+  const objects: Record<string, () => Record<string, unknown>> = {
+    'customer.subscription.updated': () => subscriptionObject({ id: 'sub_fuzz', customer, status: 'active', tenantId: tenant.tenantId }),
+    'invoice.payment_failed': () => invoiceObject({ customer, subscription: 'sub_fuzz', tenantId: tenant.tenantId, amount: 4900, paid: false }),
+    'payment_intent.payment_failed': () =>
+      paymentIntentObject({ customer, amount: 4900, succeeded: false, failure: { message: 'declined', code: 'card_declined' } }),
+    'charge.refunded': () => chargeObject({ customer, paymentIntent: 'pi_fuzz', amount: 4900, amountRefunded: 100 }),
+    'charge.dispute.created': () => disputeObject({ charge: 'ch_fuzz', paymentIntent: 'pi_fuzz', amount: 4900 }),
+  };
+  const fields = [
+    'status',
+    'amount',
+    'amount_due',
+    'amount_refunded',
+    'currency',
+    'customer',
+    'metadata',
+    'reason',
+    'last_payment_error',
+    'current_period_end',
+    'items',
+  ];
+  const event = fc
+    .record({
+      type: fc.constantFrom(...Object.keys(objects)),
+      field: fc.constantFrom(...fields),
+      value,
+      created: fc.oneof({ weight: 4, arbitrary: fc.constant(Math.floor(Date.now() / 1000)) }, fc.integer(), fc.constant(1e15), NUMBERISH),
+    })
+    .map(({ type, field, value, created }) => {
+      const e = stripeEvent(type, { ...objects[type]!(), [field]: value });
+      return JSON.stringify({ ...e, created });
+    });
+  return fc.oneof(
+    { weight: 4, arbitrary: event },
     fc.jsonValue().map((v) => JSON.stringify(v)),
     RAW_BODIES,
   );

@@ -217,6 +217,7 @@ describe('a lost database', () => {
     expect(final.projectors.map((p) => [p.name, p.eventsBehind, p.ok])).toEqual([
       ['inbox', 0, true],
       ['plans', 0, true],
+      ['billing', 0, true],
       ['clickhouse-analytics', 0, true],
     ]);
 

@@ -221,6 +221,7 @@ describe('after all of the above', () => {
     expect(health.body.projectors.map((p: { name: string; parked: number }) => [p.name, p.parked])).toEqual([
       ['inbox', 0],
       ['plans', 0],
+      ['billing', 0],
     ]);
   });
 });

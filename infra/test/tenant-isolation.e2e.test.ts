@@ -1,3 +1,4 @@
+import { invoiceObject, paymentIntentObject, subscriptionObject } from '@parley/command/testing';
 import { createPgPool } from '@parley/events';
 import { PgProjector } from '@parley/projections';
 import { webhookProjection } from '@parley/projections/webhooks';
@@ -30,12 +31,31 @@ beforeAll(async () => {
   // Webhook subscriptions (a public address: nothing delivers here, the log only fills).
   for (const t of [a, b]) await platform.cmd('/v1/webhook-subscriptions', { url: `https://93.184.216.34/hooks/${t.tenantId}`, eventTypes: ['*'] }, t.adminKey);
   await platform.cmd('/v1/webhook-subscriptions', { url: 'https://93.184.216.34/hooks/bravo-tests', eventTypes: ['webhook.test'] }, b.adminKey);
+  // A Stripe subscription and payments each, through the fake Stripe: the billing routes have rows to leak.
+  const stripe = platform.stripe();
+  for (const t of [a, b]) {
+    const customer = `cus_${t.tenantId.slice(0, 8)}`;
+    const subscription = `sub_${t.tenantId.slice(0, 8)}`;
+    await stripe.send(
+      stripe.event('customer.subscription.created', subscriptionObject({ id: subscription, customer, status: 'active', tenantId: t.tenantId }), {
+        secondsAgo: 2,
+      }),
+    );
+    await stripe.send(
+      stripe.event('invoice.payment_failed', invoiceObject({ id: `in_${t.tenantId.slice(0, 8)}`, customer, subscription, amount: 4900, paid: false })),
+    );
+    await stripe.send(
+      stripe.event('payment_intent.succeeded', paymentIntentObject({ id: `pi_${t.tenantId.slice(0, 8)}`, customer, amount: 4900, succeeded: true })),
+    );
+  }
   webhooksPool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
   webhooks = new PgProjector({ pool: webhooksPool, store: platform.command.store, projection: webhookProjection });
   await webhooks.start();
   const head = await platform.command.store.headPosition();
   await platform.analytics!.projector.waitFor(head);
-  while ((await webhooks.status()).eventsBehind !== 0) await new Promise((r) => setTimeout(r, 20));
+  for (const projector of [webhooks, ...platform.query.projectors]) {
+    while ((await projector.status()).eventsBehind !== 0) await new Promise((r) => setTimeout(r, 20));
+  }
 }, 120_000);
 afterAll(async () => {
   await webhooks?.stop();
@@ -51,6 +71,9 @@ async function markersOf(t: TestTenant) {
   for (const c of conversations) for (const m of [c.id, c.contactId, c.contactWaId, c.contactName]) markers.add(m);
   const subscriptions = ((await platform.get('/v1/webhook-subscriptions', t.adminKey)).body.items as { subscriptionId: string }[]).map((s) => s.subscriptionId);
   for (const s of subscriptions) markers.add(s);
+  const billing = (await platform.get('/v1/billing/subscription', t.adminKey)).body.subscription as { subscriptionId: string; customerId: string };
+  const payments = ((await platform.get('/v1/billing/payments', t.adminKey)).body.items as { paymentKey: string }[]).map((p) => p.paymentKey);
+  for (const m of [billing.subscriptionId, billing.customerId, ...payments]) markers.add(m);
   return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], subscriptions, markers };
 }
 
@@ -61,6 +84,7 @@ describe('tenant isolation', () => {
     const theirs = await markersOf(b);
     expect(theirs.conversations.length).toBeGreaterThanOrEqual(5);
     expect(theirs.subscriptions).toHaveLength(2);
+    expect([...theirs.markers].filter((m) => /^(sub|cus|in|pi)_/.test(m))).toHaveLength(4);
 
     // Every documented GET route, filled with both tenants' ids; a new route fails this test until it is covered here.
     const spec = platform.query.app.swagger() as { paths: Record<string, Record<string, unknown>> };
@@ -92,6 +116,8 @@ describe('tenant isolation', () => {
       '/v1/billing/plan': () => ['/v1/billing/plan'],
       // Platform admins only: a tenant's own key is refused for its own tenant and for another's.
       '/v1/tenants/{tenantId}/billing/plan': () => [`/v1/tenants/${a.tenantId}/billing/plan`, `/v1/tenants/${b.tenantId}/billing/plan`],
+      '/v1/billing/subscription': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}`].map((q) => `/v1/billing/subscription${q}`),
+      '/v1/billing/payments': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=500`].map((q) => `/v1/billing/payments${q}`),
       '/v1/webhook-subscriptions/{id}/deliveries': (ids) => (ids.subscriptions ?? []).map((id) => `/v1/webhook-subscriptions/${id}/deliveries`),
     };
     // Analytics: a day around now (rollup reports round the range down to their buckets),

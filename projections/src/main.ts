@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { consoleLogger, createPgPool } from '@parley/events';
 import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley/kit';
 import { type Analytics, createAnalytics } from './analytics/index.ts';
+import { billingProjection } from './billing/index.ts';
 import { inboxProjection } from './inbox/index.ts';
 import { planProjection } from './plans/index.ts';
 import { registerHealthRoute } from './runtime/health-route.ts';
@@ -15,7 +16,11 @@ import type { MonitoredProjector } from './runtime/projector-status.ts';
 const config = loadConfig(process.env);
 const store = await createEventStore(config);
 const pool = createPgPool({ connectionString: config.databaseUrl, max: 4 });
-const projectors = [inboxProjection, planProjection].map((projection) => new PgProjector({ pool, store, projection, logger: consoleLogger('projector') }));
+const projectors = [
+  new PgProjector({ pool, store, projection: inboxProjection, logger: consoleLogger('projector') }),
+  new PgProjector({ pool, store, projection: planProjection, logger: consoleLogger('plan-projector') }),
+  new PgProjector({ pool, store, projection: billingProjection, logger: consoleLogger('billing-projector') }),
+];
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;
 if (config.analytics && config.clickhouse.url) {

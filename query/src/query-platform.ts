@@ -1,6 +1,7 @@
 import { consoleLogger, createPgPool, type EventStore } from '@parley/events';
 import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
+import { BillingQueries, billingProjection, billingReadPool } from '@parley/projections/billing';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
 import { PlanQueries, planProjection, plansReadPool } from '@parley/projections/plans';
 import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
@@ -50,8 +51,20 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     batchSize: options.projectorBatchSize,
     logger: options.logger ? consoleLogger('projector') : undefined,
   });
-  const plans = new PgProjector({ pool: projectorPool, store, projection: planProjection, logger: options.logger ? consoleLogger('projector') : undefined });
-  const projectors = [inbox, plans];
+  const plans = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: planProjection,
+    logger: options.logger ? consoleLogger('plan-projector') : undefined,
+  });
+  const billing = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: billingProjection,
+    logger: options.logger ? consoleLogger('billing-projector') : undefined,
+  });
+  const billingPool = billingReadPool(options.databaseUrl);
+  const projectors = [inbox, plans, billing];
   for (const p of projectors) {
     if (options.runProjectors) await p.start();
     else await p.prepare();
@@ -65,6 +78,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     inbox: new InboxQueries(readPool),
     webhooks: new WebhookQueries(webhooksPool),
     plans: new PlanQueries(plansPool, options.clock ?? (() => new Date())),
+    billing: new BillingQueries(billingPool),
     inboxProgress,
     projectors,
     moreProjectors: options.moreProjectors,
@@ -83,6 +97,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
       await inboxProgress.close();
       for (const p of projectors) await p.stop();
       await readPool.end();
+      await billingPool.end();
       await webhooksPool.end();
       await plansPool.end();
       await projectorPool.end();

@@ -37,11 +37,17 @@ export interface ConversationResult {
   noteId?: string;
 }
 
+/** Whether billing refuses a tenant's marketing sends now (dunning): the reason, or null. */
+export interface MarketingGate {
+  marketingBlock(tenantId: string, correlationId: string): Promise<string | null>;
+}
+
 export class Conversations {
   constructor(
     private readonly threads: ThreadHandler,
     private readonly tenancy: Tenancy,
     private readonly numbers: WhatsAppNumbers,
+    private readonly billing: MarketingGate,
   ) {}
 
   /** The template a message names, as the conversation's number has it registered. */
@@ -80,7 +86,9 @@ export class Conversations {
         const messageId = idFor('message');
         created = { messageId };
         const template = input.content.type === 'template' ? await this.templateFor(parsed.threadKey, input.content) : undefined;
-        command = { ...base, type: 'SendMessage', messageId, content: input.content, now: context.now, template };
+        // Asked only for a marketing template: other sends cost no billing read.
+        const marketingBlocked = template?.category === 'marketing' ? await this.billing.marketingBlock(principal.tenantId, context.correlationId) : null;
+        command = { ...base, type: 'SendMessage', messageId, content: input.content, now: context.now, template, marketingBlocked };
         break;
       }
       case 'AddNote': {

@@ -39,7 +39,8 @@ export class Outbound {
     // Creating subscriptions is the API's; the workers only sign and record attempts.
     this.subscriptions = new WebhookSubscriptions(store, secrets, { allowLoopback: false });
     this.threads = new CommandHandler(store, threadDecider, { cacheSize: 10_000 });
-    this.conversations = new Conversations(this.threads, new Tenancy(store), this.numbers);
+    // The workers only record the outcomes of sends the API already accepted: no billing check.
+    this.conversations = new Conversations(this.threads, new Tenancy(store), this.numbers, { marketingBlock: async () => null });
   }
 
   private context(tenantId: string, correlationId: string): CommandContext {

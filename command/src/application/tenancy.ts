@@ -208,6 +208,13 @@ export class Tenancy implements IdentityPort {
     return find(this.tenants.peek(stream)?.state) ?? find((await this.tenants.load(stream)).state);
   }
 
+  /** Whether the tenant is registered. */
+  async exists(tenantId: string): Promise<boolean> {
+    const stream = streams.tenant(tenantId);
+    const cached = this.tenants.peek(stream)?.state;
+    return (cached?.status === 'active' ? cached : (await this.tenants.load(stream)).state).status === 'active';
+  }
+
   /** The tenant's users and teams, for commands that point at them. */
   async directory(tenantId: string): Promise<TenantDirectory> {
     await this.follower.ready();

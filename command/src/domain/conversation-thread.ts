@@ -134,6 +134,8 @@ export type ThreadCommand =
       now: Date;
       /** For a template message: the number's template of that name and language (null: none). */
       template?: MessageTemplate | null;
+      /** Why the tenant's marketing templates are refused now (dunning), or null; looked up by the handler. */
+      marketingBlocked?: string | null;
     }>
   | OnConversation<{ type: 'Queue'; teamId: string; teamExists: boolean }>
   | OnConversation<{ type: 'Assign'; agent: TargetUser | null; agentId: string }>
@@ -334,7 +336,11 @@ function decideOnConversation(command: ConversationCommand, state: ThreadState):
 
   switch (command.type) {
     case 'SendMessage': {
-      if (command.content.type === 'template') ensureTemplateFits(command.content, command.template ?? null);
+      if (command.content.type === 'template') {
+        ensureTemplateFits(command.content, command.template ?? null);
+        // Billing suspends marketing only: utility and authentication templates, and replies, still go out.
+        if (command.template?.category === 'marketing' && command.marketingBlocked) throw unprocessable(command.marketingBlocked);
+      }
       if (command.content.type === 'text') {
         const last = state.lastInboundAt ? Date.parse(state.lastInboundAt) : null;
         if (last === null || command.now.getTime() - last > CUSTOMER_SERVICE_WINDOW_MS) {

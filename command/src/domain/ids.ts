@@ -54,6 +54,10 @@ export const streams = {
   webhookSubscription: (subscriptionId: string) => `webhook_subscription-${subscriptionId}`,
   plan: (planKey: string) => `plan-${planKey}`,
   tenantPlan: (tenantId: string) => `tenant_plan-${tenantId}`,
+  /** A tenant's Stripe subscription, payments and dunning. */
+  subscription: (tenantId: string) => `subscription-${tenantId}`,
+  /** The tenant a Stripe customer, payment intent or charge belongs to. */
+  stripeObject: (objectId: string) => `stripe_object-${objectId}`,
 };
 
 const SEQ_BITS = 26n;

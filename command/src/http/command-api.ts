@@ -5,11 +5,13 @@ import type { Plans } from '../application/plans.ts';
 import type { Tenancy } from '../application/tenancy.ts';
 import type { WebhookSubscriptions } from '../application/webhook-subscriptions.ts';
 import type { WhatsAppNumbers } from '../application/whatsapp-numbers.ts';
+import type { StripeWebhook } from '../stripe/stripe-webhook.ts';
 import type { DeadLetters } from '../whatsapp/dead-letters.ts';
 import type { WebhookIngest } from '../whatsapp/webhook-ingest.ts';
 import { conversationRoutes } from './routes/conversation-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
 import { serviceLevelRoutes } from './routes/service-level-routes.ts';
+import { stripeWebhookRoutes } from './routes/stripe-routes.ts';
 import { tenantRoutes } from './routes/tenant-routes.ts';
 import { webhookSubscriptionRoutes } from './routes/webhook-subscription-routes.ts';
 import { webhookRoutes, whatsAppNumberRoutes } from './routes/whatsapp-routes.ts';
@@ -22,6 +24,8 @@ export interface CommandApiDeps {
   deadLetters: DeadLetters;
   subscriptions: WebhookSubscriptions;
   plans: Plans;
+  /** Null: no Stripe signing secret is configured, and no /webhooks/stripe route. */
+  stripeWebhook: StripeWebhook | null;
   platformAdminKey: PlatformKeys;
   clock: () => Date;
   logger?: boolean;
@@ -36,6 +40,7 @@ declare module 'fastify' {
     deadLetters: DeadLetters;
     subscriptions: WebhookSubscriptions;
     plans: Plans;
+    stripeWebhook: StripeWebhook | null;
     /** The time commands are stamped with. */
     clock: () => Date;
   }
@@ -58,6 +63,7 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   api.decorate('deadLetters', deps.deadLetters);
   api.decorate('subscriptions', deps.subscriptions);
   api.decorate('plans', deps.plans);
+  api.decorate('stripeWebhook', deps.stripeWebhook);
   api.decorate('clock', deps.clock);
 
   api.get('/health', { config: accessFor('public'), schema: { hide: true } }, async () => ({ ok: true }));
@@ -69,5 +75,6 @@ export async function buildCommandApi(deps: CommandApiDeps): Promise<FastifyInst
   await api.register(webhookRoutes);
   await api.register(webhookSubscriptionRoutes);
   await api.register(planRoutes);
+  await api.register(stripeWebhookRoutes);
   return api;
 }

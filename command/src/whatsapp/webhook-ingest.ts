@@ -35,7 +35,7 @@ const IDENTITY_CACHE_SIZE = 20_000;
  * what reads a parsed body (validation, repair, dead letters, jsonb) recurses, so a
  * hostile depth is refused first, from the bytes, at the edge's one limit (MAX_NESTING).
  */
-function nestsDeeperThan(raw: Buffer, limit: number): boolean {
+export function nestsDeeperThan(raw: Buffer, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < raw.length; i++) {

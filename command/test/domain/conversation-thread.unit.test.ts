@@ -14,6 +14,7 @@ import {
   threadDecider,
 } from '../../src/domain/conversation-thread.ts';
 import { conversationIdFor, deterministicId, threadKeyFor } from '../../src/domain/ids.ts';
+import type { MessageTemplate } from '../../src/domain/whatsapp-number.ts';
 import { rejection, history as runHistory } from './decider-testing.ts';
 
 // ---------------------------------------------------------------- fixtures
@@ -738,6 +739,20 @@ describe('thread decider: send, and the 24 h customer service window', () => {
       type: 'MessageQueued',
       data: { content: { type: 'template', name: 'follow_up' } },
     });
+  });
+
+  it('refuses a marketing template while billing blocks marketing, and only a marketing one', () => {
+    const now = at(T0, HOUR);
+    const blocked = 'marketing template sends are suspended: the subscription has been past due since …';
+    const marketing: MessageTemplate = { name: 'follow_up', language: 'en', category: 'marketing', status: 'approved', components: [] };
+    const asSend = (c: ThreadCommand) => c as Extract<ThreadCommand, { type: 'SendMessage' }>;
+    const error = rejection(() => decide(assignedToA(), { ...asSend(sendTemplate(agentA, now)), template: marketing, marketingBlocked: blocked }));
+    expect(error.status).toBe(422);
+    expect(error.message).toBe(blocked);
+    expect(types(decide(assignedToA(), { ...asSend(sendTemplate(agentA, now)), template: marketing, marketingBlocked: null }))).toContain('MessageQueued');
+    // A utility template and a reply go out whatever billing says.
+    expect(types(decide(assignedToA(), { ...asSend(sendTemplate(agentA, now)), marketingBlocked: blocked }))).toContain('MessageQueued');
+    expect(types(decide(assignedToA(), { ...asSend(sendText(agentA, now)), marketingBlocked: blocked }))).toContain('MessageQueued');
   });
 
   it('refuses a text when the customer never wrote', () => {

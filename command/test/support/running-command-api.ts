@@ -23,7 +23,10 @@ export class RunningCommandApi {
     readonly baseUrl: string,
   ) {}
 
-  static async start(label: string, options: Pick<CommandPlatformOptions, 'deadLetterLimits'> = {}): Promise<RunningCommandApi> {
+  static async start(
+    label: string,
+    options: Pick<CommandPlatformOptions, 'deadLetterLimits' | 'stripeWebhookSecrets' | 'dunning'> = {},
+  ): Promise<RunningCommandApi> {
     const db = await createTestDatabase(label);
     let api: RunningCommandApi | undefined;
     const platform = await createCommandPlatform({

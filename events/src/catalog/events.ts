@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlanDefined, TenantPlanChangeCanceled, TenantPlanChangeScheduled, TenantPlanChosen, TenantPlanUpgraded } from './plan-events.ts';
+import { subscriptionEventCatalog } from './subscription-events.ts';
 
 /**
  * The event catalog: one zod schema per event type. The schema version is stored in
@@ -436,6 +437,8 @@ export const eventCatalog = {
   TenantPlanUpgraded: [1, TenantPlanUpgraded],
   TenantPlanChangeScheduled: [1, TenantPlanChangeScheduled],
   TenantPlanChangeCanceled: [1, TenantPlanChangeCanceled],
+  // Stripe subscriptions, payments and dunning (subscription-events.ts).
+  ...subscriptionEventCatalog,
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
 
 export type EventType = keyof typeof eventCatalog;

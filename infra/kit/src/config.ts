@@ -22,6 +22,13 @@ export const DEFAULT_DEAD_LETTER_LIMITS: DeadLetterLimits = {
   unsignedMaxRows: 10_000,
 };
 
+/** When a past-due subscription starts to cost the tenant its marketing sends. */
+export interface DunningPolicy {
+  marketingBlockedAfterDays: number;
+}
+
+export const DEFAULT_DUNNING_POLICY: DunningPolicy = { marketingBlockedAfterDays: 7 };
+
 /** 0: any free port (tests). */
 const Port = z.coerce.number().int().min(0).max(65535);
 const Count = z.coerce.number().int().min(0);
@@ -88,6 +95,23 @@ const Env = z.object({
   PARLEY_DEMO_FILE: z.string().min(1).optional(),
   /** `off`: the demo seeds only the live conversations, not its 30 days of history (faster). */
   PARLEY_DEMO_HISTORY: z.enum(['on', 'off']).default('on'),
+  /**
+   * Stripe's webhook signing secrets (`whsec_…`), comma-separated: more than one while a
+   * secret is rotated (a delivery signed with any of them is accepted). Unset: no
+   * /webhooks/stripe route.
+   */
+  STRIPE_WEBHOOK_SECRETS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .pipe(z.array(z.string().min(16, 'each Stripe webhook secret must be at least 16 characters'))),
+  /** Days a subscription may stay past due before the tenant's marketing template sends are refused. */
+  PARLEY_DUNNING_MARKETING_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(DEFAULT_DUNNING_POLICY.marketingBlockedAfterDays),
   /** Bounds on unsigned webhook dead letters (numbers nobody connected: anyone can post them). */
   PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB: Count.default(D.unsignedMaxPayloadBytes / 1024),
   PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE: Count.default(D.unsignedPerMinute),
@@ -127,6 +151,9 @@ export interface Config {
   /** Whether a demo seeded on first start gets its 30 days of history. */
   demoHistory: boolean;
   deadLetterLimits: DeadLetterLimits;
+  /** Stripe's webhook signing secrets: any of them signs a valid delivery (rotation); empty: no Stripe webhook. */
+  stripe: { webhookSecrets: readonly string[] };
+  dunning: DunningPolicy;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -172,5 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       unsignedPerNumberPerMinute: e.PARLEY_DEAD_LETTER_UNSIGNED_PER_NUMBER_PER_MINUTE,
       unsignedMaxRows: e.PARLEY_DEAD_LETTER_UNSIGNED_MAX_ROWS,
     },
+    stripe: { webhookSecrets: e.STRIPE_WEBHOOK_SECRETS },
+    dunning: { marketingBlockedAfterDays: e.PARLEY_DUNNING_MARKETING_AFTER_DAYS },
   };
 }

@@ -67,3 +67,19 @@ describe('the demo in the configuration', () => {
     expect(() => loadConfig({ ...base, PARLEY_DEMO_HISTORY: 'no' })).toThrow(/PARLEY_DEMO_HISTORY/);
   });
 });
+
+describe('Stripe and dunning in the configuration', () => {
+  it('takes several Stripe signing secrets (rotation) and the dunning grace, with defaults', () => {
+    expect(loadConfig(base).stripe.webhookSecrets).toEqual([]);
+    expect(loadConfig(base).dunning.marketingBlockedAfterDays).toBe(7);
+    const rotating = loadConfig({
+      ...base,
+      STRIPE_WEBHOOK_SECRETS: 'whsec_current_0123456789, whsec_previous_0123456789',
+      PARLEY_DUNNING_MARKETING_AFTER_DAYS: '3',
+    });
+    expect(rotating.stripe.webhookSecrets).toEqual(['whsec_current_0123456789', 'whsec_previous_0123456789']);
+    expect(rotating.dunning.marketingBlockedAfterDays).toBe(3);
+    expect(() => loadConfig({ ...base, STRIPE_WEBHOOK_SECRETS: 'short' })).toThrow(/Stripe webhook secret/);
+    expect(() => loadConfig({ ...base, PARLEY_DUNNING_MARKETING_AFTER_DAYS: '-1' })).toThrow(/PARLEY_DUNNING_MARKETING_AFTER_DAYS/);
+  });
+});

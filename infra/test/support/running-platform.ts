@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandPlatform, createCommandPlatform } from '@parley/command';
-import { signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
+import { FakeStripe, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
 import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
 export const ANALYST_KEY = 'test-platform-analyst-key-0123456789';
+/** Stripe's webhook signing secret the command API is started with (the fake Stripe signs with it). */
+export const STRIPE_SECRET = 'whsec_test_platform_stripe_secret_0123';
 
 export interface Answer<T = any> {
   status: number;
@@ -55,6 +57,7 @@ export class RunningPlatform {
       eventStoreUrl: null,
       platformAdminKey: ADMIN_KEY,
       secretKey,
+      stripeWebhookSecrets: [STRIPE_SECRET],
       ...(options.webhooks && { webhooks: options.webhooks }),
     });
     let analytics: Analytics | null = null;
@@ -81,6 +84,11 @@ export class RunningPlatform {
     const commandUrl = await command.app.listen({ host: '127.0.0.1', port: 0 });
     const queryUrl = await query.app.listen({ host: '127.0.0.1', port: 0 });
     return new RunningPlatform(db, command, query, commandUrl, queryUrl, analytics, chdbDir, secretKey);
+  }
+
+  /** A fake Stripe that posts signed events to this platform's command API. */
+  stripe(clock: () => Date = () => new Date()): FakeStripe {
+    return new FakeStripe(`${this.commandUrl}/webhooks/stripe`, STRIPE_SECRET, clock);
   }
 
   async stop(): Promise<void> {

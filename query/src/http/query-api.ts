@@ -1,10 +1,12 @@
 import { createApi, type IdentityPort, type PlatformKeys } from '@parley/kit';
 import { type CheckpointWatcher, type MonitoredProjector, type PgProjector, registerHealthRoute } from '@parley/projections';
+import type { BillingQueries } from '@parley/projections/billing';
 import type { InboxQueries } from '@parley/projections/inbox';
 import type { PlanQueries } from '@parley/projections/plans';
 import type { WebhookQueries } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { readYourWrites } from './read-your-writes.ts';
+import { billingRoutes } from './routes/billing-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
@@ -21,6 +23,8 @@ export interface QueryApiDeps {
   webhooks: WebhookQueries;
   /** The plan catalog and tenants' plans. */
   plans: PlanQueries;
+  /** Tenants' Stripe subscriptions and payments. */
+  billing: BillingQueries;
   /** The inbox projector's checkpoint, for read-your-writes. */
   inboxProgress: CheckpointWatcher;
   /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
@@ -41,6 +45,7 @@ declare module 'fastify' {
     inbox: InboxQueries;
     webhooks: WebhookQueries;
     planViews: PlanQueries;
+    billingReads: BillingQueries;
     projectors: { administered: readonly PgProjector[]; monitored: readonly MonitoredProjector[] };
   }
 }
@@ -59,6 +64,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   api.decorate('inbox', deps.inbox);
   api.decorate('webhooks', deps.webhooks);
   api.decorate('planViews', deps.plans);
+  api.decorate('billingReads', deps.billing);
   api.decorate('projectors', { administered: deps.projectors, monitored });
   await api.register(readYourWrites, { progress: deps.inboxProgress });
   registerHealthRoute(api, monitored, { stallAfterSeconds: deps.stallAfterSeconds ?? 10 });
@@ -69,6 +75,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   await api.register(operationsRoutes);
   await api.register(webhookRoutes);
   await api.register(planRoutes);
+  await api.register(billingRoutes);
   await deps.extend?.(api);
   return api;
 }

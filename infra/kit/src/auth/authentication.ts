@@ -61,6 +61,11 @@ export class Authenticator {
     return principal;
   }
 
+  /** Whether the caller holds the platform admin key (compared in constant time). */
+  isPlatformAdmin(request: FastifyRequest): boolean {
+    return matchesAny(bearer(request), this.platformAdminKeys);
+  }
+
   requirePlatformAdmin(request: FastifyRequest): void {
     if (!matchesAny(bearer(request), this.platformAdminKeys)) throw unauthorized('platform admin key required');
   }
@@ -82,6 +87,8 @@ export type Access =
   | { kind: 'platform-analyst' }
   /** The platform analyst key (principal null: every tenant) or a tenant's analyst (their tenant). */
   | { kind: 'analyst' }
+  /** The platform admin key (principal null: every tenant) or a tenant user who may readBilling (their tenant). */
+  | { kind: 'billing' }
   | { kind: 'roles'; roles: readonly UserRole[] };
 
 /** A route's config for a permission of the role policy. */
@@ -113,6 +120,7 @@ export const authentication = fp<{ auth: Authenticator }>(
       if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
       else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
       else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, rolesFor('queryAnalytics'));
+      else if (access.kind === 'billing') request.principal = auth.isPlatformAdmin(request) ? null : await auth.require(request, rolesFor('readBilling'));
       else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
     });
   },

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedBilling } from '../src/demo/seed-billing.ts';
+import type { DemoTenant } from '../src/demo/seed-demo.ts';
+import { RunningPlatform, STRIPE_SECRET } from './support/running-platform.ts';
+
+let platform: RunningPlatform;
+beforeAll(async () => {
+  platform = await RunningPlatform.start('demo_billing');
+}, 60_000);
+afterAll(async () => {
+  await platform?.stop();
+});
+
+it("seeds the demo tenants' subscriptions through the Stripe webhook: one active, one past due inside its grace", async () => {
+  const tenants: DemoTenant[] = [];
+  for (const name of ['acme', 'globex']) {
+    const t = await platform.tenant(name, 0);
+    tenants.push({ name, tenantId: t.tenantId, keys: { admin: t.adminKey }, phoneNumberId: t.phoneNumberId });
+  }
+  const summary = await seedBilling(platform.commandUrl, STRIPE_SECRET, tenants);
+  expect(summary).toEqual(['acme: active', 'globex: past due (a renewal failed 2 days ago)']);
+  for (const projector of platform.query.projectors) {
+    while ((await projector.status()).eventsBehind !== 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  const read = async (t: DemoTenant) => (await platform.get('/v1/billing/subscription', t.keys.admin!)).body.subscription;
+  expect(await read(tenants[0]!)).toMatchObject({ status: 'active', pastDueSince: null, marketingSuspendedSince: null });
+  expect(await read(tenants[1]!)).toMatchObject({ status: 'past_due', marketingSuspendedSince: null });
+  const payments = (await platform.get('/v1/billing/payments', tenants[1]!.keys.admin!)).body.items as { status: string }[];
+  expect(payments.map((p) => p.status).sort()).toEqual(['failed', 'failed', 'succeeded', 'succeeded']);
+});
