@@ -2289,6 +2289,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's subscription as Stripe last reported it, with its dunning state */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subscription: {
+                                /** Format: uuid */
+                                tenantId: string;
+                                /** @description Stripe's subscription id (sub_…) */
+                                subscriptionId: string;
+                                /** @description Stripe's customer id (cus_…) */
+                                customerId: string;
+                                /** @enum {string} */
+                                status: "trialing" | "active" | "past_due" | "canceled" | "unpaid" | "incomplete" | "incomplete_expired" | "paused";
+                                priceId: string | null;
+                                currency: string | null;
+                                /** @description ISO 8601 instant */
+                                currentPeriodStart: string | null;
+                                /** @description ISO 8601 instant */
+                                currentPeriodEnd: string | null;
+                                /** @description ISO 8601 instant */
+                                trialEnd: string | null;
+                                cancelAtPeriodEnd: boolean;
+                                /** @description ISO 8601 instant */
+                                canceledAt: string | null;
+                                /** @description ISO 8601 instant */
+                                pastDueSince: string | null;
+                                /** @description Dunning: since when the tenant's marketing template sends are refused; null: they are not */
+                                marketingSuspendedSince: string | null;
+                                /** @description ISO 8601 instant */
+                                updatedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's payments, newest first: amounts in minor units, failures with their reason, refunds and disputes */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The payment intent id, else the invoice id, else the charge id */
+                                paymentKey: string;
+                                subscriptionId: string | null;
+                                invoiceId: string | null;
+                                paymentIntentId: string | null;
+                                chargeId: string | null;
+                                /** @description Integer minor units of currency (cents) */
+                                amount: number;
+                                currency: string;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "requires_action";
+                                failureReason: string | null;
+                                amountRefunded: number;
+                                disputeId: string | null;
+                                disputedAmount: number;
+                                disputeReason: string | null;
+                                /** @description ISO 8601 instant */
+                                createdAt: string;
+                                /** @description ISO 8601 instant */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/sla/running": {
         parameters: {
             query?: never;
