@@ -80,6 +80,8 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
     store,
     clickhouse: { url: null, dataDir, database: 'parley', cluster: null },
     analystLimits: { maxExecutionSeconds: ANALYST_SECONDS },
+    // The billing bench measures the usage projector; this one measures analytics alone.
+    meterUsage: false,
   });
   try {
     // 1. Projector ingest.

@@ -24,6 +24,8 @@ export const ROLE_POLICY = {
   readReports: ['admin', 'supervisor', 'analyst'],
   /** SQL over their tenant's analytics rows. */
   queryAnalytics: ['analyst'],
+  /** The tenant's metered usage (what its bill is computed from). */
+  readUsage: ['admin', 'billing'],
 } as const satisfies Record<string, readonly UserRole[]>;
 
 export type Permission = keyof typeof ROLE_POLICY;
