@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client';
+import { type ClickHouseClient, TupleParam } from '@clickhouse/client';
 import { decodeEvent, type EventStore, isEventType, type Logger, type Position, type RecordedEvent, START } from '@parley/events';
 import { positionSeq } from '../analytics/analytics-projector.ts';
 import { chTime, fromChTime, queryRows } from '../analytics/clickhouse.ts';
@@ -227,9 +227,9 @@ export class UsageProjector implements MonitoredProjector {
   }
 
   /**
-   * Rows whose (tenant, meter, event id) is neither earlier in the batch nor stored. The
-   * lookup reads the tenants' rows in the batch's time span only: a redelivered event
-   * carries the same occurred_at, and that is the table's sort order after tenant and meter.
+   * Rows whose (tenant, meter, event id) is neither earlier in the batch nor stored. One
+   * lookup per batch, bounded by the batch's tenants and time span: a redelivered event
+   * carries the same occurred_at, and (tenant, meter, occurred_at) leads the table's order.
    */
   private async unseen(candidates: Row[]): Promise<Row[]> {
     const seen = new Set<string>();
@@ -241,37 +241,28 @@ export class UsageProjector implements MonitoredProjector {
       return true;
     });
     if (unique.length === 0) return unique;
-    const byTenant = new Map<string, { min: string; max: string; ids: string[] }>();
+    const tenants = new Set<string>();
+    const meters = new Set<string>();
+    const pairs: TupleParam[] = [];
+    let min = String(unique[0]!.row.occurred_at);
+    let max = min;
     for (const { row } of unique) {
-      const tenant = String(row.tenant_id);
+      tenants.add(String(row.tenant_id));
+      meters.add(String(row.meter));
+      pairs.push(new TupleParam([String(row.tenant_id), String(row.event_id)]));
       const at = String(row.occurred_at);
-      const t = byTenant.get(tenant);
-      if (!t) byTenant.set(tenant, { min: at, max: at, ids: [String(row.event_id)] });
-      else {
-        if (at < t.min) t.min = at;
-        if (at > t.max) t.max = at;
-        t.ids.push(String(row.event_id));
-      }
+      if (at < min) min = at;
+      if (at > max) max = at;
     }
-    const stored = new Set<string>();
-    const tenants = [...byTenant.entries()];
-    // A disjunct per tenant, each bounded by its own time span; up to 200 tenants a query.
-    for (let from = 0; from < tenants.length; from += 200) {
-      const params: Record<string, unknown> = {};
-      const clauses = tenants.slice(from, from + 200).map(([tenant, t], i) => {
-        params[`t${i}`] = tenant;
-        params[`a${i}`] = t.min;
-        params[`b${i}`] = t.max;
-        params[`i${i}`] = t.ids;
-        return `(tenant_id = {t${i}:String} AND occurred_at BETWEEN {a${i}:DateTime64(3, 'UTC')} AND {b${i}:DateTime64(3, 'UTC')} AND event_id IN {i${i}:Array(String)})`;
-      });
-      const found = await queryRows(
-        this.options.client,
-        `SELECT tenant_id, meter, event_id FROM ${this.db}.usage_events WHERE ${clauses.join(' OR ')}`,
-        params,
-      );
-      for (const r of found) stored.add(key(r.tenant_id, r.meter, r.event_id));
-    }
+    const found = await queryRows(
+      this.options.client,
+      `SELECT tenant_id, meter, event_id FROM ${this.db}.usage_events
+       WHERE tenant_id IN {tenants:Array(String)} AND meter IN {meters:Array(String)}
+         AND occurred_at BETWEEN {min:DateTime64(3, 'UTC')} AND {max:DateTime64(3, 'UTC')}
+         AND (tenant_id, event_id) IN {pairs:Array(Tuple(String, String))}`,
+      { tenants: [...tenants], meters: [...meters], min, max, pairs },
+    );
+    const stored = new Set(found.map((r) => key(r.tenant_id, r.meter, r.event_id)));
     return unique.filter((r) => !stored.has(key(r.row.tenant_id, r.row.meter, r.row.event_id)));
   }
 }

@@ -116,17 +116,23 @@ export async function usageForPeriod(
   period: UsagePeriod,
   meters: readonly MeterDefinition[] = DEFAULT_METERS,
 ): Promise<UsageReport> {
-  const [states, carried] = await Promise.all([
-    queryRows(
-      client,
-      `SELECT meter, group_key, ${STATES} FROM ${db}.usage_15m
-       WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-       GROUP BY meter, group_key ORDER BY meter, group_key`,
-      { tenantId: period.tenantId, from: seconds(period.from), to: seconds(period.to) },
-      BucketStates,
-    ),
-    carriedValues(client, db, period.tenantId, period.from, meters),
-  ]);
+  const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
+  // One query (each costs a round of the engine): the period's states, then the gauges' values before it.
+  const rows = await queryRows(
+    client,
+    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM ${db}.usage_15m
+     WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+     GROUP BY meter, group_key
+     UNION ALL
+     SELECT 1 AS carried, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
+     FROM ${db}.usage_events
+     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
+     GROUP BY meter, group_key`,
+    { tenantId: period.tenantId, from: seconds(period.from), to: seconds(period.to), gauges, before: chTime(period.from.getTime()) },
+    BucketStates.extend({ carried: ch.number }),
+  );
+  const states = rows.filter((r) => r.carried === 0);
+  const carried = new Map(rows.filter((r) => r.carried === 1).map((r) => [`${r.meter}|${r.group_key}`, r.latest]));
   const byMeter = new Map<string, Map<string, BucketStates>>();
   for (const s of states) {
     const groups = byMeter.get(s.meter) ?? new Map<string, BucketStates>();
