@@ -1,13 +1,13 @@
 import { TimeZone } from '@parley/events';
 import { allowOrPlatformAdmin, badRequest, errorResponses, forbidden } from '@parley/kit';
-import { DATETIME, dateIn, instantIn } from '@parley/projections/analytics';
+import { type Analytics, DATETIME, dateIn, instantIn } from '@parley/projections/analytics';
 import { DailyUsageRow, dailyUsage, USAGE_BUCKET_MS, UsageReport, usageForPeriod } from '@parley/projections/usage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 export interface UsageRouteDeps {
-  analytics: { client: Parameters<typeof usageForPeriod>[0]; database: string };
+  analytics: Pick<Analytics, 'client' | 'database'>;
 }
 
 /** A billing period is at most a year; a little more lets a caller compare two calendar years' edges. */
