@@ -135,6 +135,12 @@ async function clickHouseDump(analytics: Analytics): Promise<Record<string, stri
   }
   const rollup = await analytics.client.query({ query: `SELECT sum(messages) AS n FROM ${analytics.database}.message_volume_15m`, format: 'JSONEachRow' });
   dump.rollup = (await rollup.json<Record<string, unknown>>()).map((r) => JSON.stringify(r));
+  // Usage rows: each event and meter once, after the outage as after a replay.
+  const usage = await analytics.client.query({
+    query: `SELECT * FROM ${analytics.database}.usage_events`,
+    format: 'JSONEachRow',
+  });
+  dump.usage = (await usage.json<Record<string, unknown>>()).map((r) => JSON.stringify(r)).sort();
   return dump;
 }
 
@@ -206,6 +212,7 @@ describe('a lost database', () => {
     const end = await head();
     await until(async () => (await inboxCheckpoint()) >= end, `the inbox projector to catch up to ${end}`, 15_000);
     await until(async () => BigInt(platform.analytics!.projector.position) >= end, `the ClickHouse projector to catch up to ${end}`, 15_000);
+    await until(async () => BigInt(platform.analytics!.usage.position) >= end, `the usage projector to catch up to ${end}`, 15_000);
     const final = await until(
       async () => {
         const h = await health();
@@ -219,6 +226,7 @@ describe('a lost database', () => {
       ['plans', 0, true],
       ['billing', 0, true],
       ['clickhouse-analytics', 0, true],
+      ['clickhouse-usage', 0, true],
     ]);
 
     // Every message WhatsApp was told we have is in the inbox, once.
@@ -239,6 +247,7 @@ describe('a lost database', () => {
     try {
       await replay.start();
       await replay.projector.waitFor(undefined, 30_000);
+      await replay.usage.waitFor(undefined, 30_000);
       expect(await clickHouseDump(platform.analytics!)).toEqual(await clickHouseDump(replay));
     } finally {
       await replay.close();

@@ -26,14 +26,14 @@ export interface AnalyticsBenchOptions {
   log: (line: string) => void;
 }
 
-const BASE_S = 1_767_225_600; // 2026-01-01T00:00:00Z
+export const BASE_S = 1_767_225_600; // 2026-01-01T00:00:00Z
 const SPAN_S = 90 * 86_400;
 const RUNS = 5;
 const ANALYST_SECONDS = 5;
 
 /** The same columns from the same integer in both engines: `number` in ClickHouse, `n` in PostgreSQL. */
 /** Array literal and index in either dialect (ClickHouse has no ARRAY[...]). */
-const pick = (n: string, values: string[]) => {
+export const pick = (n: string, values: string[]) => {
   const list = values.map((v) => `'${v}'`).join(', ');
   return n === 'number' ? `[${list}][${n} % ${values.length} + 1]` : `(ARRAY[${list}])[${n} % ${values.length} + 1]`;
 };
@@ -67,7 +67,7 @@ async function median(run: () => Promise<unknown>): Promise<number> {
   return times[Math.floor(RUNS / 2)]!;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise<void> {
   const { facts, log } = options;
@@ -80,6 +80,8 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
     store,
     clickhouse: { url: null, dataDir, database: 'parley', cluster: null },
     analystLimits: { maxExecutionSeconds: ANALYST_SECONDS },
+    // The billing bench measures the usage projector; this one measures analytics alone.
+    meterUsage: false,
   });
   try {
     // 1. Projector ingest.

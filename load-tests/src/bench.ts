@@ -7,7 +7,8 @@
  *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario),
  * then the inbox projection and lag (inbox-bench.ts), the query side's authentication next
  * to a bare lookup on the same pool (identity-bench.ts), sending through the workers next to
- * bare BullMQ on the same Redis (sending-bench.ts) and the analytics (analytics-bench.ts).
+ * bare BullMQ on the same Redis (sending-bench.ts) and the analytics (analytics-bench.ts);
+ * `--only=billing` runs the usage metering benchmark (billing-bench.ts).
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { createTestDatabase } from '@parley/events/testing';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { runAnalyticsBench } from './analytics-bench.ts';
+import { runBillingBench } from './billing-bench.ts';
 import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 import { measure } from './measure.ts';
@@ -36,7 +38,7 @@ const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
-const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "sending" | "analytics"
+const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "sending" | "analytics" | "billing"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** Returning senders of the inbox section's webhook comparison. */
 const SENDERS = 2000;
@@ -363,6 +365,10 @@ async function main() {
           `| ${label} | ${fmt(r.rps)} | ${Math.round((100 * r.rps) / senders.returning.rps)}% | ${r.p50} ms / ${r.p99} ms | ${fmt(r.requests)} / ${r.errors} | ${r.cpu.api} µs / ${r.cpu.postgres} µs | ${r.rssMb.toFixed(0)} MB |`,
         );
       }
+    }
+    if (only === 'billing') {
+      // Only when asked for: ten million events through the projector take long on a small machine.
+      await runBillingBench({ events: Number(args.get('usage-events') ?? 10_000_000), log: (line) => console.log(line) });
     }
     if (!only || only === 'analytics') {
       // Last: it prints its own tables as it goes (10 million facts take minutes).

@@ -32,7 +32,7 @@ if (config.analytics && config.clickhouse.url) {
   await analytics.start();
 }
 
-const monitored: MonitoredProjector[] = [...projectors, ...(analytics ? [analytics.projector] : [])];
+const monitored: MonitoredProjector[] = [...projectors, ...(analytics ? [analytics.projector, analytics.usage] : [])];
 const api = await createApi({
   title: 'Parley projectors',
   description: 'Health of the projectors this process runs.',

@@ -4,6 +4,7 @@ import type { Config } from '@parley/kit';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
 import { registerAnalyticsRoutes } from './analytics/analytics-routes.ts';
 import { createQueryPlatform, type QueryPlatform } from './query-platform.ts';
+import { registerUsageRoutes } from './usage/usage-routes.ts';
 
 export interface ReadSide {
   query: QueryPlatform;
@@ -44,8 +45,11 @@ export async function startReadSide(config: Config, store: EventStore, clock: ()
     stallAfterSeconds: config.projectorStallSeconds,
     clock,
     ...(analytics && {
-      moreProjectors: [analytics.projector],
-      extend: (app) => registerAnalyticsRoutes(app, { analytics, clock }),
+      moreProjectors: [analytics.projector, analytics.usage],
+      extend: (app) => {
+        registerAnalyticsRoutes(app, { analytics, clock });
+        registerUsageRoutes(app, { analytics });
+      },
     }),
     logger: config.log,
   });

@@ -6,6 +6,7 @@ export {
   type Access,
   accessFor,
   allow,
+  allowOrPlatformAdmin,
   type IdentityPort,
   type PlatformKeys,
   type Principal,

@@ -6,7 +6,7 @@ import { type CommandPlatform, createCommandPlatform } from '@parley/command';
 import { FakeStripe, signBody, textMessage, webhookEnvelope } from '@parley/command/testing';
 import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
 import { type Analytics, createAnalytics } from '@parley/projections/analytics';
-import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes } from '@parley/query';
+import { createQueryPlatform, type QueryPlatform, registerAnalyticsRoutes, registerUsageRoutes } from '@parley/query';
 
 export const ADMIN_KEY = 'test-platform-admin-key-0123456789';
 export const ANALYST_KEY = 'test-platform-analyst-key-0123456789';
@@ -77,8 +77,11 @@ export class RunningPlatform {
       projectorBatchSize: options.batchSize,
       ...(options.stallAfterSeconds !== undefined && { stallAfterSeconds: options.stallAfterSeconds }),
       ...(withAnalytics && {
-        moreProjectors: [withAnalytics.projector],
-        extend: (app) => registerAnalyticsRoutes(app, { analytics: withAnalytics, clock: () => new Date() }),
+        moreProjectors: [withAnalytics.projector, withAnalytics.usage],
+        extend: (app) => {
+          registerAnalyticsRoutes(app, { analytics: withAnalytics, clock: () => new Date() });
+          registerUsageRoutes(app, { analytics: withAnalytics });
+        },
       }),
     });
     const commandUrl = await command.app.listen({ host: '127.0.0.1', port: 0 });

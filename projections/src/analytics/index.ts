@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore, Logger } from '@parley/events';
 import type { ProjectorStatus } from '../runtime/projector-status.ts';
+import { UsageProjector } from '../usage/usage-projector.ts';
 import { type AnalystLimits, AnalystSql } from './analyst/analyst-sql.ts';
 import { AnalyticsProjector } from './analytics-projector.ts';
 import { createClickHouseClient } from './clickhouse.ts';
@@ -32,6 +33,8 @@ export interface AnalyticsOptions {
   /** Events per ClickHouse batch (default 5,000). */
   batchSize?: number;
   analystLimits?: Partial<AnalystLimits>;
+  /** Run the usage projector with the analytics one (default true; the analytics benchmark turns it off to measure alone). */
+  meterUsage?: boolean;
 }
 
 export interface Analytics {
@@ -39,6 +42,8 @@ export interface Analytics {
   client: ClickHouseClient;
   database: string;
   projector: AnalyticsProjector;
+  /** Meters usage into the same ClickHouse database, on its own checkpoint. */
+  usage: UsageProjector;
   /** Analysts' SQL, on engine sessions of its own. */
   analyst: AnalystSql;
   /** Migrates, then runs the ClickHouse projectors in the background. */
@@ -59,23 +64,36 @@ export async function createAnalytics(options: AnalyticsOptions): Promise<Analyt
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
   });
+  const usage = new UsageProjector({
+    store: options.store,
+    client,
+    database: clickhouse.database,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
   const analyst = new AnalystSql({ clickhouse, ...(options.analystLimits ? { limits: options.analystLimits } : {}) });
   let started = false;
   return {
     client,
     database: clickhouse.database,
     projector,
+    usage,
     analyst,
     async start() {
       await migrate(client, { database: clickhouse.database, cluster: clickhouse.cluster }, options.clock);
       await projector.start();
+      if (options.meterUsage !== false) await usage.start();
       started = true;
     },
     async status() {
-      return [await projector.status()];
+      return options.meterUsage === false ? [await projector.status()] : [await projector.status(), await usage.status()];
     },
     async close() {
-      if (started) await projector.stop();
+      if (started) {
+        await projector.stop();
+        await usage.stop();
+      }
       await analyst.close();
       await client.close();
     },

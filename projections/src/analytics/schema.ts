@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { USAGE_TABLE_STATEMENTS } from '../usage/usage-schema.ts';
 import { ch, chTime, queryRows } from './clickhouse.ts';
 import { quantilesSql } from './quantiles.ts';
 
@@ -21,7 +22,7 @@ export interface SchemaContext {
   cluster: string | null;
 }
 
-interface TableSpec {
+export interface TableSpec {
   name: string;
   columns: string;
   /** Engine name without the Replicated prefix, and its arguments. */
@@ -32,7 +33,7 @@ interface TableSpec {
   shardKey: string;
 }
 
-function createTable(ctx: SchemaContext, t: TableSpec): string[] {
+export function createTable(ctx: SchemaContext, t: TableSpec): string[] {
   const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
   const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
   const args = t.engineArgs ?? '';
@@ -47,7 +48,7 @@ function createTable(ctx: SchemaContext, t: TableSpec): string[] {
 }
 
 /** A materialized view feeds the local rollup from the local facts on each node. */
-function createRollupView(ctx: SchemaContext, name: string, target: string, select: (source: string) => string, source: string): string {
+export function createRollupView(ctx: SchemaContext, name: string, target: string, select: (source: string) => string, source: string): string {
   const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
   const local = ctx.cluster ? '_local' : '';
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.database}.${name}${on} TO ${ctx.database}.${target}${local} AS ${select(`${ctx.database}.${source}${local}`)}`;
@@ -372,6 +373,12 @@ export const migrations: readonly Migration[] = [
     name: 'CSAT comment and time',
     // No backfill (as 3): rows folded before it keep NULL until the log is replayed.
     statements: (ctx) => addColumns(ctx, 'conversation_facts', CONVERSATION_CSAT_COLUMNS),
+  },
+  {
+    version: 5,
+    name: 'usage meters: usage rows, their 15-minute rollup, seat holders',
+    // New tables only: the usage projector has its own checkpoint and replays the log into them.
+    statements: USAGE_TABLE_STATEMENTS,
   },
 ];
 

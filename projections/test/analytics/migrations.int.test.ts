@@ -67,8 +67,8 @@ describe('ClickHouse migrations', () => {
     }
     await client.insert({ table: 'upgraded.message_facts', values: [message('1')], format: 'JSONEachRow' });
 
-    // 3, then 4 (CSAT comment and time on conversation facts).
-    expect(await migrate(client, ctx)).toEqual([3, 4]);
+    // 3, then 4 (CSAT comment and time on conversation facts), then 5 (usage tables).
+    expect(await migrate(client, ctx)).toEqual([3, 4, 5]);
     await client.insert({ table: 'upgraded.message_facts', values: [message('2', { team_id: 'team-a', assignee_id: 'agent-a' })], format: 'JSONEachRow' });
 
     const facts = await queryRows(client, 'SELECT event_id, team_id, assignee_id FROM upgraded.message_facts ORDER BY event_id');
@@ -112,7 +112,7 @@ describe('ClickHouse migrations', () => {
       state: '{}',
     };
     await client.insert({ table: 'csat.conversation_facts', values: [conversation], format: 'JSONEachRow' });
-    expect(await migrate(client, ctx)).toEqual([4]);
+    expect(await migrate(client, ctx)).toEqual([4, 5]);
     await client.insert({
       table: 'csat.conversation_facts',
       values: [{ ...conversation, conversation_id: 'c2', csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' }],

@@ -87,14 +87,18 @@ export type Access =
   | { kind: 'platform-analyst' }
   /** The platform analyst key (principal null: every tenant) or a tenant's analyst (their tenant). */
   | { kind: 'analyst' }
-  /** The platform admin key (principal null: every tenant) or a tenant user who may readBilling (their tenant). */
-  | { kind: 'billing' }
-  | { kind: 'roles'; roles: readonly UserRole[] };
+  | { kind: 'roles'; roles: readonly UserRole[] }
+  /** A tenant user of one of the roles (their tenant), or the platform admin key (principal null: the route names the tenant). */
+  | { kind: 'roles-or-platform-admin'; roles: readonly UserRole[] };
 
 /** A route's config for a permission of the role policy. */
 export const allow = (permission: Permission): { access: Access } => ({ access: { kind: 'roles', roles: rolesFor(permission) } });
+/** A route's config for a permission of the role policy, or the platform admin acting on a tenant it names. */
+export const allowOrPlatformAdmin = (permission: Permission): { access: Access } => ({
+  access: { kind: 'roles-or-platform-admin', roles: rolesFor(permission) },
+});
 /** A route's config for a kind of caller other than a tenant user's role. */
-export const accessFor = (kind: Exclude<Access['kind'], 'roles'>): { access: Access } => ({ access: { kind } as Access });
+export const accessFor = (kind: Exclude<Access['kind'], 'roles' | 'roles-or-platform-admin'>): { access: Access } => ({ access: { kind } as Access });
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -120,8 +124,8 @@ export const authentication = fp<{ auth: Authenticator }>(
       if (access.kind === 'platform-admin') auth.requirePlatformAdmin(request);
       else if (access.kind === 'platform-analyst') auth.requirePlatformAnalyst(request);
       else if (access.kind === 'analyst') request.principal = auth.isPlatformAnalyst(request) ? null : await auth.require(request, rolesFor('queryAnalytics'));
-      else if (access.kind === 'billing') request.principal = auth.isPlatformAdmin(request) ? null : await auth.require(request, rolesFor('readBilling'));
       else if (access.kind === 'roles') request.principal = await auth.require(request, access.roles);
+      else if (access.kind === 'roles-or-platform-admin') request.principal = auth.isPlatformAdmin(request) ? null : await auth.require(request, access.roles);
     });
   },
   { name: 'parley-authentication' },

@@ -24,7 +24,7 @@ export const ROLE_POLICY = {
   readReports: ['admin', 'supervisor', 'analyst'],
   /** SQL over their tenant's analytics rows. */
   queryAnalytics: ['analyst'],
-  /** The tenant's plan, subscription, payments and usage (platform admins see every tenant's). */
+  /** The tenant's plan, subscription, payments and metered usage (platform admins see every tenant's). */
   readBilling: ['admin', 'billing'],
 } as const satisfies Record<string, readonly UserRole[]>;
 

@@ -1,10 +1,10 @@
-import { type Api, accessFor, badRequest, forbidden } from '@parley/kit';
+import { type Api, allowOrPlatformAdmin, badRequest, forbidden } from '@parley/kit';
 import { BillingSubscriptionView, PaymentView } from '@parley/projections/billing';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { errors } from '../query-schemas.ts';
 
-const billing = accessFor('billing');
+const billing = allowOrPlatformAdmin('readBilling');
 const TenantParam = z.uuid().optional().describe('Platform admin key only: the tenant to read (a tenant user reads their own)');
 
 /** The tenant a billing read is for: a user's own; the platform admin names one. */

@@ -1,0 +1,224 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import { ch, chTime, queryRows } from '../analytics/clickhouse.ts';
+import { Aggregation, DEFAULT_METERS, type MeterDefinition } from './meters.ts';
+
+/** Usage periods start and end on a quarter hour: the rollup's bucket (every zone's midnight is one). */
+export const USAGE_BUCKET_MS = 15 * 60_000;
+
+export const UsageGroup = z.object({
+  group: z.record(z.string(), z.string()).describe('The group’s dimensions (empty for a meter without groupBy)'),
+  quantity: z.number().describe('The meter’s aggregation over the period, in its unit'),
+});
+export type UsageGroup = z.infer<typeof UsageGroup>;
+
+export const MeterUsage = z.object({
+  meter: z.string(),
+  description: z.string(),
+  unit: z.string(),
+  aggregation: Aggregation,
+  items: z.array(UsageGroup).describe('One per group with usage; none: no usage'),
+});
+export type MeterUsage = z.infer<typeof MeterUsage>;
+
+export const UsageReport = z.object({
+  tenantId: z.uuid(),
+  from: z.iso.datetime().describe('Start of the period (inclusive), UTC'),
+  to: z.iso.datetime().describe('End of the period (exclusive), UTC'),
+  meters: z.array(MeterUsage),
+});
+export type UsageReport = z.infer<typeof UsageReport>;
+
+export const DailyUsageRow = z.object({
+  day: z.iso.date().describe('Local date in the report’s time zone'),
+  meter: z.string(),
+  group: z.record(z.string(), z.string()),
+  quantity: z.number(),
+});
+export type DailyUsageRow = z.infer<typeof DailyUsageRow>;
+
+export interface UsagePeriod {
+  tenantId: string;
+  /** Inclusive; a quarter hour. */
+  from: Date;
+  /** Exclusive; a quarter hour. */
+  to: Date;
+}
+
+const BucketStates = z.object({
+  meter: ch.string,
+  group_key: ch.string,
+  events: ch.number,
+  total: ch.number,
+  maximum: ch.number,
+  latest: ch.number,
+  uniques: ch.number,
+});
+type BucketStates = z.infer<typeof BucketStates>;
+const Carried = z.object({ meter: ch.string, group_key: ch.string, value: ch.number });
+
+const STATES = 'sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, argMaxMerge(latest) AS latest, uniqExactMerge(subjects) AS uniques';
+const seconds = (d: Date) => chTime(d.getTime()).slice(0, 19);
+
+/** The quantity of a meter's aggregation from a group's merged states (before any carried value). */
+function quantityOf(meter: MeterDefinition, s: BucketStates): number {
+  switch (meter.aggregation) {
+    case 'count':
+      return s.events;
+    case 'sum':
+      return s.total;
+    case 'unique_count':
+      return s.uniques;
+    case 'max':
+      return s.maximum;
+    case 'latest':
+      return s.latest;
+    default: {
+      const never: never = meter.aggregation;
+      throw new Error(`unknown aggregation ${String(never)}`);
+    }
+  }
+}
+
+/** A gauge's quantity over a span: what it carried in, then the span's own states. */
+function gaugeQuantity(meter: MeterDefinition, carried: number | undefined, s: BucketStates | undefined): number | undefined {
+  if (!s) return carried;
+  const own = quantityOf(meter, s);
+  if (meter.aggregation === 'max' && carried !== undefined) return Math.max(carried, own);
+  return own;
+}
+
+/** Each gauge meter's last value before `before`, per group. */
+async function carriedValues(client: ClickHouseClient, db: string, tenantId: string, before: Date, meters: readonly MeterDefinition[]) {
+  const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
+  if (gauges.length === 0) return new Map<string, number>();
+  const rows = await queryRows(
+    client,
+    `SELECT meter, group_key, argMax(value, (occurred_at, position)) AS value FROM ${db}.usage_events
+     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
+     GROUP BY meter, group_key`,
+    { tenantId, gauges, before: chTime(before.getTime()) },
+    Carried,
+  );
+  return new Map(rows.map((r) => [`${r.meter}|${r.group_key}`, r.value]));
+}
+
+const parseGroup = (key: string): Record<string, string> => JSON.parse(key) as Record<string, string>;
+
+/**
+ * A tenant's usage per meter and group over [from, to): one read of the 15-minute rollup
+ * (the tenant's rows of the period, in its sort order), plus the last value before the
+ * period of the gauges (agent seats), from the raw rows.
+ */
+export async function usageForPeriod(
+  client: ClickHouseClient,
+  db: string,
+  period: UsagePeriod,
+  meters: readonly MeterDefinition[] = DEFAULT_METERS,
+): Promise<UsageReport> {
+  const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
+  // One query (each costs a round of the engine): the period's states, then the gauges' values before it.
+  const rows = await queryRows(
+    client,
+    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM ${db}.usage_15m
+     WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+     GROUP BY meter, group_key
+     UNION ALL
+     SELECT 1 AS carried, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
+     FROM ${db}.usage_events
+     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
+     GROUP BY meter, group_key`,
+    { tenantId: period.tenantId, from: seconds(period.from), to: seconds(period.to), gauges, before: chTime(period.from.getTime()) },
+    BucketStates.extend({ carried: ch.number }),
+  );
+  const states = rows.filter((r) => r.carried === 0);
+  const carried = new Map(rows.filter((r) => r.carried === 1).map((r) => [`${r.meter}|${r.group_key}`, r.latest]));
+  const byMeter = new Map<string, Map<string, BucketStates>>();
+  for (const s of states) {
+    const groups = byMeter.get(s.meter) ?? new Map<string, BucketStates>();
+    groups.set(s.group_key, s);
+    byMeter.set(s.meter, groups);
+  }
+  return {
+    tenantId: period.tenantId,
+    from: period.from.toISOString(),
+    to: period.to.toISOString(),
+    meters: meters.map((meter) => {
+      const groups = byMeter.get(meter.key) ?? new Map<string, BucketStates>();
+      const keys = new Set(groups.keys());
+      if (meter.carriesOver) for (const k of carried.keys()) if (k.startsWith(`${meter.key}|`)) keys.add(k.slice(meter.key.length + 1));
+      const items = [...keys].sort().flatMap((key) => {
+        const s = groups.get(key);
+        const quantity = meter.carriesOver ? gaugeQuantity(meter, carried.get(`${meter.key}|${key}`), s) : s && quantityOf(meter, s);
+        return quantity === undefined ? [] : [{ group: parseGroup(key), quantity }];
+      });
+      return { meter: meter.key, description: meter.description, unit: meter.unit, aggregation: meter.aggregation, items };
+    }),
+  };
+}
+
+/** The instants a zone's local dates start at (midnight, or the first instant of a day that skips it). */
+export async function localDayStarts(client: ClickHouseClient, timeZone: string, from: string, to: string): Promise<{ from: Date; to: Date }> {
+  const [row] = await queryRows(
+    client,
+    `SELECT toUnixTimestamp(toDateTime(toDate({from:String}), {tz:String})) AS lo, toUnixTimestamp(toDateTime(toDate({to:String}), {tz:String})) AS hi`,
+    { from, to, tz: timeZone },
+    z.object({ lo: ch.number, hi: ch.number }),
+  );
+  if (!row) throw new Error('no answer for the day starts');
+  return { from: new Date(row.lo * 1000), to: new Date(row.hi * 1000) };
+}
+
+/** YYYY-MM-DD dates from `from` up to, not including, `to`. */
+function datesBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * A tenant's usage per local day of `timeZone` in [from, to) (dates), per meter and group.
+ * Days follow the zone's calendar, so a day with a DST change holds its 23 or 25 hours.
+ * Counted meters list days with usage; gauges (agent seats) every day once they hold a value.
+ */
+export async function dailyUsage(
+  client: ClickHouseClient,
+  db: string,
+  q: { tenantId: string; from: string; to: string; timeZone: string },
+  meters: readonly MeterDefinition[] = DEFAULT_METERS,
+): Promise<DailyUsageRow[]> {
+  const span = await localDayStarts(client, q.timeZone, q.from, q.to);
+  const [states, carried] = await Promise.all([
+    queryRows(
+      client,
+      `SELECT toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${STATES} FROM ${db}.usage_15m
+       WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+       GROUP BY day, meter, group_key ORDER BY day, meter, group_key`,
+      { tenantId: q.tenantId, tz: q.timeZone, from: seconds(span.from), to: seconds(span.to) },
+      BucketStates.extend({ day: ch.string }),
+    ),
+    carriedValues(client, db, q.tenantId, span.from, meters),
+  ]);
+  const byKey = new Map(states.map((s) => [`${s.day}|${s.meter}|${s.group_key}`, s]));
+  const rows: DailyUsageRow[] = [];
+  for (const meter of meters) {
+    if (!meter.carriesOver) {
+      for (const s of states)
+        if (s.meter === meter.key) rows.push({ day: s.day, meter: meter.key, group: parseGroup(s.group_key), quantity: quantityOf(meter, s) });
+      continue;
+    }
+    const groups = new Set<string>();
+    for (const s of states) if (s.meter === meter.key) groups.add(s.group_key);
+    for (const k of carried.keys()) if (k.startsWith(`${meter.key}|`)) groups.add(k.slice(meter.key.length + 1));
+    for (const group of [...groups].sort()) {
+      let carry = carried.get(`${meter.key}|${group}`);
+      for (const day of datesBetween(q.from, q.to)) {
+        const s = byKey.get(`${day}|${meter.key}|${group}`);
+        const quantity = gaugeQuantity(meter, carry, s);
+        if (s) carry = s.latest;
+        if (quantity !== undefined) rows.push({ day, meter: meter.key, group: parseGroup(group), quantity });
+      }
+    }
+  }
+  return rows.sort((a, b) => (a.day === b.day ? (a.meter === b.meter ? 0 : a.meter < b.meter ? -1 : 1) : a.day < b.day ? -1 : 1));
+}

@@ -1,0 +1,83 @@
+import { createRollupView, createTable, type SchemaContext, type TableSpec } from '../analytics/schema.ts';
+
+// schema.ts imports this file for its migration list: only functions of it are used here,
+// at migration time, never while the modules load.
+const TIME = "DateTime64(3, 'UTC')";
+
+/**
+ * The usage read model in ClickHouse (migration 5 of the analytics schema, which owns the
+ * migration log): one row per event and meter, deduplicated by the projector before it
+ * is written, a 15-minute rollup a materialized view keeps from them, and the seat
+ * holders the agent-seat gauge is computed from.
+ */
+
+/** One row per event a meter counts. Dedup key: (tenant_id, meter, event_id); a late event sorts by its occurred_at. */
+export const USAGE_EVENTS: TableSpec = {
+  name: 'usage_events',
+  columns: [
+    'tenant_id String',
+    'meter LowCardinality(String)',
+    `occurred_at ${TIME}`,
+    'event_id String',
+    'position UInt64',
+    'group_key LowCardinality(String)',
+    'value Float64',
+    'subject String',
+  ].join(', '),
+  engine: 'MergeTree',
+  partitionBy: 'toYYYYMM(occurred_at)',
+  orderBy: '(tenant_id, meter, occurred_at, event_id)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/**
+ * Usage per quarter hour: every time zone's midnight falls on one (offsets are multiples
+ * of 15 minutes), so any period in any zone is a whole number of buckets. Exact states
+ * only: uniqExact for unique counts, argMax by (occurred_at, position) for latest.
+ */
+export const USAGE_15M: TableSpec = {
+  name: 'usage_15m',
+  columns: [
+    'tenant_id String',
+    "bucket DateTime('UTC')",
+    'meter LowCardinality(String)',
+    'group_key LowCardinality(String)',
+    'events SimpleAggregateFunction(sum, UInt64)',
+    'total SimpleAggregateFunction(sum, Float64)',
+    'maximum SimpleAggregateFunction(max, Float64)',
+    `latest AggregateFunction(argMax, Float64, Tuple(${TIME}, UInt64))`,
+    'subjects AggregateFunction(uniqExact, String)',
+  ].join(', '),
+  engine: 'AggregatingMergeTree',
+  partitionBy: 'toYYYYMM(bucket)',
+  orderBy: '(tenant_id, bucket, meter, group_key)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/** Users and whether they hold a seat now: the projector's seat count survives a restart. */
+export const USAGE_SEATS: TableSpec = {
+  name: 'usage_seats',
+  columns: ['tenant_id String', 'user_id String', 'seat UInt8', 'active UInt8', 'position UInt64'].join(', '),
+  engine: 'ReplacingMergeTree',
+  engineArgs: 'position',
+  orderBy: '(tenant_id, user_id)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/** Tables the usage projector writes, in insert order, each with its high-water mark column. */
+export const USAGE_TABLES = ['usage_events', 'usage_seats'] as const;
+export type UsageTable = (typeof USAGE_TABLES)[number];
+
+export const USAGE_TABLE_STATEMENTS = (ctx: SchemaContext): string[] => [
+  ...createTable(ctx, USAGE_EVENTS),
+  ...createTable(ctx, USAGE_15M),
+  createRollupView(
+    ctx,
+    'usage_15m_mv',
+    'usage_15m',
+    (src) =>
+      `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest, uniqExactState(subject) AS subjects FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
+    'usage_events',
+  ),
+  ...createTable(ctx, USAGE_SEATS),
+];
