@@ -4262,6 +4262,209 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/usage/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage per meter and group over a billing period [from, to) the caller gives (the tenant’s current period, in its time zone) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Start of the period (inclusive): an ISO instant on a quarter hour, e.g. the tenant’s local midnight 2026-10-01T00:00:00+02:00 */
+                    from: string;
+                    /** @description End of the period (exclusive), on a quarter hour */
+                    to: string;
+                    /** @description The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted) */
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            tenantId: string;
+                            /**
+                             * Format: date-time
+                             * @description Start of the period (inclusive), UTC
+                             */
+                            from: string;
+                            /**
+                             * Format: date-time
+                             * @description End of the period (exclusive), UTC
+                             */
+                            to: string;
+                            meters: {
+                                meter: string;
+                                description: string;
+                                unit: string;
+                                /** @enum {string} */
+                                aggregation: "count" | "sum" | "unique_count" | "max" | "latest";
+                                /** @description One per group with usage; none: no usage */
+                                items: {
+                                    /** @description The group’s dimensions (empty for a meter without groupBy) */
+                                    group: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The meter’s aggregation over the period, in its unit */
+                                    quantity: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage per local day of timeZone, meter and group, over the dates [from, to) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First local date (inclusive), YYYY-MM-DD */
+                    from: string;
+                    /** @description Last local date (exclusive), YYYY-MM-DD */
+                    to: string;
+                    /** @description Days are this zone’s calendar days (a DST day has 23 or 25 hours) */
+                    timeZone?: string;
+                    /** @description The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted) */
+                    tenantId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            timeZone: string;
+                            items: {
+                                /**
+                                 * Format: date
+                                 * @description Local date in the report’s time zone
+                                 */
+                                day: string;
+                                meter: string;
+                                group: {
+                                    [key: string]: string;
+                                };
+                                quantity: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
