@@ -186,6 +186,13 @@ export async function runBillingBench(options: BillingBenchOptions): Promise<voi
       ).rows[0]!.n,
     );
     log(`same figures from both engines for the large tenant: ${same ? 'yes' : 'NO'}`);
+    const [parts] = (await (
+      await client.query({
+        query: `SELECT countIf(table = 'usage_15m') AS rollup, countIf(table = 'usage_events') AS raw, sumIf(rows, table = 'usage_15m') AS rollupRows FROM system.parts WHERE database = 'parley' AND active`,
+        format: 'JSONEachRow',
+      })
+    ).json()) as [{ rollup: number; raw: number; rollupRows: number }];
+    log(`active parts when the queries start: usage_15m ${parts.rollup} (${fmt(Number(parts.rollupRows))} rows), usage_events ${parts.raw}`);
 
     log('');
     log(
