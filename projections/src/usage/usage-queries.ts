@@ -5,6 +5,7 @@ import { Aggregation, DEFAULT_METERS, type MeterDefinition } from './meters.ts';
 
 /** Usage periods start and end on a quarter hour: the rollup's bucket (every zone's midnight is one). */
 export const USAGE_BUCKET_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
 
 export const UsageGroup = z.object({
   group: z.record(z.string(), z.string()).describe('The group’s dimensions (empty for a meter without groupBy)'),
@@ -127,10 +128,18 @@ export async function usageForPeriod(
   const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
   const uniqueMeters = meters.filter((m) => m.aggregation === 'unique_count').map((m) => m.key);
   // One query (each costs a round of the engine): the period's states, its unique keys, then the gauges' values before it.
+  // Whole hours from the hourly rollup, the quarter-hour edges around them from usage_15m.
+  const hoursFrom = Math.min(Math.ceil(period.from.getTime() / HOUR_MS) * HOUR_MS, period.to.getTime());
+  const hoursTo = Math.max(Math.floor(period.to.getTime() / HOUR_MS) * HOUR_MS, hoursFrom);
   const rows = await queryRows(
     client,
-    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM ${db}.usage_15m
-     WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM (
+       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_hourly
+       WHERE tenant_id = {tenantId:String} AND bucket >= {hoursFrom:DateTime('UTC')} AND bucket < {hoursTo:DateTime('UTC')}
+       UNION ALL
+       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_15m
+       WHERE tenant_id = {tenantId:String} AND ((bucket >= {from:DateTime('UTC')} AND bucket < {hoursFrom:DateTime('UTC')})
+         OR (bucket >= {hoursTo:DateTime('UTC')} AND bucket < {to:DateTime('UTC')})))
      GROUP BY meter, group_key
      UNION ALL
      SELECT 2 AS carried, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
@@ -141,7 +150,16 @@ export async function usageForPeriod(
      FROM ${db}.usage_events
      WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
      GROUP BY meter, group_key`,
-    { tenantId: period.tenantId, from: seconds(period.from), to: seconds(period.to), gauges, uniqueMeters, before: chTime(period.from.getTime()) },
+    {
+      tenantId: period.tenantId,
+      from: seconds(period.from),
+      to: seconds(period.to),
+      hoursFrom: seconds(new Date(hoursFrom)),
+      hoursTo: seconds(new Date(hoursTo)),
+      gauges,
+      uniqueMeters,
+      before: chTime(period.from.getTime()),
+    },
     BucketStates.extend({ carried: ch.number }),
   );
   const states = withUniques(

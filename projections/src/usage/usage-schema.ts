@@ -54,6 +54,13 @@ export const USAGE_15M: TableSpec = {
 };
 
 /**
+ * The same states per hour: a period reads whole hours here and only its quarter-hour
+ * edges (zones a half or three quarters of an hour off UTC) from usage_15m, a quarter of
+ * the rows to merge.
+ */
+export const USAGE_HOURLY: TableSpec = { ...USAGE_15M, name: 'usage_hourly' };
+
+/**
  * The unique keys per quarter hour, of unique-count meters only (rows with a subject):
  * a uniqExact state is a hash set, too dear to merge for every counted row.
  */
@@ -95,6 +102,15 @@ export const USAGE_TABLE_STATEMENTS = (ctx: SchemaContext): string[] => [
     'usage_15m',
     (src) =>
       `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
+    'usage_events',
+  ),
+  ...createTable(ctx, USAGE_HOURLY),
+  createRollupView(
+    ctx,
+    'usage_hourly_mv',
+    'usage_hourly',
+    (src) =>
+      `SELECT tenant_id, toStartOfHour(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
     'usage_events',
   ),
   ...createTable(ctx, USAGE_UNIQUES_15M),
