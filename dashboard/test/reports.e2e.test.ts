@@ -304,7 +304,12 @@ describe('the report pages', () => {
     // Group by week: the periods are Mondays.
     await page.getByLabel('Group by').selectOption('week');
     await page.waitForURL((u) => u.searchParams.get('group') === 'week');
-    await page.getByTestId('conversations').getByRole('button', { name: 'Table' }).click();
+    // The chart's page carries no table; the switch reloads the page with the tables instead.
+    expect(await page.getByTestId('conversations-table').count()).toBe(0);
+    await page.getByTestId('conversations').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table' && u.searchParams.get('group') === 'week');
+    await page.getByTestId('conversations-table').waitFor();
+    expect(await page.locator('.recharts-surface').count()).toBe(0);
     const weeks = await api<{ items: { period: string }[] }>(sofia, '/v1/analytics/conversations/volumes', filters(other, { granularity: 'week' }));
     expect(await page.getByTestId('conversations-table').locator('tbody th').allTextContents()).toEqual(weeks.items.map((r) => r.period));
 
@@ -348,7 +353,8 @@ describe('the report pages', () => {
 
     // Volumes: a bar of the messages chart (its table row's link).
     await page.goto(`${p.urls.dashboard}/volumes?${range}`);
-    await page.getByTestId('messages').getByRole('button', { name: 'Table' }).click();
+    await page.getByTestId('messages').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table');
     const bar = page.getByTestId('messages-table').locator('tbody a').first();
     const barMessages = Number(await bar.textContent());
     await bar.click();
@@ -383,7 +389,8 @@ describe('the report pages', () => {
 
     // CSAT: a score of the distribution.
     await page.goto(`${p.urls.dashboard}/csat?${range}`);
-    await page.getByTestId('distribution').getByRole('button', { name: 'Table' }).click();
+    await page.getByTestId('distribution').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table');
     const scoreLink = page.getByTestId('distribution-table').locator('tbody a').first();
     const scoreCount = Number(await scoreLink.textContent());
     await scoreLink.click();

@@ -208,7 +208,7 @@ export async function runDashboardBench(options: DashboardBenchOptions): Promise
             api<T>(`${REPORTS[name].path}?${search(reportSearch(name, view, me.timeZone, extra, now))}`),
           workload: () => api('/v1/supervisor/workload'),
         };
-        await Promise.all(Object.values(p.reads(readers)));
+        await Promise.all(Object.values(p.reads(readers)).flat());
       };
       let htmlBytes = 0;
       const pageLoad = async () => {

@@ -31,22 +31,36 @@ export const SLA_PAGE_TARGETS = ['first_response', 'next_response', 'resolution'
 /** Breached waits listed per target on the SLA page. */
 export const SLA_BREACHED_LIST = 10;
 
+/**
+ * A read started now and awaited later, by the section that shows it: marked handled, so
+ * that a failure before its section awaits it is not an unhandled rejection (the section
+ * still gets it, and the page's error boundary shows it).
+ */
+function started<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
+ * The SLA page's reads, in the order the page shows them: the analytics engine (chDB) runs
+ * one query at a time per connection, so the first chart's read goes first.
+ */
 export function slaPageReads({ read, workload }: PageReaders) {
   return {
-    compliance: read<{ items: ComplianceRow[] }>('sla-compliance'),
-    byPeriod: read<{ items: CompliancePeriodRow[] }>('sla-compliance-by-period'),
-    byGroup: Promise.all(BREACH_GROUPS.map((by) => read<{ items: BreachRow[] }>('sla-breaches', { by }))),
-    percentiles: read<ResponseTimePercentiles>('sla-percentiles'),
-    people: workload(),
-    breached: Promise.all(SLA_PAGE_TARGETS.map((target) => read<CountedPage<SlaDrillItem>>('sla-breached', { target, limit: SLA_BREACHED_LIST }))),
+    people: started(workload()),
+    byPeriod: started(read<{ items: CompliancePeriodRow[] }>('sla-compliance-by-period')),
+    compliance: started(read<{ items: ComplianceRow[] }>('sla-compliance')),
+    percentiles: started(read<ResponseTimePercentiles>('sla-percentiles')),
+    byGroup: BREACH_GROUPS.map((by) => started(read<{ items: BreachRow[] }>('sla-breaches', { by }))),
+    breached: SLA_PAGE_TARGETS.map((target) => started(read<CountedPage<SlaDrillItem>>('sla-breached', { target, limit: SLA_BREACHED_LIST }))),
   };
 }
 
 export function volumesPageReads({ read, workload }: PageReaders) {
   return {
-    messages: read<{ items: VolumeRow[] }>('volumes'),
-    conversations: read<{ items: ConversationVolumeRow[] }>('conversation-volumes'),
-    heatmap: read<{ items: HeatmapCell[] }>('heatmap'),
-    people: workload(),
+    people: started(workload()),
+    messages: started(read<{ items: VolumeRow[] }>('volumes')),
+    conversations: started(read<{ items: ConversationVolumeRow[] }>('conversation-volumes')),
+    heatmap: started(read<{ items: HeatmapCell[] }>('heatmap')),
   };
 }
