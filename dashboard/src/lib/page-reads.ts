@@ -42,25 +42,41 @@ function started<T>(read: Promise<T>): Promise<T> {
 }
 
 /**
- * The SLA page's reads, in the order the page shows them: the analytics engine (chDB) runs
- * one query at a time per connection, so the first chart's read goes first.
+ * The reads after a page's first chart's: started once that read has answered. The
+ * embedded ClickHouse (chDB) runs one query at a time, so reads sent together finish in
+ * whatever order they reach it and the first chart would wait for most of them; after it,
+ * they take the same time in all, one after another.
  */
+function afterFirst(first: Promise<unknown>) {
+  const answered = first.then(
+    () => undefined,
+    () => undefined,
+  );
+  return <T>(read: () => Promise<T>): Promise<T> => started(answered.then(read));
+}
+
+/** The SLA page's reads: the agents' names (PostgreSQL) and the first chart's at once, the others after that chart's. */
 export function slaPageReads({ read, workload }: PageReaders) {
+  const byPeriod = started(read<{ items: CompliancePeriodRow[] }>('sla-compliance-by-period'));
+  const then = afterFirst(byPeriod);
   return {
     people: started(workload()),
-    byPeriod: started(read<{ items: CompliancePeriodRow[] }>('sla-compliance-by-period')),
-    compliance: started(read<{ items: ComplianceRow[] }>('sla-compliance')),
-    percentiles: started(read<ResponseTimePercentiles>('sla-percentiles')),
-    byGroup: BREACH_GROUPS.map((by) => started(read<{ items: BreachRow[] }>('sla-breaches', { by }))),
-    breached: SLA_PAGE_TARGETS.map((target) => started(read<CountedPage<SlaDrillItem>>('sla-breached', { target, limit: SLA_BREACHED_LIST }))),
+    byPeriod,
+    compliance: then(() => read<{ items: ComplianceRow[] }>('sla-compliance')),
+    percentiles: then(() => read<ResponseTimePercentiles>('sla-percentiles')),
+    byGroup: BREACH_GROUPS.map((by) => then(() => read<{ items: BreachRow[] }>('sla-breaches', { by }))),
+    breached: SLA_PAGE_TARGETS.map((target) => then(() => read<CountedPage<SlaDrillItem>>('sla-breached', { target, limit: SLA_BREACHED_LIST }))),
   };
 }
 
+/** The Volumes page's reads: the agents' names and the first chart's (messages) at once, the others after it. */
 export function volumesPageReads({ read, workload }: PageReaders) {
+  const messages = started(read<{ items: VolumeRow[] }>('volumes'));
+  const then = afterFirst(messages);
   return {
     people: started(workload()),
-    messages: started(read<{ items: VolumeRow[] }>('volumes')),
-    conversations: started(read<{ items: ConversationVolumeRow[] }>('conversation-volumes')),
-    heatmap: started(read<{ items: HeatmapCell[] }>('heatmap')),
+    messages,
+    conversations: then(() => read<{ items: ConversationVolumeRow[] }>('conversation-volumes')),
+    heatmap: then(() => read<{ items: HeatmapCell[] }>('heatmap')),
   };
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { type ReactNode, Suspense } from 'react';
+import { Suspense } from 'react';
 import { ChartOrTable } from '@/components/chart-or-table';
 import { Empty } from '@/components/empty';
 import { FilterBar } from '@/components/filter-bar';
@@ -13,7 +13,7 @@ import { volumesPageReads } from '@/lib/page-reads';
 import { PALETTE } from '@/lib/palette';
 import { reportPage } from '@/lib/report-reads';
 import { DAY_NAMES, drillHref, exportHref } from '@/lib/reports';
-import type { AgentWorkload, ConversationVolumeRow, HeatmapCell, VolumeRow } from '@/lib/types';
+import type { ConversationVolumeRow, HeatmapCell, VolumeRow } from '@/lib/types';
 import { type SearchParamsRecord, type ViewParams, viewSearch } from '@/lib/view-params';
 
 export const metadata: Metadata = { title: 'Volumes' };
@@ -23,21 +23,18 @@ const MEASURE_LABELS = { inbound_messages: 'Inbound messages', conversations_ope
 
 /**
  * Volumes: messages in and out by type, conversations opened and closed, per period; the
- * week's heatmap in the chosen zone. Every read starts at once; each section streams in
- * when its own read answers.
+ * week's heatmap in the chosen zone. The first chart comes with the page; the other
+ * sections stream in, each when its own read answers.
  */
 export default async function VolumesPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const { view, me, tz, read, workload } = await reportPage('volumes', searchParams);
   const reads = volumesPageReads({ read, workload });
-  const filters = (agents: AgentWorkload[]) => (
-    <FilterBar show={['range', 'group', 'team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={agents} unassigned={false} />
-  );
+  // The filter bar's agents and the first chart come with the page's first bytes (see the SLA page).
+  const [people, messages] = await Promise.all([reads.people, reads.messages]);
   return (
     <>
       <PageHeader title="Volumes" description={`Messages and conversations per ${view.group} in ${tz}, and when in the week they come.`} />
-      <Suspense fallback={filters([])}>
-        <Filters people={reads.people} render={filters} />
-      </Suspense>
+      <FilterBar show={['range', 'group', 'team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={people.items} unassigned={false} />
       <div className="grid grid-cols-1 gap-6">
         <Suspense fallback={<SectionSkeleton className="h-24" label="Loading the totals" />}>
           <Totals view={view} messages={reads.messages} conversations={reads.conversations} />
@@ -49,9 +46,7 @@ export default async function VolumesPage({ searchParams }: { searchParams: Prom
           description="Received (in) and sent by Parley (out), by message type. A bar opens the conversations its messages belong to."
           actions={<ExportLink href={exportHref('volumes', view)} what={`messages per ${view.group}`} />}
         >
-          <Suspense fallback={<SectionSkeleton className="h-72" label={`Loading messages per ${view.group}`} />}>
-            <Messages view={view} messages={reads.messages} />
-          </Suspense>
+          <Messages view={view} messages={messages} />
         </ReportSection>
 
         <ReportSection
@@ -92,10 +87,6 @@ export default async function VolumesPage({ searchParams }: { searchParams: Prom
       </div>
     </>
   );
-}
-
-async function Filters({ people, render }: { people: Promise<{ items: AgentWorkload[] }>; render: (agents: AgentWorkload[]) => ReactNode }) {
-  return render((await people).items);
 }
 
 async function Totals({
@@ -140,8 +131,8 @@ async function Totals({
   );
 }
 
-async function Messages({ view, messages }: { view: ViewParams; messages: Promise<{ items: VolumeRow[] }> }) {
-  const { items } = await messages;
+function Messages({ view, messages }: { view: ViewParams; messages: { items: VolumeRow[] } }) {
+  const { items } = messages;
   // A series per direction and type, in a stable order (inbound first).
   const seriesKey = (r: Pick<VolumeRow, 'direction' | 'messageType'>) => `${r.direction}_${r.messageType}`;
   const series: (ChartSeries & { direction: 'inbound' | 'outbound'; messageType: string })[] = [
