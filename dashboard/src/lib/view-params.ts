@@ -27,6 +27,7 @@ export const LEADERBOARD_SORTS = [
 /** The clock of SLA figures: business hours (the teams' open hours) or calendar (wall-clock) time. */
 export const HOURS_MODES = ['business', 'calendar'] as const;
 export const HEATMAP_MEASURES = ['inbound_messages', 'conversations_opened'] as const;
+export const CHART_OR_TABLE = ['chart', 'table'] as const;
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Uuid = z.uuid();
@@ -71,6 +72,8 @@ export const ViewParams = z.object({
   // Reports: the SLA clock (every SLA figure, median and export follows it) and the heatmap's measure.
   hours: z.enum(HOURS_MODES).default('business').catch('business'),
   measure: z.enum(HEATMAP_MEASURES).default('inbound_messages').catch('inbound_messages'),
+  // Reports: their charts, or the tables behind them (the text alternative); the server sends only the one shown.
+  show: z.enum(CHART_OR_TABLE).default('chart').catch('chart'),
 });
 
 export type ViewParams = z.infer<typeof ViewParams>;
@@ -95,6 +98,7 @@ const DEFAULTS: Partial<Record<keyof ViewParams, string>> = {
   order: 'desc',
   hours: 'business',
   measure: 'inbound_messages',
+  show: 'chart',
 };
 
 /** The inbox's sort of a view (a leaderboard column is no inbox sort). */
