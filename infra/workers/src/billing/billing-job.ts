@@ -21,6 +21,11 @@ export interface BillingRunReport {
 }
 
 type Finalized = Extract<InvoiceState, { status: 'finalized' }>;
+/** Usage read ahead for a chunk of tenants: by `tenant|from|to`, at `head`. */
+type Prefetched = { head: string; usage: Map<string, UsageSnapshot> };
+
+/** Tenants prefetched and billed together. */
+const CHUNK = 1_000;
 
 /** Usage is kept per quarter hour: a segment cut inside one (an upgrade at 15:07) is read from the quarter hour it falls in. */
 const QUARTER_HOUR_MS = 15 * 60_000;
@@ -72,23 +77,55 @@ export class BillingJob {
   async run(): Promise<BillingRunReport> {
     const { rows } = await this.options.plansPool.query<{ tenant_id: string; timeline: PlanTimeline }>('SELECT tenant_id, timeline FROM tenant_plans');
     const report: BillingRunReport = { tenants: rows.length, drafted: 0, redrafted: 0, finalized: 0, failed: 0 };
-    let next = 0;
-    const lane = async () => {
-      for (let row = rows[next++]; row; row = rows[next++]) {
-        try {
-          await this.billTenant(row.tenant_id, row.timeline, report);
-        } catch (error) {
-          report.failed++;
-          this.options.logger.error('billing run failed for a tenant', { tenantId: row.tenant_id, error: String(error) });
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const prefetched = await this.prefetch(chunk);
+      let next = 0;
+      const lane = async () => {
+        for (let row = chunk[next++]; row; row = chunk[next++]) {
+          try {
+            await this.billTenant(row.tenant_id, row.timeline, report, prefetched);
+          } catch (error) {
+            report.failed++;
+            this.options.logger.error('billing run failed for a tenant', { tenantId: row.tenant_id, error: String(error) });
+          }
         }
-      }
-    };
-    await Promise.all(Array.from({ length: this.options.concurrency ?? 8 }, lane));
+      };
+      await Promise.all(Array.from({ length: this.options.concurrency ?? 8 }, lane));
+    }
     return report;
   }
 
+  /**
+   * With a source that reads many tenants at once: the usage of every segment of every
+   * ended period of the chunk's tenants, one read per distinct stretch (tenants on calendar
+   * periods in one zone share them), at one log position.
+   */
+  private async prefetch(chunk: readonly { tenant_id: string; timeline: PlanTimeline }[]): Promise<Prefetched | null> {
+    const many = this.options.usage.usageOfMany?.bind(this.options.usage);
+    if (!many) return null;
+    const head = String(await this.options.store.headPosition());
+    const now = this.options.clock();
+    const spans = new Map<string, Set<string>>();
+    for (const { tenant_id, timeline } of chunk) {
+      for (const period of endedPeriods(timeline, now)) {
+        for (const s of segmentsOf(timeline, period)) {
+          const key = `${quarterHour(s.from)}|${quarterHour(s.to)}`;
+          spans.set(key, (spans.get(key) ?? new Set()).add(tenant_id));
+        }
+      }
+    }
+    const usage = new Map<string, UsageSnapshot>();
+    for (const [key, tenants] of spans) {
+      const [from, to] = key.split('|') as [string, string];
+      if (from >= to) continue;
+      for (const [tenantId, snapshot] of await many([...tenants], from, to, head)) usage.set(`${tenantId}|${key}`, snapshot);
+    }
+    return { head, usage };
+  }
+
   /** The tenant's ended periods, oldest first: each not yet finalized is drafted, redrafted or finalized. */
-  async billTenant(tenantId: string, timeline: PlanTimeline, report: BillingRunReport): Promise<void> {
+  async billTenant(tenantId: string, timeline: PlanTimeline, report: BillingRunReport, prefetched: Prefetched | null = null): Promise<void> {
     const { invoicing, policy } = this.options;
     const now = this.options.clock();
     const finalized: Finalized[] = [];
@@ -99,10 +136,10 @@ export class BillingJob {
         finalized.push(state);
         continue;
       }
-      const head = String(await this.options.store.headPosition());
+      const head = prefetched?.head ?? String(await this.options.store.headPosition());
       // Late usage of finalized periods goes on the oldest open invoice only, so two open
       // invoices never bill the same late units; the next one takes what arrives after.
-      const content = await this.compute(tenantId, timeline, period, head, earlierOpen ? [] : finalized);
+      const content = await this.compute(tenantId, timeline, period, head, earlierOpen ? [] : finalized, prefetched);
       const pastGrace = now.getTime() >= Date.parse(period.end) + policy.graceMs;
       const step = pastGrace
         ? await invoicing.finalize(content, policy.graceMs)
@@ -120,14 +157,21 @@ export class BillingJob {
   }
 
   /** One period's invoice from the usage projection at `head`, with the late usage of the finalized periods given. */
-  async compute(tenantId: string, timeline: PlanTimeline, period: BillingPeriod, head: string, finalized: readonly Finalized[]): Promise<InvoiceContent> {
-    const segments = await this.segmentsWithUsage(tenantId, timeline, period, head);
+  async compute(
+    tenantId: string,
+    timeline: PlanTimeline,
+    period: BillingPeriod,
+    head: string,
+    finalized: readonly Finalized[],
+    prefetched: Prefetched | null = null,
+  ): Promise<InvoiceContent> {
+    const segments = await this.segmentsWithUsage(tenantId, timeline, period, head, prefetched);
     const late: LateUsage[] = [];
     const adjustments: InvoiceAdjustment[] = [];
     for (const earlier of finalized) {
       const pricing = earlier.content.segments.filter((s) => !s.trial).at(-1)?.plan;
       if (!pricing) continue;
-      const now = paidUsage(await this.segmentsWithUsage(tenantId, timeline, earlier.content.period, head));
+      const now = paidUsage(await this.segmentsWithUsage(tenantId, timeline, earlier.content.period, head, prefetched));
       for (const { meter } of pricing.terms.charges) {
         // Billed so far: the period's own invoice and every adjustment finalized for it since.
         const adjusted = finalized
@@ -161,12 +205,19 @@ export class BillingJob {
     };
   }
 
-  private async segmentsWithUsage(tenantId: string, timeline: PlanTimeline, period: BillingPeriod, head: string): Promise<InvoiceSegment[]> {
+  private async segmentsWithUsage(
+    tenantId: string,
+    timeline: PlanTimeline,
+    period: BillingPeriod,
+    head: string,
+    prefetched: Prefetched | null,
+  ): Promise<InvoiceSegment[]> {
     return Promise.all(
       segmentsOf(timeline, period).map(async (s) => {
         const from = quarterHour(s.from);
         const to = quarterHour(s.to);
-        const usage = from < to ? await this.options.usage.usage(tenantId, from, to, head) : {};
+        const ahead = prefetched?.usage.get(`${tenantId}|${from}|${to}`);
+        const usage = from >= to ? {} : (ahead ?? (await this.options.usage.usage(tenantId, from, to, head)));
         return { ...s, usage };
       }),
     );
