@@ -28,6 +28,10 @@ export const contactIdFor = (tenantId: string, identity: { waId: string | null; 
 /** One invoice per tenant and billing period: the id (and stream) derive from both, so a period cannot be invoiced twice. */
 export const invoiceIdFor = (tenantId: string, periodStart: string) => deterministicId('invoice', tenantId, new Date(periodStart).toISOString());
 
+/** A tenant's use of one meter in one billing period: the quota alerts of that period and meter. */
+export const usageQuotaIdFor = (tenantId: string, periodStart: string, meter: string) =>
+  deterministicId('usage-quota', tenantId, new Date(periodStart).toISOString(), meter);
+
 export const numberIdFor = (phoneNumberId: string) => deterministicId('whatsapp-number', phoneNumberId);
 
 /**
@@ -63,6 +67,8 @@ export const streams = {
   stripeObject: (objectId: string) => `stripe_object-${objectId}`,
   /** A tenant's invoice of one period (`invoiceIdFor`). */
   invoice: (invoiceId: string) => `invoice-${invoiceId}`,
+  /** A tenant's quota alerts of one meter and period (`usageQuotaIdFor`). */
+  usageQuota: (quotaId: string) => `usage_quota-${quotaId}`,
 };
 
 const SEQ_BITS = 26n;

@@ -56,9 +56,31 @@ export const InvoiceRedrafted = InvoiceContent.extend({ redraftedAt: Instant });
 /** The grace ran out: the final content, never changed after (late usage goes on a later invoice). */
 export const InvoiceFinalized = InvoiceContent.extend({ finalizedAt: Instant });
 
+/** Percentages of a meter's included units at which a tenant is alerted (docs/billing.md#quota-alerts), lowest first. */
+export const QUOTA_THRESHOLDS = [80, 100] as const;
+export const QuotaThreshold = z.union(QUOTA_THRESHOLDS.map((t) => z.literal(t)) as [z.ZodLiteral<80>, z.ZodLiteral<100>]);
+export type QuotaThreshold = z.infer<typeof QuotaThreshold>;
+
+/**
+ * A tenant's usage of a meter reached a threshold of the units its plan includes in the
+ * current period. Recorded once per (tenant, period, meter, threshold): one stream per
+ * (tenant, period start, meter), and an event id per threshold.
+ */
+export const UsageQuotaReached = z.object({
+  tenantId: z.uuid(),
+  meter: z.string().min(1).max(64),
+  period: BillingPeriod,
+  threshold: QuotaThreshold,
+  includedUnits: Units.positive(),
+  usedUnits: Units,
+  at: Instant,
+});
+export type UsageQuotaReached = z.infer<typeof UsageQuotaReached>;
+
 /** The block `eventCatalog` registers. */
 export const invoiceEventCatalog = {
   InvoiceDrafted: [1, InvoiceDrafted],
   InvoiceRedrafted: [1, InvoiceRedrafted],
   InvoiceFinalized: [1, InvoiceFinalized],
+  UsageQuotaReached: [1, UsageQuotaReached],
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
