@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Invoicing } from '@parley/command';
+import { Invoicing, QuotaAlerts } from '@parley/command';
 import { plansReadPool } from '@parley/projections/plans';
 import { BillingJob, createWorkers, QueryApiUsageSource, type Workers } from '@parley/workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,6 +117,7 @@ describe('the invoice lifecycle', () => {
       plansPool,
       store: platform.command.store,
       invoicing: new Invoicing(platform.command.store, clock),
+      quotaAlerts: new QuotaAlerts(platform.command.store, clock),
       usage: new QueryApiUsageSource(platform.queryUrl, ADMIN_KEY),
       policy: { graceMs: GRACE, taxRatePercent: TAX },
       clock,

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Invoicing } from '@parley/command';
+import { Invoicing, QuotaAlerts } from '@parley/command';
 import { createPostgresEventStore, type Plan, PlanTerms, silentLogger } from '@parley/events';
 import type { PlanTimeline } from '@parley/events/billing';
 import { createTestDatabase } from '@parley/events/testing';
@@ -105,6 +105,7 @@ export async function runBillingRunBench(options: { tenants: number; log: (line:
       plansPool,
       store,
       invoicing: new Invoicing(store, clock),
+      quotaAlerts: new QuotaAlerts(store, clock),
       usage,
       policy: { graceMs: 3 * 86_400_000, taxRatePercent: '19' },
       clock,

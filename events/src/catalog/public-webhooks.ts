@@ -16,6 +16,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'message.failed',
   'webhook.test',
   'webhook.subscription_disabled',
+  'usage.quota_reached',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -73,6 +74,16 @@ export function publicWebhookOf(event: ParleyEvent, metadata: Pick<EventMetadata
       return of('webhook.test', { subscriptionId: e.data.subscriptionId });
     case 'WebhookSubscriptionDisabled':
       return of('webhook.subscription_disabled', { subscriptionId: e.data.subscriptionId, reason: e.data.reason });
+    case 'UsageQuotaReached':
+      // The period's bounds and the units, not the plan: plans are priced data tenants see on their invoices.
+      return of('usage.quota_reached', {
+        meter: e.data.meter,
+        periodStart: e.data.period.start,
+        periodEnd: e.data.period.end,
+        thresholdPercent: e.data.threshold,
+        includedUnits: e.data.includedUnits,
+        usedUnits: e.data.usedUnits,
+      });
     default:
       return null;
   }

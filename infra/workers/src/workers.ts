@@ -1,4 +1,4 @@
-import { Invoicing, Outbound } from '@parley/command';
+import { Invoicing, Outbound, QuotaAlerts } from '@parley/command';
 import { createPgPool, type EventStore, type Logger, silentLogger } from '@parley/events';
 import { PgProjector } from '@parley/projections';
 import { plansReadPool } from '@parley/projections/plans';
@@ -111,6 +111,7 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
             plansPool,
             store: options.store,
             invoicing: new Invoicing(options.store, options.clock),
+            quotaAlerts: new QuotaAlerts(options.store, options.clock),
             usage: options.billing.usage ?? new QueryApiUsageSource(options.billing.usageUrl, options.billing.adminKey),
             policy: { graceMs: options.billing.graceMs, taxRatePercent: options.billing.taxRatePercent },
             clock: options.clock ?? (() => new Date()),

@@ -1,6 +1,6 @@
-import { type InvoiceState, Invoicing } from '@parley/command';
+import { type InvoiceState, Invoicing, type QuotaAlerts } from '@parley/command';
 import type { BillingPeriod, EventStore, InvoiceAdjustment, InvoiceContent, InvoiceSegment, Logger, UsageSnapshot } from '@parley/events';
-import { billingPeriodAt, computeInvoice, type LateUsage, type PlanTimeline, segmentsOf } from '@parley/events/billing';
+import { billingPeriodAt, computeInvoice, type LateUsage, type PlanTimeline, planAt, segmentsOf } from '@parley/events/billing';
 import type pg from 'pg';
 import type { UsageSource } from './usage-source.ts';
 
@@ -16,6 +16,8 @@ export interface BillingRunReport {
   drafted: number;
   redrafted: number;
   finalized: number;
+  /** `UsageQuotaReached` events recorded (docs/billing.md#quota-alerts). */
+  quotaAlerts: number;
   /** Tenants whose run failed (logged; retried on the next run). */
   failed: number;
 }
@@ -44,6 +46,18 @@ export function endedPeriods(timeline: PlanTimeline, now: Date): BillingPeriod[]
   return periods;
 }
 
+/** The period `now` falls in (periods follow the first plan's terms, as `endedPeriods`). */
+export function currentPeriod(timeline: PlanTimeline, now: Date): BillingPeriod | null {
+  const first = timeline.plans[0]?.plan;
+  if (!first || Date.parse(timeline.startedAt) > now.getTime()) return null;
+  return billingPeriodAt(first.terms, timeline.startedAt, timeline.timeZone, now.toISOString());
+}
+
+/** The meters of the plan in force at `now` that include units: the ones quota alerts watch. */
+function quotaCharges(timeline: PlanTimeline, now: Date) {
+  return planAt(timeline, now.toISOString())?.terms.charges.filter((c) => c.includedUnits > 0) ?? [];
+}
+
 /** Units the paid segments used, per meter: what an invoice bills of its own period. */
 function paidUsage(segments: readonly InvoiceSegment[]): UsageSnapshot {
   const used: Record<string, number> = {};
@@ -65,6 +79,7 @@ export class BillingJob {
       plansPool: pg.Pool;
       store: Pick<EventStore, 'headPosition'>;
       invoicing: Invoicing;
+      quotaAlerts: QuotaAlerts;
       usage: UsageSource;
       policy: BillingPolicy;
       clock: () => Date;
@@ -76,7 +91,7 @@ export class BillingJob {
 
   async run(): Promise<BillingRunReport> {
     const { rows } = await this.options.plansPool.query<{ tenant_id: string; timeline: PlanTimeline }>('SELECT tenant_id, timeline FROM tenant_plans');
-    const report: BillingRunReport = { tenants: rows.length, drafted: 0, redrafted: 0, finalized: 0, failed: 0 };
+    const report: BillingRunReport = { tenants: rows.length, drafted: 0, redrafted: 0, finalized: 0, quotaAlerts: 0, failed: 0 };
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
       const prefetched = await this.prefetch(chunk);
@@ -108,7 +123,8 @@ export class BillingJob {
     const now = this.options.clock();
     const spans = new Map<string, Set<string>>();
     for (const { tenant_id, timeline } of chunk) {
-      for (const period of endedPeriods(timeline, now)) {
+      const current = quotaCharges(timeline, now).length > 0 ? currentPeriod(timeline, now) : null;
+      for (const period of [...endedPeriods(timeline, now), ...(current ? [current] : [])]) {
         for (const s of segmentsOf(timeline, period)) {
           const key = `${quarterHour(s.from)}|${quarterHour(s.to)}`;
           spans.set(key, (spans.get(key) ?? new Set()).add(tenant_id));
@@ -154,6 +170,25 @@ export class BillingJob {
       if (step.state.status === 'finalized') finalized.push(step.state);
       else earlierOpen = true;
     }
+    report.quotaAlerts += await this.checkQuotas(tenantId, timeline, now, prefetched);
+  }
+
+  /**
+   * Quota alerts (docs/billing.md#quota-alerts): the current period's paid usage of each
+   * meter whose plan includes units, against the plan in force now. The usage aggregate
+   * records each threshold once, so every run may check again.
+   */
+  async checkQuotas(tenantId: string, timeline: PlanTimeline, now: Date, prefetched: Prefetched | null = null): Promise<number> {
+    const charges = quotaCharges(timeline, now);
+    const period = currentPeriod(timeline, now);
+    if (charges.length === 0 || !period) return 0;
+    const head = prefetched?.head ?? String(await this.options.store.headPosition());
+    const used = paidUsage(await this.segmentsWithUsage(tenantId, timeline, period, head, prefetched));
+    let recorded = 0;
+    for (const { meter, includedUnits } of charges) {
+      recorded += (await this.options.quotaAlerts.check({ tenantId, meter, period, includedUnits, usedUnits: used[meter] ?? 0 })).length;
+    }
+    return recorded;
   }
 
   /** One period's invoice from the usage projection at `head`, with the late usage of the finalized periods given. */

@@ -53,7 +53,7 @@ export class BillingSchedule {
   async runOnce(): Promise<BillingRunReport> {
     const report = await this.options.job.run();
     this.last = { ...report, at: this.options.clock().toISOString() };
-    if (report.drafted + report.redrafted + report.finalized + report.failed > 0) this.options.logger.info('billing run', { ...report });
+    if (report.drafted + report.redrafted + report.finalized + report.quotaAlerts + report.failed > 0) this.options.logger.info('billing run', { ...report });
     return report;
   }
 
