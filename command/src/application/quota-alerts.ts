@@ -22,6 +22,8 @@ export class QuotaAlerts {
     this.handler = new CommandHandler(store, usageQuotaDecider, { cacheSize: 20_000 });
   }
 
+  static quotaId = usageQuotaIdFor;
+
   /** The thresholds this check recorded (none when below them, or already recorded). */
   async check(check: QuotaCheck): Promise<UsageQuotaEvent['data'][]> {
     const quotaId = usageQuotaIdFor(check.tenantId, check.period.start, check.meter);
