@@ -1,4 +1,5 @@
 import { type EventOf, QUOTA_THRESHOLDS, type QuotaThreshold } from '@parley/events';
+import { quotaThresholdsReached } from '@parley/events/billing';
 import { assertNever, type Decider } from './decider.ts';
 
 /**
@@ -26,9 +27,6 @@ export type UsageQuotaCommand = {
   now: Date;
 };
 
-/** Whether `used` is at least `threshold` percent of `included`, in integers (no float rounding at the boundary). */
-export const reaches = (used: number, included: number, threshold: QuotaThreshold) => used * 100 >= included * threshold;
-
 export const usageQuotaDecider: Decider<UsageQuotaCommand, UsageQuotaState, UsageQuotaEvent> = {
   initialState: () => ({ status: 'below' }),
 
@@ -37,12 +35,14 @@ export const usageQuotaDecider: Decider<UsageQuotaCommand, UsageQuotaState, Usag
       case 'CheckUsageQuota': {
         const { tenantId, meter, period, includedUnits, usedUnits, now } = command;
         // A period that ended is invoiced, not alerted on; one that has not started has no usage yet.
-        if (includedUnits <= 0 || now.getTime() >= Date.parse(period.end) || now.getTime() < Date.parse(period.start)) return [];
+        if (now.getTime() >= Date.parse(period.end) || now.getTime() < Date.parse(period.start)) return [];
         const recorded = state.status === 'reached' ? state.reached : [];
-        return QUOTA_THRESHOLDS.filter((t) => !recorded.includes(t) && reaches(usedUnits, includedUnits, t)).map((threshold) => ({
-          type: 'UsageQuotaReached',
-          data: { tenantId, meter, period, threshold, includedUnits, usedUnits, at: now.toISOString() },
-        }));
+        return quotaThresholdsReached(usedUnits, includedUnits)
+          .filter((t) => !recorded.includes(t))
+          .map((threshold) => ({
+            type: 'UsageQuotaReached',
+            data: { tenantId, meter, period, threshold, includedUnits, usedUnits, at: now.toISOString() },
+          }));
       }
       default:
         return assertNever(command.type);

@@ -12,3 +12,4 @@ export {
   type TenantPlanTimelineEvent,
   tenantPlanSummary,
 } from './plan-timeline.ts';
+export { quotaThresholdsReached } from './quota.ts';

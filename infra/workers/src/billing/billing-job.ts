@@ -1,6 +1,6 @@
 import { type InvoiceState, Invoicing, type QuotaAlerts } from '@parley/command';
 import type { BillingPeriod, EventStore, InvoiceAdjustment, InvoiceContent, InvoiceSegment, Logger, UsageSnapshot } from '@parley/events';
-import { billingPeriodAt, computeInvoice, type LateUsage, type PlanTimeline, planAt, segmentsOf } from '@parley/events/billing';
+import { billingPeriodAt, computeInvoice, type LateUsage, type PlanTimeline, planAt, quotaThresholdsReached, segmentsOf } from '@parley/events/billing';
 import type pg from 'pg';
 import type { UsageSource } from './usage-source.ts';
 
@@ -186,6 +186,8 @@ export class BillingJob {
     const used = paidUsage(await this.segmentsWithUsage(tenantId, timeline, period, head, prefetched));
     let recorded = 0;
     for (const { meter, includedUnits } of charges) {
+      // Below every threshold the aggregate decides nothing: its stream is not read (most tenants, most runs).
+      if (quotaThresholdsReached(used[meter] ?? 0, includedUnits).length === 0) continue;
       recorded += (await this.options.quotaAlerts.check({ tenantId, meter, period, includedUnits, usedUnits: used[meter] ?? 0 })).length;
     }
     return recorded;
