@@ -17,6 +17,7 @@ import { ADMIN_KEY, RunningPlatform, type TestTenant } from './support/running-p
  */
 let platform: RunningPlatform;
 let acme: TestTenant;
+let other: TestTenant;
 let workers: Workers;
 let receiver: Server;
 let receiverUrl: string;
@@ -85,7 +86,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/parley`;
   acme = await platform.tenant('acme', 1);
   // A tenant with no plan: nothing to check.
-  await platform.tenant('other', 1);
+  other = await platform.tenant('other', 1);
   await platform.put('/v1/plans/quota', terms, ADMIN_KEY);
   const chosen = await platform.cmd('/v1/billing/plan', { planKey: 'quota', timeZone: 'UTC' }, acme.adminKey);
   const started = new Date(chosen.subscription.startedAt);
@@ -181,5 +182,21 @@ describe('quota alerts', () => {
       })),
     );
     expect(() => verifier.verify(`${got[0]!.body} `, got[0]!.headers as Record<string, string>)).toThrow();
+  });
+
+  it('lists the alerts on the query API, newest first, for the tenant only', async () => {
+    const alerts = await until(
+      'the alerts read model',
+      () => platform.get<{ items: any[] }>('/v1/billing/quota-alerts', acme.adminKey),
+      (r) => r.body.items?.length === 2,
+    );
+    expect(alerts.body.items).toEqual([
+      { meter: 'messages_received', period, threshold: 100, includedUnits: INCLUDED, usedUnits: 6, at: expect.any(String) },
+      { meter: 'messages_received', period, threshold: 80, includedUnits: INCLUDED, usedUnits: 4, at: expect.any(String) },
+    ]);
+    expect((await platform.get(`/v1/billing/quota-alerts?tenantId=${acme.tenantId}`, ADMIN_KEY)).body.items).toHaveLength(2);
+    expect((await platform.get('/v1/billing/quota-alerts', other.adminKey)).body).toEqual({ items: [] });
+    expect((await platform.get('/v1/billing/quota-alerts', acme.agents[0]!.key)).status).toBe(403);
+    expect((await platform.get('/v1/billing/quota-alerts', ADMIN_KEY)).status).toBe(400);
   });
 });

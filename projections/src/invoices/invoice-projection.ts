@@ -7,7 +7,8 @@ export const INVOICES_SCHEMA = 'invoices';
  * Tenants' invoices, one row per invoice (tenant, period), with its lines. Each event
  * carries the invoice's whole content, so a write sets the row from the event; the row
  * keeps the order key of the last event applied, so an event applied twice (or an older
- * one after a newer) changes nothing.
+ * one after a newer) changes nothing. Quota alerts: a row per (tenant, period, meter,
+ * threshold), as the log records them once; a repeat inserts nothing.
  */
 async function createTables(sql: Sql): Promise<void> {
   await sql.query(`
@@ -29,6 +30,18 @@ async function createTables(sql: Sql): Promise<void> {
       order_key    text COLLATE "C" NOT NULL
     );
     CREATE INDEX invoices_by_tenant ON invoices (tenant_id, period_start DESC, invoice_id);
+    CREATE TABLE quota_alerts (
+      tenant_id      uuid NOT NULL,
+      period_start   timestamptz NOT NULL,
+      period_end     timestamptz NOT NULL,
+      meter          text NOT NULL,
+      threshold      int NOT NULL,
+      included_units bigint NOT NULL,
+      used_units     bigint NOT NULL,
+      at             timestamptz NOT NULL,
+      PRIMARY KEY (tenant_id, period_start, meter, threshold)
+    );
+    CREATE INDEX quota_alerts_by_tenant ON quota_alerts (tenant_id, at DESC);
   `);
 }
 
@@ -72,6 +85,15 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
       );
       return;
     }
+    case 'UsageQuotaReached': {
+      const d = e.data;
+      await sql.query(
+        `INSERT INTO quota_alerts (tenant_id, period_start, period_end, meter, threshold, included_units, used_units, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+        [d.tenantId, d.period.start, d.period.end, d.meter, d.threshold, d.includedUnits, d.usedUnits, d.at],
+      );
+      return;
+    }
     default:
       return;
   }
@@ -80,7 +102,7 @@ async function apply(sql: Sql, p: Projected): Promise<void> {
 export const invoiceProjection: PgProjection = {
   name: 'invoices',
   schema: INVOICES_SCHEMA,
-  version: 1,
+  version: 2,
   createTables,
   apply,
 };

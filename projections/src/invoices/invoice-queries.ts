@@ -1,4 +1,4 @@
-import { BillingPeriod, Currency, InvoiceLine } from '@parley/events';
+import { BillingPeriod, Currency, InvoiceLine, QuotaThreshold } from '@parley/events';
 import type pg from 'pg';
 import { z } from 'zod';
 
@@ -24,6 +24,17 @@ export type InvoiceSummary = z.infer<typeof InvoiceSummary>;
 
 export const InvoiceDetail = InvoiceSummary.extend({ lines: z.array(InvoiceLine) });
 export type InvoiceDetail = z.infer<typeof InvoiceDetail>;
+
+/** A quota alert (docs/billing.md#quota-alerts): the meter's use reached `threshold` percent of its included units. */
+export const QuotaAlert = z.object({
+  meter: z.string(),
+  period: BillingPeriod,
+  threshold: QuotaThreshold.describe('Percent of the included units'),
+  includedUnits: z.number().int(),
+  usedUnits: z.number().int().describe('Units used in the period when the threshold was found crossed'),
+  at: Instant,
+});
+export type QuotaAlert = z.infer<typeof QuotaAlert>;
 
 /** Newest period first; the cursor is the last item's period start and id. */
 export const InvoiceCursor = z.string().regex(/^[0-9T:.Z-]+\|[0-9a-f-]{36}$/, 'a nextCursor from an earlier page');
@@ -74,6 +85,31 @@ export class InvoiceQueries {
     const items = rows.rows.slice(0, options.limit).map(summary);
     const last = items.at(-1);
     return { items, nextCursor: rows.rows.length > options.limit && last ? `${last.period.start}|${last.invoiceId}` : null };
+  }
+
+  /** The tenant's quota alerts, newest first. */
+  async quotaAlerts(tenantId: string, limit: number): Promise<QuotaAlert[]> {
+    const rows = await this.pool.query<{
+      meter: string;
+      period_start: Date;
+      period_end: Date;
+      threshold: QuotaThreshold;
+      included_units: string;
+      used_units: string;
+      at: Date;
+    }>(
+      `SELECT meter, period_start, period_end, threshold, included_units, used_units, at FROM quota_alerts
+       WHERE tenant_id = $1 ORDER BY at DESC, meter, threshold DESC LIMIT $2`,
+      [tenantId, limit],
+    );
+    return rows.rows.map((r) => ({
+      meter: r.meter,
+      period: { start: r.period_start.toISOString(), end: r.period_end.toISOString() },
+      threshold: r.threshold,
+      includedUnits: Number(r.included_units),
+      usedUnits: Number(r.used_units),
+      at: r.at.toISOString(),
+    }));
   }
 
   /** null for an id that is not this tenant's (another tenant's invoice is not found, not forbidden). */

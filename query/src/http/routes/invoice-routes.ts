@@ -1,6 +1,6 @@
 import type { InvoiceLine } from '@parley/events';
 import { type Api, allowOrPlatformAdmin, badRequest, forbidden, notFound } from '@parley/kit';
-import { InvoiceCursor, InvoiceDetail, InvoiceSummary } from '@parley/projections/invoices';
+import { InvoiceCursor, InvoiceDetail, InvoiceSummary, QuotaAlert } from '@parley/projections/invoices';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type CsvColumn, toCsv, wantsCsv } from '../../analytics/csv.ts';
@@ -60,6 +60,20 @@ export async function invoiceRoutes(api: Api) {
       },
     },
     async (request) => queries.list(tenantOf(request, request.query.tenantId), { limit: request.query.limit, cursor: request.query.cursor }),
+  );
+
+  api.get(
+    '/v1/billing/quota-alerts',
+    {
+      config: billing,
+      schema: {
+        summary: "The tenant's quota alerts, newest first: a meter's use reached 80 % or 100 % of the units its plan includes in a period",
+        tags: ['billing'],
+        querystring: z.strictObject({ tenantId: TenantParam, limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(QuotaAlert) }), ...errors },
+      },
+    },
+    async (request) => ({ items: await queries.quotaAlerts(tenantOf(request, request.query.tenantId), request.query.limit) }),
   );
 
   api.get(
