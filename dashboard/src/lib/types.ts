@@ -1,4 +1,4 @@
-import type { EventData } from '@parley/events';
+import type { EventData, InvoiceLine } from '@parley/events';
 import type { paths } from './query-api.gen.ts';
 
 /**
@@ -88,3 +88,38 @@ export type DrillPage = Answer<'/v1/analytics/drilldown'>;
 export type DrillItem = DrillPage['items'][number];
 /** GET /v1/analytics/sla/conversations: the waits (or conversations, for resolution) behind an SLA figure. */
 export type SlaDrillItem = Item<'/v1/analytics/sla/conversations'>;
+
+/* Billing (docs/billing.md): the plan catalog, the tenant's plan, usage, the Stripe subscription and payments. */
+export type PlanEntry = Item<'/v1/plans'>;
+export type MeterCharge = PlanEntry['terms']['charges'][number];
+export type TenantPlan = NonNullable<Answer<'/v1/billing/plan'>['subscription']>;
+export type UsageReport = Answer<'/v1/usage/current'>;
+export type MeterUsage = UsageReport['meters'][number];
+export type DailyUsageAnswer = Answer<'/v1/usage/daily'>;
+export type DailyUsageRow = DailyUsageAnswer['items'][number];
+export type Subscription = NonNullable<Answer<'/v1/billing/subscription'>['subscription']>;
+export type SubscriptionStatus = Subscription['status'];
+export type Payment = Item<'/v1/billing/payments'>;
+
+/*
+ * Invoices (GET /v1/billing/invoices and /{invoiceId}). Until the query API serves them
+ * (and query-api.gen.ts has them), the shape is the agreed contract, its lines the event
+ * catalog's InvoiceLine; once the routes are generated, these types are the API's own.
+ */
+type ContractInvoice = {
+  invoiceId: string;
+  tenantId: string;
+  period: { start: string; end: string };
+  status: 'draft' | 'finalized';
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  draftedAt: string;
+  finalizedAt: string | null;
+};
+export type Invoice = '/v1/billing/invoices' extends GetPath ? Item<'/v1/billing/invoices' & GetPath> : ContractInvoice;
+export type InvoiceDetail = '/v1/billing/invoices/{invoiceId}' extends GetPath
+  ? Answer<'/v1/billing/invoices/{invoiceId}' & GetPath>
+  : ContractInvoice & { lines: InvoiceLine[] };
+export type InvoiceLineView = InvoiceDetail['lines'][number];

@@ -28,14 +28,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   // After the role's check: a role that may not see the page gets its 403, whatever the id.
   if (conversationRefused) throw conversationRefused.e;
   const nav = navFor(me.role);
-  // Billing users have one page (usage) until their pages come: no navigation to show.
-  const navless = me.role === 'billing';
   return (
     <div className="flex min-h-dvh flex-col">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-background focus:p-2">
         Skip to content
       </a>
-      <AppNav items={navless ? [] : nav} user={{ name: me.name, role: me.role, tenantName: me.tenantName }} />
+      <AppNav items={nav} user={{ name: me.name, role: me.role, tenantName: me.tenantName }} />
       <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">
         {children}
       </main>
