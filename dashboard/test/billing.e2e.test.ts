@@ -153,9 +153,9 @@ describe('the billing pages', () => {
     }
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'invoices');
-    // An unknown invoice (or any invoice while the API has none) is the not-found page, not an empty invoice.
-    await page.goto(`${platform.urls.dashboard}/invoices/in_unknown`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+    // An unknown invoice (or any invoice while the API has none) is a real 404, not an empty invoice.
+    expect((await page.goto(`${platform.urls.dashboard}/invoices/in_unknown`))!.status()).toBe(404);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
     await context.close();
   });
 

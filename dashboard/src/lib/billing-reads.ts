@@ -1,3 +1,4 @@
+import { cache } from 'react';
 import { ApiError, queryGet } from './api.ts';
 import { periodDates } from './billing.ts';
 import type { DailyUsageAnswer, Invoice, InvoiceDetail, PlanEntry, TenantPlan, UsageReport } from './types.ts';
@@ -30,5 +31,17 @@ const orNull = <T>(read: Promise<T>): Promise<T | null> =>
 /** The tenant's invoices, newest first; null: the query API has no invoice routes. */
 export const readInvoices = (cursor?: string) => orNull(queryGet<{ items: Invoice[]; nextCursor: string | null }>('/v1/billing/invoices', { cursor }));
 
-/** One invoice with its lines; null: no such invoice of this tenant (or no invoice routes). */
-export const readInvoice = (invoiceId: string) => orNull(queryGet<InvoiceDetail>(`/v1/billing/invoices/${encodeURIComponent(invoiceId)}`));
+const INVOICE_PATH = /^\/invoices\/([^/]+)\/?$/;
+
+/** The invoice id a path shows, when it is an invoice's page. */
+export const invoiceIdOf = (pathname: string): string | null => {
+  const id = INVOICE_PATH.exec(pathname)?.[1];
+  return id ? decodeURIComponent(id) : null;
+};
+
+/**
+ * One invoice with its lines; null: no such invoice of this tenant (or no invoice routes).
+ * Read once per request: the layout awaits it before anything streams, so that a missing
+ * invoice is a real 404 (the page's notFound() inside its loading boundary could only be a 200).
+ */
+export const readInvoice = cache((invoiceId: string) => orNull(queryGet<InvoiceDetail>(`/v1/billing/invoices/${encodeURIComponent(invoiceId)}`)));
