@@ -21,10 +21,10 @@ export function readPeriodUsage(plan: TenantPlan, dates?: { from: string; to: st
   ]);
 }
 
-/** A read the query API may not serve yet (the invoice routes): 404 is `null`, anything else as queryGet. */
-const orNull = <T>(read: Promise<T>): Promise<T | null> =>
+/** A read the query API may not serve yet (the invoice routes): `statuses` (404) are `null`, anything else as queryGet. */
+const orNull = <T>(read: Promise<T>, statuses: readonly number[] = [404]): Promise<T | null> =>
   read.catch((e: unknown) => {
-    if (e instanceof ApiError && e.status === 404) return null;
+    if (e instanceof ApiError && statuses.includes(e.status)) return null;
     throw e;
   });
 
@@ -36,7 +36,12 @@ const INVOICE_PATH = /^\/invoices\/([^/]+)\/?$/;
 /** The invoice id a path shows, when it is an invoice's page. */
 export const invoiceIdOf = (pathname: string): string | null => {
   const id = INVOICE_PATH.exec(pathname)?.[1];
-  return id ? decodeURIComponent(id) : null;
+  if (!id) return null;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id; // A malformed escape: the API refuses it as it is (a 404 here).
+  }
 };
 
 /**
@@ -44,4 +49,10 @@ export const invoiceIdOf = (pathname: string): string | null => {
  * Read once per request: the layout awaits it before anything streams, so that a missing
  * invoice is a real 404 (the page's notFound() inside its loading boundary could only be a 200).
  */
-export const readInvoice = cache((invoiceId: string) => orNull(queryGet<InvoiceDetail>(`/v1/billing/invoices/${encodeURIComponent(invoiceId)}`)));
+export const readInvoice = cache((invoiceId: string) =>
+  orNull(
+    queryGet<InvoiceDetail>(`/v1/billing/invoices/${encodeURIComponent(invoiceId)}`),
+    // 400: the API refuses an id that is not one of its ids (a UUID): no such invoice either.
+    [400, 404],
+  ),
+);
