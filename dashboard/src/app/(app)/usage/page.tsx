@@ -16,6 +16,7 @@ import {
   formatMoney,
   formatPeriod,
   isAdditive,
+  meterLabel,
   meterTotal,
   periodDates,
   periodProgress,
@@ -101,7 +102,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           <FigureCard
             label="Over included units"
             value={over.length}
-            detail={over.length === 0 ? 'every meter within its included units' : over.map((r) => r.meter.description || r.meter.meter).join(', ')}
+            detail={over.length === 0 ? 'every meter within its included units' : over.map((r) => meterLabel(r.meter.meter)).join(', ')}
             testId="meters-over"
           />
         </section>
@@ -125,7 +126,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
 
         <ReportSection
           id="daily"
-          title={chosen ? `${chosen.meter.description || chosen.meter.meter} per day` : 'Per day'}
+          title={chosen ? `${meterLabel(chosen.meter.meter)} per day` : 'Per day'}
           description={
             narrowed ? (
               <>
@@ -156,7 +157,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
             <Empty>No usage of this meter on these days.</Empty>
           ) : (
             <ChartOrTable
-              label={`${chosen.meter.description || chosen.meter.meter} per day`}
+              label={`${meterLabel(chosen.meter.meter)} per day`}
               chart={<SeriesChart data={points} series={[{ key: 'used', label: chosen.meter.unit, color: PALETTE[0]! }]} />}
               table={
                 <Table data-testid="daily-table">
@@ -222,9 +223,9 @@ function MeterTable({ rows, currency, view }: { rows: MeterRow[]; currency: stri
             >
               <TableHead scope="row" className="whitespace-normal">
                 <Link href={`/usage${viewSearch(view, { meter: meter.meter })}#daily`} className="underline decoration-dotted underline-offset-4">
-                  {meter.description || meter.meter}
+                  {meterLabel(meter.meter)}
                 </Link>
-                <span className="block text-xs font-normal text-muted-foreground">{meter.meter}</span>
+                <span className="block max-w-xs text-xs font-normal text-muted-foreground">{meter.description}</span>
               </TableHead>
               <TableCell className="text-right font-medium" data-testid={`used-${meter.meter}`}>
                 {fmt(used)}
