@@ -107,7 +107,8 @@ describe('the billing pages', () => {
     // The daily rows of one meter, from the keyboard's way in (a link), as a table: they add up to the API's daily rows.
     await page.getByRole('navigation', { name: 'Meter' }).getByRole('link', { name: 'messages received' }).click();
     await page.waitForURL((u) => u.searchParams.get('meter') === 'messages_received');
-    await page.getByRole('button', { name: 'Table' }).click();
+    await page.getByRole('link', { name: 'Table', exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table');
     const cells = await page.getByTestId('daily-table').locator('tbody td').allTextContents();
     const from = localDate(plan.currentPeriod.start, plan.timeZone);
     const to = localDate(plan.currentPeriod.end, plan.timeZone);

@@ -89,6 +89,16 @@ async function expectNoError(page: Page) {
 
 const number = async (page: Page, testId: string) => Number((await page.getByTestId(testId).textContent())!.replace(/[^0-9]/g, ''));
 
+/** Until every streamed section of the page is in: no loading skeleton left in it. */
+const streamed = (page: Page) => expect.poll(() => page.locator('main [aria-busy="true"]').count(), { timeout: 15_000 }).toBe(0);
+
+/** A dashboard page by its path, once its sections have streamed in (the report pages stream each section as its read answers). */
+async function open(page: Page, path: string) {
+  const res = await page.goto(`${p.urls.dashboard}${path}`);
+  await streamed(page);
+  return res;
+}
+
 /** The drill-down page the browser is on: its total, its messages, and its rows listed (a page holds at most 50). */
 async function drillFigures(page: Page) {
   await page.waitForURL('**/drilldown?**');
@@ -215,14 +225,14 @@ describe('the report pages', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Live', 'Conversations', 'SLA', 'Volumes', 'Agents', 'CSAT', 'My stats', 'Settings']);
     for (const [path, title] of PAGES) {
-      const res = await page.goto(`${p.urls.dashboard}/${path}?${range}`);
+      const res = await open(page, `/${path}?${range}`);
       expect(res!.status(), path).toBe(200);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
       expect(await seriousViolations(page), path).toEqual([]);
       await screenshots(page, `report-${path}`);
     }
     // The charts, drawn in the browser (recharts), read well too.
-    await page.goto(`${p.urls.dashboard}/volumes?${range}`);
+    await open(page, `/volumes?${range}`);
     await page.locator('.recharts-surface').first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
@@ -236,7 +246,7 @@ describe('the report pages', () => {
       'Agents',
       'CSAT',
     ]);
-    const res = await analyst.page.goto(`${p.urls.dashboard}/sla?${range}`);
+    const res = await open(analyst.page, `/sla?${range}`);
     expect(res!.status()).toBe(200);
     await expectNoError(analyst.page);
     await analyst.context.close();
@@ -245,14 +255,14 @@ describe('the report pages', () => {
   it('render an empty tenant with empty states', async () => {
     const { context, page } = await signedIn(p, empty.key);
     for (const [path] of PAGES) {
-      const res = await page.goto(`${p.urls.dashboard}/${path}`);
+      const res = await open(page, `/${path}`);
       expect(res!.status(), path).toBe(200);
       await expectNoError(page);
       expect(await page.locator('main').textContent(), path).toMatch(/No |Nothing/);
       expect(await seriousViolations(page), path).toEqual([]);
       await screenshots(page, `report-${path}-empty`);
     }
-    await page.goto(`${p.urls.dashboard}/drilldown?figure=conversations_opened`);
+    await open(page, `/drilldown?figure=conversations_opened`);
     expect(await number(page, 'drill-total')).toBe(0);
     await context.close();
   }, 90_000);
@@ -261,7 +271,7 @@ describe('the report pages', () => {
     const { context, page } = await signedIn(p, p.key('supervisor:Sofia'));
     const sofia = p.key('supervisor:Sofia');
     // SLA: the clock switch changes every figure to the calendar's, and stays on reload.
-    await page.goto(`${p.urls.dashboard}/sla?${range}`);
+    await open(page, `/sla?${range}`);
     const breachedNow = async () => Number((await page.getByTestId('breached-first_response').textContent())!.trim());
     const compliance = async (hours: string) =>
       (await api<{ items: { target: string; breached: number }[] }>(sofia, '/v1/analytics/sla/compliance', filters(tz, { hours }))).items.find(
@@ -289,7 +299,7 @@ describe('the report pages', () => {
           .locator('[data-cell]')
           .evaluateAll((links) => links.map((a) => `${a.getAttribute('data-cell')}:${a.textContent}`))
       ).sort();
-    await page.goto(`${p.urls.dashboard}/volumes?${range}`);
+    await open(page, `/volumes?${range}`);
     expect(await cellsShown()).toEqual(await cellsOf(tz));
     const other = tz === 'Asia/Tokyo' ? 'Europe/Madrid' : 'Asia/Tokyo';
     await page.getByLabel('Time zone').selectOption(other);
@@ -298,18 +308,24 @@ describe('the report pages', () => {
     await expect.poll(cellsShown).toEqual(expected);
     expect(expected).not.toEqual(await cellsOf(tz));
     await page.reload();
+    await streamed(page);
     expect(await cellsShown()).toEqual(expected);
     expect(await page.getByLabel('Time zone').inputValue()).toBe(other);
 
     // Group by week: the periods are Mondays.
     await page.getByLabel('Group by').selectOption('week');
     await page.waitForURL((u) => u.searchParams.get('group') === 'week');
-    await page.getByTestId('conversations').getByRole('button', { name: 'Table' }).click();
+    // The chart's page carries no table; the switch reloads the page with the tables instead.
+    expect(await page.getByTestId('conversations-table').count()).toBe(0);
+    await page.getByTestId('conversations').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table' && u.searchParams.get('group') === 'week');
+    await page.getByTestId('conversations-table').waitFor();
+    expect(await page.locator('.recharts-surface').count()).toBe(0);
     const weeks = await api<{ items: { period: string }[] }>(sofia, '/v1/analytics/conversations/volumes', filters(other, { granularity: 'week' }));
     expect(await page.getByTestId('conversations-table').locator('tbody th').allTextContents()).toEqual(weeks.items.map((r) => r.period));
 
     // Agents: a column header sorts (sort and order in the URL, aria-sort on the column).
-    await page.goto(`${p.urls.dashboard}/agents?${range}`);
+    await open(page, `/agents?${range}`);
     if (await page.getByTestId('leaderboard-table').count()) {
       await page.getByRole('link', { name: /^CSAT responses/ }).click();
       await page.waitForURL((u) => u.searchParams.get('sort') === 'csatResponses');
@@ -331,7 +347,7 @@ describe('the report pages', () => {
     const sofia = p.key('supervisor:Sofia');
 
     // SLA: the breached first responses (a link in the compliance card), from the keyboard.
-    await page.goto(`${p.urls.dashboard}/sla?${range}&hours=calendar`);
+    await open(page, `/sla?${range}&hours=calendar`);
     const breachedLink = page.getByTestId('breached-first_response').getByRole('link');
     const breached = Number(await breachedLink.textContent());
     expect(breached).toBeGreaterThan(0);
@@ -347,8 +363,9 @@ describe('the report pages', () => {
     await page.waitForURL(/\/conversations\/[0-9a-f-]{36}/);
 
     // Volumes: a bar of the messages chart (its table row's link).
-    await page.goto(`${p.urls.dashboard}/volumes?${range}`);
-    await page.getByTestId('messages').getByRole('button', { name: 'Table' }).click();
+    await open(page, `/volumes?${range}`);
+    await page.getByTestId('messages').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table');
     const bar = page.getByTestId('messages-table').locator('tbody a').first();
     const barMessages = Number(await bar.textContent());
     await bar.click();
@@ -357,7 +374,7 @@ describe('the report pages', () => {
     expect(volume.rows).toBe(Math.min(volume.total, 50));
 
     // A bar of the conversations chart, clicked in the chart itself.
-    await page.goto(`${p.urls.dashboard}/volumes?${range}`);
+    await open(page, `/volumes?${range}`);
     const opened = await api<{ items: { period: string; opened: number }[] }>(
       sofia,
       '/v1/analytics/conversations/volumes',
@@ -370,7 +387,7 @@ describe('the report pages', () => {
     expect(bucket.total).toBe(opened.items[firstOpened]!.opened);
 
     // A heatmap cell: its messages, and the conversations they belong to.
-    await page.goto(`${p.urls.dashboard}/volumes?${range}`);
+    await open(page, `/volumes?${range}`);
     const cell = page.getByTestId('heatmap-grid').locator('[data-cell]').first();
     const [dow, hour] = (await cell.getAttribute('data-cell'))!.split('-').map(Number) as [number, number];
     const cellCount = Number(await cell.textContent());
@@ -382,8 +399,9 @@ describe('the report pages', () => {
     expect(heat.total).toBe(apiCell.conversations);
 
     // CSAT: a score of the distribution.
-    await page.goto(`${p.urls.dashboard}/csat?${range}`);
-    await page.getByTestId('distribution').getByRole('button', { name: 'Table' }).click();
+    await open(page, `/csat?${range}`);
+    await page.getByTestId('distribution').getByRole('link', { name: 'Table' }).click();
+    await page.waitForURL((u) => u.searchParams.get('show') === 'table');
     const scoreLink = page.getByTestId('distribution-table').locator('tbody a').first();
     const scoreCount = Number(await scoreLink.textContent());
     await scoreLink.click();
@@ -397,7 +415,7 @@ describe('the report pages', () => {
     const { context, page } = await signedIn(p, p.key('supervisor:Sofia'));
     const sofia = p.key('supervisor:Sofia');
     const zone = 'Asia/Kolkata';
-    await page.goto(`${p.urls.dashboard}/sla?${range}&tz=${zone}&hours=calendar&group=week`);
+    await open(page, `/sla?${range}&tz=${zone}&hours=calendar&group=week`);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page
@@ -422,7 +440,7 @@ describe('the report pages', () => {
     expect(csvObjects(await byDay.text())).toEqual(asCsvCells(days.items));
 
     // Volumes in the zone; and a drill-down's export has as many rows as its total.
-    await page.goto(`${p.urls.dashboard}/volumes?${range}&tz=${zone}`);
+    await open(page, `/volumes?${range}&tz=${zone}`);
     const volumesHref = await page
       .getByTestId('messages')
       .getByRole('link', { name: /Export CSV/ })
@@ -432,7 +450,7 @@ describe('the report pages', () => {
     const volumesJson = await api<{ items: Json[] }>(sofia, '/v1/analytics/volumes', filters(zone, { granularity: 'day' }));
     expect(csvObjects(await volumes.text())).toEqual(asCsvCells(volumesJson.items));
 
-    await page.goto(`${p.urls.dashboard}/sla?${range}&hours=calendar`);
+    await open(page, `/sla?${range}&hours=calendar`);
     await page.getByTestId('breached-first_response').getByRole('link').click();
     const { total } = await drillFigures(page);
     const drillHref = await page.getByRole('link', { name: /Export CSV/ }).getAttribute('href');
@@ -444,11 +462,11 @@ describe('the report pages', () => {
 
   it('keep agents out: /sla by URL is a 403, and so is its export', async () => {
     const { context, page } = await signedIn(p, p.key('agent:Ana'));
-    const res = await page.goto(`${p.urls.dashboard}/sla`);
+    const res = await open(page, `/sla`);
     expect(res!.status()).toBe(403);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Not available for your role');
     expect((await page.request.get(`${p.urls.dashboard}/api/export/sla-compliance`)).status()).toBe(403);
-    expect((await page.goto(`${p.urls.dashboard}/drilldown?figure=handled`))!.status()).toBe(403);
+    expect((await open(page, `/drilldown?figure=handled`))!.status()).toBe(403);
     await context.close();
   }, 90_000);
 
@@ -460,20 +478,20 @@ describe('the report pages', () => {
     const bConversation = (await api<{ items: { id: string }[] }>(bKey, '/v1/conversations')).items[0]!.id;
     const { context, page } = await signedIn(p, p.key('supervisor:Sofia'));
 
-    await page.goto(`${p.urls.dashboard}/volumes?${range}&team=${bTeam}`);
+    await open(page, `/volumes?${range}&team=${bTeam}`);
     for (const id of ['total-inbound', 'total-outbound', 'total-opened', 'total-closed']) expect(await number(page, id), id).toBe(0);
-    await page.goto(`${p.urls.dashboard}/csat?${range}&team=${bTeam}`);
+    await open(page, `/csat?${range}&team=${bTeam}`);
     expect(await number(page, 'csat-responses')).toBe(0);
 
     // Not found: a 404 status (the layout checks before the page's loading state streams), without B's rows.
     const bContact = (await api<{ contactName: string | null }>(bKey, `/v1/conversations/${bConversation}`)).contactName;
-    const res = await page.goto(`${p.urls.dashboard}/conversations/${bConversation}`);
+    const res = await open(page, `/conversations/${bConversation}`);
     expect(res!.status()).toBe(404);
     await expect.poll(() => page.locator('main, body').first().textContent()).toContain('could not be found');
     if (bContact) expect(await page.locator('body').textContent()).not.toContain(bContact);
 
     for (const q of [`figure=conversations_opened&team=${bTeam}`, `figure=csat_responses&agent=${bMe.userId}`, 'figure=handled']) {
-      await page.goto(`${p.urls.dashboard}/drilldown?${range}&${q}`);
+      await open(page, `/drilldown?${range}&${q}`);
       const rows = page.getByTestId('drill-rows').locator('tbody a');
       const hrefs = (await rows.count()) ? await rows.evaluateAll((links) => links.map((a) => a.getAttribute('href'))) : [];
       expect(hrefs, q).not.toContain(`/conversations/${bConversation}`);

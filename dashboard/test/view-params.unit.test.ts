@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { drillHref, exportHref } from '../src/lib/reports.ts';
 import { parseView, resolveRange, startOfLocalDay, viewSearch } from '../src/lib/view-params.ts';
 
 describe('the view in the URL', () => {
@@ -22,6 +23,16 @@ describe('the view in the URL', () => {
     expect(viewSearch(view)).toBe('?status=new%2Cqueued');
     expect(viewSearch(view, { range: 'custom' })).toBe('?range=custom&from=2026-01-01&to=2026-01-31&status=new%2Cqueued');
     expect(parseView(new URLSearchParams(viewSearch(view, { range: 'custom' }).slice(1)))).toEqual({ ...view, range: 'custom' });
+  });
+
+  it("keeps the reports' chart-or-table choice in the URL, and out of drill-down and export links", () => {
+    expect(parseView({ show: 'table' }).show).toBe('table');
+    expect(parseView({ show: 'pie' }).show).toBe('chart');
+    const tables = parseView({ range: '30d', show: 'table' });
+    expect(viewSearch(tables)).toBe('?range=30d&show=table');
+    expect(viewSearch(tables, { show: 'chart' })).toBe('?range=30d');
+    expect(drillHref(tables, { figure: 'messages', bucket: '2026-01-02' })).toBe('/drilldown?range=30d&figure=messages&bucket=2026-01-02');
+    expect(exportHref('volumes', tables)).toBe('/api/export/volumes?range=30d');
   });
 
   it('resolves ranges to instants in the chosen time zone, across a DST change', () => {

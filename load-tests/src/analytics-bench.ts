@@ -15,7 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresEventStore } from '@parley/events';
 import { createTestDatabase } from '@parley/events/testing';
-import { createAnalytics, QUANTILES, type ReportFilter, responseTimePercentiles, slaCompliance, volumes } from '@parley/projections/analytics';
+import {
+  createAnalytics,
+  type createClickHouseClient,
+  identifier,
+  QUANTILES,
+  type ReportFilter,
+  responseTimePercentiles,
+  slaCompliance,
+  volumes,
+} from '@parley/projections/analytics';
 import { appendGenerated, generateConversations } from '@parley/projections/testing';
 import pg from 'pg';
 
@@ -37,15 +46,17 @@ export const pick = (n: string, values: string[]) => {
   const list = values.map((v) => `'${v}'`).join(', ');
   return n === 'number' ? `[${list}][${n} % ${values.length} + 1]` : `(ARRAY[${list}])[${n} % ${values.length} + 1]`;
 };
-const expr = (n: string) => ({
-  tenant: `'t' || ${n} % 20`,
+/** The bulk load's tenants: facts go to them in turn (`n % 20`). */
+const TENANTS = Array.from({ length: 20 }, (_, i) => `t${i}`);
+const expr = (n: string, tenants: readonly string[] = TENANTS) => ({
+  tenant: pick(n, [...tenants]),
   atSeconds: `(${n} * 7919) % ${SPAN_S}`,
   eventType: pick(n, ['received', 'queued', 'sent', 'delivered', 'read']),
   direction: `CASE WHEN ${n} % 5 = 0 THEN 'inbound' ELSE 'outbound' END`,
   messageType: pick(n, ['text', 'text', 'text', 'image', 'audio', 'document', 'template']),
 });
-const convExpr = (c: string) => ({
-  tenant: `'t' || ${c} % 20`,
+const convExpr = (c: string, tenants: readonly string[] = TENANTS) => ({
+  tenant: pick(c, [...tenants]),
   openedSeconds: `(${c} * 104729) % ${SPAN_S}`,
   team: `'team' || ${c} % 5`,
   priority: pick(c, ['low', 'normal', 'high', 'urgent']),
@@ -54,6 +65,54 @@ const convExpr = (c: string) => ({
   open: `${c} % 17 = 0`,
   responded: `${c} % 13 <> 0`,
 });
+
+export interface BulkLoad {
+  facts: number;
+  /** Twenty tenant ids (default t0…t19): fact n and conversation n go to tenant n % 20. */
+  tenants?: readonly string[];
+  database?: string;
+}
+
+/**
+ * N message facts over 90 days from 2026-01-01 (UTC), and N/10 conversations with one
+ * first-response wait each, generated inside ClickHouse (`INSERT … SELECT FROM numbers()`,
+ * the rollup views fed on the way): the analytics bench's data set, and the dashboard
+ * bench's behind a real tenant's pages.
+ */
+export async function bulkLoadClickHouse(
+  client: ReturnType<typeof createClickHouseClient>,
+  load: BulkLoad,
+): Promise<{ factsSeconds: number; conversationsSeconds: number }> {
+  const { facts, tenants = TENANTS } = load;
+  const db = identifier(load.database ?? 'parley', 'ClickHouse database');
+  if (tenants.length !== TENANTS.length) throw new Error(`bulkLoadClickHouse takes ${TENANTS.length} tenants, got ${tenants.length}`);
+  const conversations = Math.floor(facts / 10);
+  const m = expr('number', tenants);
+  const ms = (s: string) => `fromUnixTimestamp64Milli(toInt64((${BASE_S} + ${s}) * 1000), 'UTC')`;
+  let t = performance.now();
+  await client.command({
+    query: `INSERT INTO ${db}.message_facts (event_id, position, tenant_id, occurred_at, event_type, wamid, direction, message_type, sender_type, status, status_at)
+      SELECT toString(number), number, ${m.tenant}, ${ms(m.atSeconds)}, ${m.eventType}, '', ${m.direction}, ${m.messageType}, '', ${m.eventType}, ${ms(m.atSeconds)}
+      FROM numbers(${facts})`,
+  });
+  const factsSeconds = (performance.now() - t) / 1000;
+  const c = convExpr('number', tenants);
+  t = performance.now();
+  await client.command({
+    query: `INSERT INTO ${db}.conversation_facts (tenant_id, conversation_id, contact_id, number_id, origin, team_id, priority, status, is_open, opened_at,
+        reopen_count, transfer_count, messages_in, messages_out, full_resolution_seconds, full_resolution_business_seconds, resolution_target_seconds, resolution_due_at, version, state)
+      SELECT ${c.tenant}, toString(number), '', '', 'inbound', ${c.team}, ${c.priority}, if(${c.open}, 'assigned', 'closed'), ${c.open}, ${ms(c.openedSeconds)},
+        0, 0, 5, 5, if(${c.open}, NULL, ${c.resolution}), if(${c.open}, NULL, ${c.resolution}), 86400, ${ms(`${c.openedSeconds} + 86400`)}, 1, ''
+      FROM numbers(${conversations})`,
+  });
+  await client.command({
+    query: `INSERT INTO ${db}.response_facts (tenant_id, conversation_id, episode, kind, started_at, ended_at, responded, agent_id, team_id, priority, wall_seconds, business_seconds, target_seconds, due_at, version)
+      SELECT ${c.tenant}, toString(number), 1, 'first', ${ms(c.openedSeconds)}, if(${c.responded}, ${ms(`${c.openedSeconds} + ${c.frt}`)}, NULL), ${c.responded},
+        'agent' || toString(number % 50), ${c.team}, ${c.priority}, if(${c.responded}, ${c.frt}, NULL), if(${c.responded}, ${c.frt}, NULL), 1800, ${ms(`${c.openedSeconds} + 1800`)}, 1
+      FROM numbers(${conversations})`,
+  });
+  return { factsSeconds, conversationsSeconds: (performance.now() - t) / 1000 };
+}
 
 async function median(run: () => Promise<unknown>): Promise<number> {
   await run(); // warm-up
@@ -110,31 +169,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
     await analytics.client.command({ query: 'TRUNCATE TABLE parley.response_times_agent_hourly' });
 
     // 2. Bulk load, ClickHouse.
-    const m = expr('number');
-    const ms = (s: string) => `fromUnixTimestamp64Milli(toInt64((${BASE_S} + ${s}) * 1000), 'UTC')`;
-    let t = performance.now();
-    await analytics.client.command({
-      query: `INSERT INTO parley.message_facts (event_id, position, tenant_id, occurred_at, event_type, wamid, direction, message_type, sender_type, status, status_at)
-        SELECT toString(number), number, ${m.tenant}, ${ms(m.atSeconds)}, ${m.eventType}, '', ${m.direction}, ${m.messageType}, '', ${m.eventType}, ${ms(m.atSeconds)}
-        FROM numbers(${facts})`,
-    });
-    const chFactsSeconds = (performance.now() - t) / 1000;
-    const c = convExpr('number');
-    t = performance.now();
-    await analytics.client.command({
-      query: `INSERT INTO parley.conversation_facts (tenant_id, conversation_id, contact_id, number_id, origin, team_id, priority, status, is_open, opened_at,
-          reopen_count, transfer_count, messages_in, messages_out, full_resolution_seconds, full_resolution_business_seconds, resolution_target_seconds, resolution_due_at, version, state)
-        SELECT ${c.tenant}, toString(number), '', '', 'inbound', ${c.team}, ${c.priority}, if(${c.open}, 'assigned', 'closed'), ${c.open}, ${ms(c.openedSeconds)},
-          0, 0, 5, 5, if(${c.open}, NULL, ${c.resolution}), if(${c.open}, NULL, ${c.resolution}), 86400, ${ms(`${c.openedSeconds} + 86400`)}, 1, ''
-        FROM numbers(${conversations})`,
-    });
-    await analytics.client.command({
-      query: `INSERT INTO parley.response_facts (tenant_id, conversation_id, episode, kind, started_at, ended_at, responded, agent_id, team_id, priority, wall_seconds, business_seconds, target_seconds, due_at, version)
-        SELECT ${c.tenant}, toString(number), 1, 'first', ${ms(c.openedSeconds)}, if(${c.responded}, ${ms(`${c.openedSeconds} + ${c.frt}`)}, NULL), ${c.responded},
-          'agent' || toString(number % 50), ${c.team}, ${c.priority}, if(${c.responded}, ${c.frt}, NULL), if(${c.responded}, ${c.frt}, NULL), 1800, ${ms(`${c.openedSeconds} + 1800`)}, 1
-        FROM numbers(${conversations})`,
-    });
-    const chConvSeconds = (performance.now() - t) / 1000;
+    const { factsSeconds: chFactsSeconds, conversationsSeconds: chConvSeconds } = await bulkLoadClickHouse(analytics.client, { facts });
     log(
       `ClickHouse bulk load: ${fmt(facts)} message facts in ${chFactsSeconds.toFixed(1)} s (${fmt(facts / chFactsSeconds)} facts/s, both rollup views included); ${fmt(conversations)} conversations + waits in ${chConvSeconds.toFixed(1)} s`,
     );
@@ -143,7 +178,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions): Promise
     const p = expr('n');
     const pc = convExpr('n');
     const ts = (s: string) => `to_timestamp(${BASE_S} + ${s})`;
-    t = performance.now();
+    const t = performance.now();
     await pool.query(`CREATE UNLOGGED TABLE pg_message_facts (tenant_id text, occurred_at timestamptz, event_type text, direction text, message_type text)`);
     await pool.query(
       `INSERT INTO pg_message_facts SELECT ${p.tenant}, ${ts(p.atSeconds)}, ${p.eventType}, ${p.direction}, ${p.messageType} FROM generate_series(0::bigint, ${facts - 1}) n`,

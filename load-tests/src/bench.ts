@@ -7,7 +7,8 @@
  *      (autocannon drives it; the k6 script in load-tests/k6 is the same scenario),
  * then the inbox projection and lag (inbox-bench.ts), the query side's authentication next
  * to a bare lookup on the same pool (identity-bench.ts), sending through the workers next to
- * bare BullMQ on the same Redis (sending-bench.ts) and the analytics (analytics-bench.ts);
+ * bare BullMQ on the same Redis (sending-bench.ts), the analytics (analytics-bench.ts) and the
+ * dashboard's report pages next to their query API calls (dashboard-bench.ts);
  * `--only=billing` runs the usage metering benchmark (billing-bench.ts).
  * Prints a markdown table; docs/benchmarks.md quotes it with the command.
  */
@@ -23,6 +24,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { runAnalyticsBench } from './analytics-bench.ts';
 import { runBillingBench } from './billing-bench.ts';
+import { runDashboardBench } from './dashboard-bench.ts';
 import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
 import { measure } from './measure.ts';
@@ -38,7 +40,7 @@ const SECONDS = Number(args.get('seconds') ?? 6);
 const SLICES = 3;
 const WEBHOOK_SECONDS = Number(args.get('webhook-seconds') ?? 15);
 const CONCURRENCY = (args.get('writers') ?? '1,8,32').split(',').map(Number);
-const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "sending" | "analytics" | "billing"
+const only = args.get('only'); // "append" | "webhook" | "inbox" | "identity" | "sending" | "analytics" | "dashboard" | "billing"
 const CONNECTIONS = Number(args.get('connections') ?? 64);
 /** Returning senders of the inbox section's webhook comparison. */
 const SENDERS = 2000;
@@ -373,6 +375,9 @@ async function main() {
     if (!only || only === 'analytics') {
       // Last: it prints its own tables as it goes (10 million facts take minutes).
       await runAnalyticsBench({ facts: Number(args.get('facts') ?? 10_000_000), log: (line) => console.log(line) });
+    }
+    if (!only || only === 'dashboard') {
+      await runDashboardBench({ facts: Number(args.get('dashboard-facts') ?? 10_000_000), log: (line) => console.log(line) });
     }
   } finally {
     await db.drop();

@@ -2,11 +2,12 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import type * as React from 'react';
-import { useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { NativeSelect } from '@/components/ui/native-select';
+import { timeZones } from '@/lib/time-zones';
 import { GROUPS, parseView, viewSearch } from '@/lib/view-params';
 
 export type FilterControl = 'range' | 'tz' | 'team' | 'agent' | 'group';
@@ -16,7 +17,6 @@ export interface FilterBarProps {
   show: readonly FilterControl[];
   /** The tenant's default time zone (GET /v1/me). */
   defaultTimeZone: string;
-  timeZones: readonly string[];
   teams: readonly { teamId: string; name: string }[];
   agents?: readonly { agentId: string; name: string }[];
   /** Offer "Unassigned" among agents (the inbox's filter; reports have no such filter). */
@@ -32,7 +32,7 @@ const RANGE_LABELS = { '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 
  * without JavaScript); with JavaScript a change navigates at once to the parsed, normalized
  * URL (ViewParams), so a link reproduces the view. Changing a filter starts the list over.
  */
-export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = [], unassigned = true, children }: FilterBarProps) {
+export function FilterBar({ show, defaultTimeZone, teams, agents = [], unassigned = true, children }: FilterBarProps) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -56,7 +56,6 @@ export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = []
   };
   const change = () => form.current?.requestSubmit();
 
-  const zones = timeZones.includes(tz) ? timeZones : [tz, ...timeZones];
   return (
     <form
       key={search.toString()}
@@ -132,13 +131,7 @@ export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = []
       {show.includes('tz') && (
         <div className="grid gap-1.5">
           <Label htmlFor="f-tz">Time zone</Label>
-          <NativeSelect id="f-tz" name="tz" defaultValue={tz} onChange={change} className="w-64">
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z === defaultTimeZone ? `${z} (default)` : z}
-              </option>
-            ))}
-          </NativeSelect>
+          <TimeZoneSelect id="f-tz" name="tz" value={tz} defaultTimeZone={defaultTimeZone} onChange={change} className="w-64" />
         </div>
       )}
       {children}
@@ -146,5 +139,32 @@ export function FilterBar({ show, defaultTimeZone, timeZones, teams, agents = []
         Apply
       </Button>
     </form>
+  );
+}
+
+/**
+ * The time zones, from the browser's own list (Intl, as the server's): the page sends only
+ * the zone shown, the tenant's and UTC (a few hundred options would weigh on every page's
+ * HTML and payload), and the browser adds the others once the page runs. Without
+ * JavaScript the form still offers those three.
+ */
+function TimeZoneSelect({
+  value,
+  defaultTimeZone,
+  ...props
+}: { value: string; defaultTimeZone: string } & Omit<React.ComponentProps<typeof NativeSelect>, 'value' | 'defaultValue' | 'children'>) {
+  const [zones, setZones] = useState(() => [...new Set([value, defaultTimeZone, 'UTC'])]);
+  useEffect(() => {
+    const all = timeZones();
+    setZones(all.includes(value) ? all : [value, ...all]);
+  }, [value]);
+  return (
+    <NativeSelect defaultValue={value} {...props}>
+      {zones.map((z) => (
+        <option key={z} value={z}>
+          {z === defaultTimeZone ? `${z} (default)` : z}
+        </option>
+      ))}
+    </NativeSelect>
   );
 }

@@ -1,4 +1,5 @@
 import { Skeleton } from '@/components/ui/skeleton';
+import { cn } from '@/lib/utils';
 
 /** A report page while it loads: its header, the filter bar, figure cards and sections. */
 export function ReportSkeleton({ label, cards = 4, sections = 2 }: { label: string; cards?: number; sections?: number }) {
@@ -20,4 +21,9 @@ export function ReportSkeleton({ label, cards = 4, sections = 2 }: { label: stri
       ))}
     </div>
   );
+}
+
+/** A section's content while its read streams in (the rest of the page is already there). */
+export function SectionSkeleton({ label, className }: { label: string; className?: string }) {
+  return <Skeleton role="status" aria-busy="true" aria-label={label} className={cn('w-full', className)} />;
 }

@@ -9,11 +9,8 @@ export function DrillLink({ n, href, label, children }: { n: number; href: strin
   const text = children ?? n.toLocaleString('en');
   if (!href || n === 0) return <span>{text}</span>;
   return (
-    <Link
-      href={href}
-      className="font-medium underline decoration-dotted underline-offset-4 outline-none hover:decoration-solid focus-visible:ring-[3px] focus-visible:ring-ring/50"
-      aria-label={`${n.toLocaleString('en')} ${label}: list the conversations`}
-    >
+    // Not prefetched: a report holds hundreds of these, each a dynamic page.
+    <Link href={href} prefetch={false} className="drill-link" aria-label={`${n.toLocaleString('en')} ${label}: list the conversations`}>
       {text}
     </Link>
   );

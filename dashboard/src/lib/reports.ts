@@ -93,6 +93,7 @@ const reportView = (patch: Partial<ViewParams> = {}): Partial<ViewParams> => ({
   sort: 'last_activity',
   order: 'desc',
   measure: 'inbound_messages',
+  show: 'chart',
   ...patch,
 });
 

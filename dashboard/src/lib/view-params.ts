@@ -27,6 +27,7 @@ export const LEADERBOARD_SORTS = [
 /** The clock of SLA figures: business hours (the teams' open hours) or calendar (wall-clock) time. */
 export const HOURS_MODES = ['business', 'calendar'] as const;
 export const HEATMAP_MEASURES = ['inbound_messages', 'conversations_opened'] as const;
+export const CHART_OR_TABLE = ['chart', 'table'] as const;
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const Uuid = z.uuid();
@@ -77,6 +78,8 @@ export const ViewParams = z.object({
     .regex(/^[a-z][a-z0-9_]{0,63}$/)
     .optional()
     .catch(undefined),
+  // Reports: their charts, or the tables behind them (the text alternative); the server sends only the one shown.
+  show: z.enum(CHART_OR_TABLE).default('chart').catch('chart'),
 });
 
 export type ViewParams = z.infer<typeof ViewParams>;
@@ -101,6 +104,7 @@ const DEFAULTS: Partial<Record<keyof ViewParams, string>> = {
   order: 'desc',
   hours: 'business',
   measure: 'inbound_messages',
+  show: 'chart',
 };
 
 /** The inbox's sort of a view (a leaderboard column is no inbox sort). */

@@ -25,4 +25,4 @@ export {
   UsageReport,
   usageForPeriod,
 } from './usage-queries.ts';
-export { USAGE_15M, USAGE_EVENTS, USAGE_SEATS, USAGE_TABLE_STATEMENTS, USAGE_TABLES } from './usage-schema.ts';
+export { USAGE_15M, USAGE_EVENTS, USAGE_HOURLY, USAGE_SEATS, USAGE_TABLE_STATEMENTS, USAGE_TABLES, USAGE_UNIQUES_15M } from './usage-schema.ts';

@@ -5,6 +5,7 @@ import { Aggregation, DEFAULT_METERS, type MeterDefinition } from './meters.ts';
 
 /** Usage periods start and end on a quarter hour: the rollup's bucket (every zone's midnight is one). */
 export const USAGE_BUCKET_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
 
 export const UsageGroup = z.object({
   group: z.record(z.string(), z.string()).describe('The group’s dimensions (empty for a meter without groupBy)'),
@@ -57,7 +58,8 @@ const BucketStates = z.object({
 type BucketStates = z.infer<typeof BucketStates>;
 const Carried = z.object({ meter: ch.string, group_key: ch.string, value: ch.number });
 
-const STATES = 'sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, argMaxMerge(latest) AS latest, uniqExactMerge(subjects) AS uniques';
+const STATES = 'sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, argMaxMerge(latest) AS latest, toUInt64(0) AS uniques';
+const UNIQUES = 'toUInt64(0) AS events, 0. AS total, 0. AS maximum, 0. AS latest, uniqExactMerge(subjects) AS uniques';
 const seconds = (d: Date) => chTime(d.getTime()).slice(0, 19);
 
 /** The quantity of a meter's aggregation from a group's merged states (before any carried value). */
@@ -103,6 +105,13 @@ async function carriedValues(client: ClickHouseClient, db: string, tenantId: str
   return new Map(rows.map((r) => [`${r.meter}|${r.group_key}`, r.value]));
 }
 
+/** The period's states with the unique counts of their (day,) meter and group filled in. */
+function withUniques<T extends BucketStates & { day?: string }>(states: T[], uniques: T[]): T[] {
+  const key = (r: T) => `${r.day ?? ''}|${r.meter}|${r.group_key}`;
+  const found = new Map(uniques.map((u) => [key(u), u.uniques]));
+  return states.map((s) => ({ ...s, uniques: found.get(key(s)) ?? 0 }));
+}
+
 const parseGroup = (key: string): Record<string, string> => JSON.parse(key) as Record<string, string>;
 
 /**
@@ -117,21 +126,46 @@ export async function usageForPeriod(
   meters: readonly MeterDefinition[] = DEFAULT_METERS,
 ): Promise<UsageReport> {
   const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
-  // One query (each costs a round of the engine): the period's states, then the gauges' values before it.
+  const uniqueMeters = meters.filter((m) => m.aggregation === 'unique_count').map((m) => m.key);
+  // One query (each costs a round of the engine): the period's states, its unique keys, then the gauges' values before it.
+  // Whole hours from the hourly rollup, the quarter-hour edges around them from usage_15m.
+  const hoursFrom = Math.min(Math.ceil(period.from.getTime() / HOUR_MS) * HOUR_MS, period.to.getTime());
+  const hoursTo = Math.max(Math.floor(period.to.getTime() / HOUR_MS) * HOUR_MS, hoursFrom);
   const rows = await queryRows(
     client,
-    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM ${db}.usage_15m
-     WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM (
+       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_hourly
+       WHERE tenant_id = {tenantId:String} AND bucket >= {hoursFrom:DateTime('UTC')} AND bucket < {hoursTo:DateTime('UTC')}
+       UNION ALL
+       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_15m
+       WHERE tenant_id = {tenantId:String} AND ((bucket >= {from:DateTime('UTC')} AND bucket < {hoursFrom:DateTime('UTC')})
+         OR (bucket >= {hoursTo:DateTime('UTC')} AND bucket < {to:DateTime('UTC')})))
+     GROUP BY meter, group_key
+     UNION ALL
+     SELECT 2 AS carried, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
+     WHERE tenant_id = {tenantId:String} AND meter IN {uniqueMeters:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
      GROUP BY meter, group_key
      UNION ALL
      SELECT 1 AS carried, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
      FROM ${db}.usage_events
      WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
      GROUP BY meter, group_key`,
-    { tenantId: period.tenantId, from: seconds(period.from), to: seconds(period.to), gauges, before: chTime(period.from.getTime()) },
+    {
+      tenantId: period.tenantId,
+      from: seconds(period.from),
+      to: seconds(period.to),
+      hoursFrom: seconds(new Date(hoursFrom)),
+      hoursTo: seconds(new Date(hoursTo)),
+      gauges,
+      uniqueMeters,
+      before: chTime(period.from.getTime()),
+    },
     BucketStates.extend({ carried: ch.number }),
   );
-  const states = rows.filter((r) => r.carried === 0);
+  const states = withUniques(
+    rows.filter((r) => r.carried === 0),
+    rows.filter((r) => r.carried === 2),
+  );
   const carried = new Map(rows.filter((r) => r.carried === 1).map((r) => [`${r.meter}|${r.group_key}`, r.latest]));
   const byMeter = new Map<string, Map<string, BucketStates>>();
   for (const s of states) {
@@ -191,11 +225,20 @@ export async function dailyUsage(
   const [states, carried] = await Promise.all([
     queryRows(
       client,
-      `SELECT toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${STATES} FROM ${db}.usage_15m
+      `SELECT 0 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${STATES} FROM ${db}.usage_15m
        WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-       GROUP BY day, meter, group_key ORDER BY day, meter, group_key`,
+       GROUP BY day, meter, group_key
+       UNION ALL
+       SELECT 2 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
+       WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+       GROUP BY day, meter, group_key`,
       { tenantId: q.tenantId, tz: q.timeZone, from: seconds(span.from), to: seconds(span.to) },
-      BucketStates.extend({ day: ch.string }),
+      BucketStates.extend({ day: ch.string, part: ch.number }),
+    ).then((rows) =>
+      withUniques(
+        rows.filter((r) => r.part === 0),
+        rows.filter((r) => r.part === 2),
+      ),
     ),
     carriedValues(client, db, q.tenantId, span.from, meters),
   ]);

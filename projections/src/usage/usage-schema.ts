@@ -33,7 +33,7 @@ export const USAGE_EVENTS: TableSpec = {
 /**
  * Usage per quarter hour: every time zone's midnight falls on one (offsets are multiples
  * of 15 minutes), so any period in any zone is a whole number of buckets. Exact states
- * only: uniqExact for unique counts, argMax by (occurred_at, position) for latest.
+ * only: argMax by (occurred_at, position) for latest here, uniqExact in usage_uniques_15m.
  */
 export const USAGE_15M: TableSpec = {
   name: 'usage_15m',
@@ -46,6 +46,31 @@ export const USAGE_15M: TableSpec = {
     'total SimpleAggregateFunction(sum, Float64)',
     'maximum SimpleAggregateFunction(max, Float64)',
     `latest AggregateFunction(argMax, Float64, Tuple(${TIME}, UInt64))`,
+  ].join(', '),
+  engine: 'AggregatingMergeTree',
+  partitionBy: 'toYYYYMM(bucket)',
+  orderBy: '(tenant_id, bucket, meter, group_key)',
+  shardKey: 'cityHash64(tenant_id)',
+};
+
+/**
+ * The same states per hour: a period reads whole hours here and only its quarter-hour
+ * edges (zones a half or three quarters of an hour off UTC) from usage_15m, a quarter of
+ * the rows to merge.
+ */
+export const USAGE_HOURLY: TableSpec = { ...USAGE_15M, name: 'usage_hourly' };
+
+/**
+ * The unique keys per quarter hour, of unique-count meters only (rows with a subject):
+ * a uniqExact state is a hash set, too dear to merge for every counted row.
+ */
+export const USAGE_UNIQUES_15M: TableSpec = {
+  name: 'usage_uniques_15m',
+  columns: [
+    'tenant_id String',
+    "bucket DateTime('UTC')",
+    'meter LowCardinality(String)',
+    'group_key LowCardinality(String)',
     'subjects AggregateFunction(uniqExact, String)',
   ].join(', '),
   engine: 'AggregatingMergeTree',
@@ -76,7 +101,25 @@ export const USAGE_TABLE_STATEMENTS = (ctx: SchemaContext): string[] => [
     'usage_15m_mv',
     'usage_15m',
     (src) =>
-      `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest, uniqExactState(subject) AS subjects FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
+      `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
+    'usage_events',
+  ),
+  ...createTable(ctx, USAGE_HOURLY),
+  createRollupView(
+    ctx,
+    'usage_hourly_mv',
+    'usage_hourly',
+    (src) =>
+      `SELECT tenant_id, toStartOfHour(occurred_at) AS bucket, meter, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest FROM ${src} GROUP BY tenant_id, bucket, meter, group_key`,
+    'usage_events',
+  ),
+  ...createTable(ctx, USAGE_UNIQUES_15M),
+  createRollupView(
+    ctx,
+    'usage_uniques_15m_mv',
+    'usage_uniques_15m',
+    (src) =>
+      `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, uniqExactState(subject) AS subjects FROM ${src} WHERE subject != '' GROUP BY tenant_id, bucket, meter, group_key`,
     'usage_events',
   ),
   ...createTable(ctx, USAGE_SEATS),

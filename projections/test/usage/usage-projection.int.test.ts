@@ -67,6 +67,20 @@ describe('usage projection', () => {
     }
   });
 
+  it('reads a period that starts and ends off the hour (a month in Asia/Kolkata, UTC+5:30) equal to the fold', async () => {
+    const from = new Date('2026-09-30T18:30:00Z');
+    const to = new Date('2026-10-31T18:30:00Z');
+    for (const tenantId of gen.tenants) {
+      const report = await usageForPeriod(analytics.client, analytics.database, { tenantId, from, to });
+      expect(figuresOf(report)).toEqual(referenceUsage(gen.events, tenantId, from.getTime(), to.getTime()));
+    }
+    // And one shorter than an hour, inside one.
+    const short = { from: new Date('2026-10-10T10:15:00Z'), to: new Date('2026-10-10T10:45:00Z') };
+    const tenantId = gen.tenants[0]!;
+    const report = await usageForPeriod(analytics.client, analytics.database, { tenantId, ...short });
+    expect(figuresOf(report)).toEqual(referenceUsage(gen.events, tenantId, short.from.getTime(), short.to.getTime()));
+  });
+
   it('breaks usage down by Berlin day across the change from summer time, equal to the fold', async () => {
     const tenantId = gen.tenants[0]!;
     const days = ['2026-10-23', '2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27'].map((d) => localDay(d, BERLIN));

@@ -9,7 +9,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { formatDuration } from '@/lib/format';
 import { reportPage } from '@/lib/report-reads';
 import { agentLabel, agentNames, drillHref, exportHref } from '@/lib/reports';
-import { timeZones } from '@/lib/time-zones';
 import type { LeaderboardRow } from '@/lib/types';
 import { type LEADERBOARD_SORTS, leaderboardSort, type SearchParamsRecord, type ViewParams, viewSearch } from '@/lib/view-params';
 
@@ -45,14 +44,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="Agents" description={`Per agent, for conversations opened in the range; medians in ${clock}. Click a column to sort.`} />
-      <FilterBar
-        show={['range', 'team', 'agent', 'tz']}
-        defaultTimeZone={me.timeZone}
-        timeZones={timeZones()}
-        teams={me.teams}
-        agents={people.items}
-        unassigned={false}
-      >
+      <FilterBar show={['range', 'team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={people.items} unassigned={false}>
         <UrlSwitch
           label="Clock"
           options={(['business', 'calendar'] as const).map((h) => ({

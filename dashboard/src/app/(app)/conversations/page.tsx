@@ -13,7 +13,6 @@ import { queryGet, queryGetIfAllowed } from '@/lib/api';
 import { inboxSearch } from '@/lib/conversations';
 import { formatInstant, statusLabel, waitedFor } from '@/lib/format';
 import { requirePage } from '@/lib/guard';
-import { timeZones } from '@/lib/time-zones';
 import type { AgentWorkload, ConversationSummary, Page } from '@/lib/types';
 import { inboxSort, OPEN_STATUSES, parseView, type SearchParamsRecord, STATUSES, viewSearch } from '@/lib/view-params';
 
@@ -50,7 +49,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           </a>
         </Button>
       </PageHeader>
-      <FilterBar show={['team', 'agent', 'tz']} defaultTimeZone={me.timeZone} timeZones={timeZones()} teams={me.teams} agents={people.items}>
+      <FilterBar show={['team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={people.items}>
         <div className="grid gap-1.5">
           <Label htmlFor="f-status">Status</Label>
           <NativeSelect id="f-status" name="status" defaultValue={STATUS_CHOICES.some((c) => c.value === statusValue) ? statusValue : ''} className="w-52">

@@ -13,7 +13,6 @@ import { formatInstant } from '@/lib/format';
 import { PALETTE } from '@/lib/palette';
 import { reportPage } from '@/lib/report-reads';
 import { agentLabel, agentNames, drillHref, exportHref, formatPct } from '@/lib/reports';
-import { timeZones } from '@/lib/time-zones';
 import type { CountedPage, CsatComment, CsatReport } from '@/lib/types';
 import { type SearchParamsRecord, viewSearch } from '@/lib/view-params';
 
@@ -38,14 +37,7 @@ export default async function CsatPage({ searchParams }: { searchParams: Promise
   return (
     <>
       <PageHeader title="CSAT" description="Satisfaction scores (1–5) of the conversations opened in the range and closed since." />
-      <FilterBar
-        show={['range', 'team', 'agent', 'tz']}
-        defaultTimeZone={me.timeZone}
-        timeZones={timeZones()}
-        teams={me.teams}
-        agents={people.items}
-        unassigned={false}
-      />
+      <FilterBar show={['range', 'team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={people.items} unassigned={false} />
       <div className="grid grid-cols-1 gap-6">
         <section aria-label="CSAT figures" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
           <FigureCard label="Average score" value={csat.average === null ? '—' : csat.average.toFixed(2)} testId="csat-average" detail="out of 5" />
@@ -65,17 +57,16 @@ export default async function CsatPage({ searchParams }: { searchParams: Promise
           ) : (
             <ChartOrTable
               label="CSAT score distribution"
-              chart={
+              path="/csat"
+              view={view}
+              chart={() => (
                 <SeriesChart
                   series={[{ key: 'responses', label: 'Responses', color: PALETTE[0]! }]}
-                  data={csat.distribution.map((d) => ({
-                    label: `${d.score}`,
-                    values: { responses: d.responses },
-                    hrefs: { responses: d.responses > 0 ? scoreHref(d.score) : null },
-                  }))}
+                  data={csat.distribution.map((d) => ({ label: `${d.score}`, values: { responses: d.responses } }))}
+                  drill={{ hrefs: { responses: drillHref(view, { figure: 'csat_responses' }) }, param: 'score' }}
                 />
-              }
-              table={
+              )}
+              table={() => (
                 <Table data-testid="distribution-table">
                   <TableHeader>
                     <TableRow>
@@ -100,7 +91,7 @@ export default async function CsatPage({ searchParams }: { searchParams: Promise
                     ))}
                   </TableBody>
                 </Table>
-              }
+              )}
             />
           )}
         </ReportSection>

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import type * as React from 'react';
 import { useEffect, useState } from 'react';
-import { ChartOrTable } from '@/components/chart-or-table';
+import { ChartOrTableToggle } from '@/components/chart-or-table-toggle';
 import { Empty } from '@/components/empty';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
@@ -144,7 +144,7 @@ export function LiveBoard({ initial, team, tz, teamNames }: { initial: LiveSnaps
           {snap.queues.length === 0 ? (
             <Empty>No teams yet.</Empty>
           ) : (
-            <ChartOrTable
+            <ChartOrTableToggle
               label="Open conversations per team, by status"
               initial="table"
               chart={<QueueChart queues={snap.queues} />}

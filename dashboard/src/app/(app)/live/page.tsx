@@ -4,7 +4,6 @@ import { PageHeader } from '@/components/page-header';
 import { guarded, sessionKey } from '@/lib/api';
 import { requirePage } from '@/lib/guard';
 import { loadLive } from '@/lib/live';
-import { timeZones } from '@/lib/time-zones';
 import { parseView, type SearchParamsRecord } from '@/lib/view-params';
 import { LiveBoard } from './live-board';
 
@@ -18,7 +17,7 @@ export default async function LivePage({ searchParams }: { searchParams: Promise
   return (
     <>
       <PageHeader title="Live" description="Queues, open conversations and agents' load, refreshed every 3 seconds." />
-      <FilterBar show={['team', 'tz']} defaultTimeZone={me.timeZone} timeZones={timeZones()} teams={me.teams} />
+      <FilterBar show={['team', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} />
       <LiveBoard initial={initial} team={view.team} tz={tz} teamNames={Object.fromEntries(me.teams.map((t) => [t.teamId, t.name]))} />
     </>
   );

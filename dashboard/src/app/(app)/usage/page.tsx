@@ -70,7 +70,8 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const chosen = rows.find((r) => r.meter.meter === view.meter) ?? rows.find((r) => r.used > 0) ?? rows[0];
   const days = datesBetween(narrowed?.from ?? whole.from, narrowed?.to ?? whole.to);
   const perDay = chosen ? dailyTotals(daily.items, chosen.meter.meter) : new Map<string, number>();
-  const points: ChartPoint[] = days.map((d) => ({ label: d.slice(5), values: { used: perDay.get(d) ?? 0 }, hrefs: { used: null } }));
+  // A day's bar opens nothing: the table and the CSV are its rows.
+  const points: ChartPoint[] = days.map((d) => ({ label: d.slice(5), values: { used: perDay.get(d) ?? 0 }, closed: ['used'] }));
   const over = rows.filter((r) => r.charge && r.used > r.charge.includedUnits);
   const exportHref = `/api/usage.csv${viewSearch({ ...view, meter: undefined, range: 'custom', from: narrowed?.from ?? whole.from, to: narrowed?.to ?? whole.to })}`;
 
@@ -158,8 +159,12 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           ) : (
             <ChartOrTable
               label={`${meterLabel(chosen.meter.meter)} per day`}
-              chart={<SeriesChart data={points} series={[{ key: 'used', label: chosen.meter.unit, color: PALETTE[0]! }]} />}
-              table={
+              path="/usage"
+              view={view}
+              chart={() => (
+                <SeriesChart data={points} series={[{ key: 'used', label: chosen.meter.unit, color: PALETTE[0]! }]} drill={{ hrefs: {}, param: 'day' }} />
+              )}
+              table={() => (
                 <Table data-testid="daily-table">
                   <TableHeader>
                     <TableRow>
@@ -178,7 +183,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
                     ))}
                   </TableBody>
                 </Table>
-              }
+              )}
             />
           )}
         </ReportSection>

@@ -1,16 +1,18 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { ChartOrTable } from '@/components/chart-or-table';
 import { Empty } from '@/components/empty';
 import { FilterBar } from '@/components/filter-bar';
 import { PageHeader } from '@/components/page-header';
 import { DrillLink, ExportLink, FigureCard, ReportSection, UrlSwitch } from '@/components/report';
-import { type ChartPoint, type ChartSeries, SeriesChart } from '@/components/series-chart';
+import { SectionSkeleton } from '@/components/report-skeleton';
+import { type ChartSeries, SeriesChart } from '@/components/series-chart';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { volumesPageReads } from '@/lib/page-reads';
 import { PALETTE } from '@/lib/palette';
 import { reportPage } from '@/lib/report-reads';
 import { DAY_NAMES, drillHref, exportHref } from '@/lib/reports';
-import { timeZones } from '@/lib/time-zones';
 import type { ConversationVolumeRow, HeatmapCell, VolumeRow } from '@/lib/types';
 import { type SearchParamsRecord, type ViewParams, viewSearch } from '@/lib/view-params';
 
@@ -19,93 +21,24 @@ export const metadata: Metadata = { title: 'Volumes' };
 const DIRECTION_LABELS: Record<string, string> = { inbound: 'In', outbound: 'Out' };
 const MEASURE_LABELS = { inbound_messages: 'Inbound messages', conversations_opened: 'Conversations opened' } as const;
 
-/** Volumes: messages in and out by type, conversations opened and closed, per period; the week's heatmap in the chosen zone. */
+/**
+ * Volumes: messages in and out by type, conversations opened and closed, per period; the
+ * week's heatmap in the chosen zone. The first chart comes with the page; the other
+ * sections stream in, each when its own read answers.
+ */
 export default async function VolumesPage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
   const { view, me, tz, read, workload } = await reportPage('volumes', searchParams);
-  const [messages, conversations, heatmap, people] = await Promise.all([
-    read<{ items: VolumeRow[] }>('volumes'),
-    read<{ items: ConversationVolumeRow[] }>('conversation-volumes'),
-    read<{ items: HeatmapCell[] }>('heatmap'),
-    workload(),
-  ]);
-
-  // Messages: a series per direction and type, in a stable order (inbound first).
-  const seriesKey = (r: Pick<VolumeRow, 'direction' | 'messageType'>) => `${r.direction}_${r.messageType}`;
-  const series: (ChartSeries & { direction: 'inbound' | 'outbound'; messageType: string })[] = [
-    ...new Map(
-      [...messages.items].sort((a, b) => a.direction.localeCompare(b.direction) || a.messageType.localeCompare(b.messageType)).map((r) => [seriesKey(r), r]),
-    ).values(),
-  ].map((r, i) => ({
-    key: seriesKey(r),
-    label: `${DIRECTION_LABELS[r.direction] ?? r.direction} · ${r.messageType}`,
-    color: PALETTE[i % PALETTE.length]!,
-    direction: r.direction as 'inbound' | 'outbound',
-    messageType: r.messageType,
-  }));
-  const periods = [...new Set(messages.items.map((r) => r.period))].sort();
-  const count = (period: string, key: string) => messages.items.find((r) => r.period === period && seriesKey(r) === key)?.messages ?? 0;
-  const messageHref = (period: string, s: (typeof series)[number]) =>
-    drillHref(view, { figure: 'messages', bucket: period, direction: s.direction, messageType: s.messageType });
-  const messagePoints: ChartPoint[] = periods.map((p) => ({
-    label: p,
-    values: Object.fromEntries(series.map((s) => [s.key, count(p, s.key)])),
-    hrefs: Object.fromEntries(series.map((s) => [s.key, count(p, s.key) > 0 ? messageHref(p, s) : null])),
-  }));
-  const total = (direction: string) => messages.items.filter((r) => r.direction === direction).reduce((n, r) => n + r.messages, 0);
-
-  const conversationHref = (figure: 'conversations_opened' | 'conversations_closed', bucket: string) => drillHref(view, { figure, bucket });
-  const conversationSeries: ChartSeries[] = [
-    { key: 'opened', label: 'Opened', color: PALETTE[0]! },
-    { key: 'closed', label: 'Closed', color: PALETTE[1]! },
-  ];
-  const conversationPoints: ChartPoint[] = conversations.items.map((r) => ({
-    label: r.period,
-    values: { opened: r.opened, closed: r.closed },
-    hrefs: {
-      opened: r.opened > 0 ? conversationHref('conversations_opened', r.period) : null,
-      closed: r.closed > 0 ? conversationHref('conversations_closed', r.period) : null,
-    },
-  }));
-
-  const opened = conversations.items.reduce((n, r) => n + r.opened, 0);
-  const closed = conversations.items.reduce((n, r) => n + r.closed, 0);
-  const empty = messages.items.length === 0 && conversations.items.length === 0;
-
+  const reads = volumesPageReads({ read, workload });
+  // The filter bar's agents and the first chart come with the page's first bytes (see the SLA page).
+  const [people, messages] = await Promise.all([reads.people, reads.messages]);
   return (
     <>
       <PageHeader title="Volumes" description={`Messages and conversations per ${view.group} in ${tz}, and when in the week they come.`} />
-      <FilterBar
-        show={['range', 'group', 'team', 'agent', 'tz']}
-        defaultTimeZone={me.timeZone}
-        timeZones={timeZones()}
-        teams={me.teams}
-        agents={people.items}
-        unassigned={false}
-      />
+      <FilterBar show={['range', 'group', 'team', 'agent', 'tz']} defaultTimeZone={me.timeZone} teams={me.teams} agents={people.items} unassigned={false} />
       <div className="grid grid-cols-1 gap-6">
-        <section aria-label="Totals" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-          <FigureCard
-            label="Messages in"
-            value={<DrillLink n={total('inbound')} href={drillHref(view, { figure: 'messages', direction: 'inbound' })} label="messages in" />}
-            testId="total-inbound"
-          />
-          <FigureCard
-            label="Messages out"
-            value={<DrillLink n={total('outbound')} href={drillHref(view, { figure: 'messages', direction: 'outbound' })} label="messages out" />}
-            testId="total-outbound"
-          />
-          <FigureCard
-            label="Conversations opened"
-            value={<DrillLink n={opened} href={drillHref(view, { figure: 'conversations_opened' })} label="conversations opened" />}
-            testId="total-opened"
-          />
-          <FigureCard
-            label="Conversations closed"
-            value={<DrillLink n={closed} href={drillHref(view, { figure: 'conversations_closed' })} label="conversations closed" />}
-            testId="total-closed"
-          />
-        </section>
-        {empty && <Empty>No messages and no conversations in this range. Try a longer range or another team.</Empty>}
+        <Suspense fallback={<SectionSkeleton className="h-24" label="Loading the totals" />}>
+          <Totals view={view} messages={reads.messages} conversations={reads.conversations} />
+        </Suspense>
 
         <ReportSection
           id="messages"
@@ -113,40 +46,7 @@ export default async function VolumesPage({ searchParams }: { searchParams: Prom
           description="Received (in) and sent by Parley (out), by message type. A bar opens the conversations its messages belong to."
           actions={<ExportLink href={exportHref('volumes', view)} what={`messages per ${view.group}`} />}
         >
-          {periods.length === 0 ? (
-            <Empty>No messages in this range.</Empty>
-          ) : (
-            <ChartOrTable
-              label={`Messages per ${view.group}, by direction and type`}
-              chart={<SeriesChart data={messagePoints} series={series} stacked height={288} />}
-              table={
-                <Table data-testid="messages-table">
-                  <TableHeader>
-                    <TableRow>
-                      <TableHead scope="col">Period</TableHead>
-                      {series.map((s) => (
-                        <TableHead key={s.key} scope="col" className="text-right">
-                          {s.label}
-                        </TableHead>
-                      ))}
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {periods.map((p) => (
-                      <TableRow key={p}>
-                        <TableHead scope="row">{p}</TableHead>
-                        {series.map((s) => (
-                          <TableCell key={s.key} className="text-right">
-                            <DrillLink n={count(p, s.key)} href={messageHref(p, s)} label={`${s.label} messages in ${p}`} />
-                          </TableCell>
-                        ))}
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              }
-            />
-          )}
+          <Messages view={view} messages={messages} />
         </ReportSection>
 
         <ReportSection
@@ -155,42 +55,9 @@ export default async function VolumesPage({ searchParams }: { searchParams: Prom
           description="Opened in the period; closed: closed now, with their last close in the period."
           actions={<ExportLink href={exportHref('conversation-volumes', view)} what={`conversations per ${view.group}`} />}
         >
-          {conversations.items.length === 0 ? (
-            <Empty>No conversation opened or closed in this range.</Empty>
-          ) : (
-            <ChartOrTable
-              label={`Conversations opened and closed per ${view.group}`}
-              chart={<SeriesChart data={conversationPoints} series={conversationSeries} />}
-              table={
-                <Table data-testid="conversations-table">
-                  <TableHeader>
-                    <TableRow>
-                      <TableHead scope="col">Period</TableHead>
-                      <TableHead scope="col" className="text-right">
-                        Opened
-                      </TableHead>
-                      <TableHead scope="col" className="text-right">
-                        Closed
-                      </TableHead>
-                    </TableRow>
-                  </TableHeader>
-                  <TableBody>
-                    {conversations.items.map((r) => (
-                      <TableRow key={r.period}>
-                        <TableHead scope="row">{r.period}</TableHead>
-                        <TableCell className="text-right">
-                          <DrillLink n={r.opened} href={conversationHref('conversations_opened', r.period)} label={`conversations opened in ${r.period}`} />
-                        </TableCell>
-                        <TableCell className="text-right">
-                          <DrillLink n={r.closed} href={conversationHref('conversations_closed', r.period)} label={`conversations closed in ${r.period}`} />
-                        </TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              }
-            />
-          )}
+          <Suspense fallback={<SectionSkeleton className="h-64" label={`Loading conversations per ${view.group}`} />}>
+            <Conversations view={view} conversations={reads.conversations} />
+          </Suspense>
         </ReportSection>
 
         <ReportSection
@@ -213,18 +80,186 @@ export default async function VolumesPage({ searchParams }: { searchParams: Prom
             </>
           }
         >
-          {heatmap.items.every((c) => c.count === 0) ? (
-            <Empty>Nothing in this range.</Empty>
-          ) : (
-            <ChartOrTable
-              label="Week heatmap"
-              chart={<HeatmapGrid cells={heatmap.items} view={view} />}
-              table={<HeatmapTable cells={heatmap.items} view={view} />}
-            />
-          )}
+          <Suspense fallback={<SectionSkeleton className="h-72" label="Loading the heatmap" />}>
+            <Heatmap view={view} heatmap={reads.heatmap} />
+          </Suspense>
         </ReportSection>
       </div>
     </>
+  );
+}
+
+async function Totals({
+  view,
+  messages,
+  conversations,
+}: {
+  view: ViewParams;
+  messages: Promise<{ items: VolumeRow[] }>;
+  conversations: Promise<{ items: ConversationVolumeRow[] }>;
+}) {
+  const [m, c] = await Promise.all([messages, conversations]);
+  const total = (direction: string) => m.items.filter((r) => r.direction === direction).reduce((n, r) => n + r.messages, 0);
+  const opened = c.items.reduce((n, r) => n + r.opened, 0);
+  const closed = c.items.reduce((n, r) => n + r.closed, 0);
+  return (
+    <>
+      <section aria-label="Totals" className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <FigureCard
+          label="Messages in"
+          value={<DrillLink n={total('inbound')} href={drillHref(view, { figure: 'messages', direction: 'inbound' })} label="messages in" />}
+          testId="total-inbound"
+        />
+        <FigureCard
+          label="Messages out"
+          value={<DrillLink n={total('outbound')} href={drillHref(view, { figure: 'messages', direction: 'outbound' })} label="messages out" />}
+          testId="total-outbound"
+        />
+        <FigureCard
+          label="Conversations opened"
+          value={<DrillLink n={opened} href={drillHref(view, { figure: 'conversations_opened' })} label="conversations opened" />}
+          testId="total-opened"
+        />
+        <FigureCard
+          label="Conversations closed"
+          value={<DrillLink n={closed} href={drillHref(view, { figure: 'conversations_closed' })} label="conversations closed" />}
+          testId="total-closed"
+        />
+      </section>
+      {m.items.length === 0 && c.items.length === 0 && <Empty>No messages and no conversations in this range. Try a longer range or another team.</Empty>}
+    </>
+  );
+}
+
+function Messages({ view, messages }: { view: ViewParams; messages: { items: VolumeRow[] } }) {
+  const { items } = messages;
+  // A series per direction and type, in a stable order (inbound first).
+  const seriesKey = (r: Pick<VolumeRow, 'direction' | 'messageType'>) => `${r.direction}_${r.messageType}`;
+  const series: (ChartSeries & { direction: 'inbound' | 'outbound'; messageType: string })[] = [
+    ...new Map(
+      [...items].sort((a, b) => a.direction.localeCompare(b.direction) || a.messageType.localeCompare(b.messageType)).map((r) => [seriesKey(r), r]),
+    ).values(),
+  ].map((r, i) => ({
+    key: seriesKey(r),
+    label: `${DIRECTION_LABELS[r.direction] ?? r.direction} · ${r.messageType}`,
+    color: PALETTE[i % PALETTE.length]!,
+    direction: r.direction as 'inbound' | 'outbound',
+    messageType: r.messageType,
+  }));
+  const periods = [...new Set(items.map((r) => r.period))].sort();
+  if (periods.length === 0) return <Empty>No messages in this range.</Empty>;
+  const counts = new Map(items.map((r) => [`${r.period}|${seriesKey(r)}`, r.messages]));
+  const count = (period: string, key: string) => counts.get(`${period}|${key}`) ?? 0;
+  const seriesHref = (s: (typeof series)[number], bucket?: string) =>
+    drillHref(view, { figure: 'messages', direction: s.direction, messageType: s.messageType, ...(bucket && { bucket }) });
+  return (
+    <ChartOrTable
+      label={`Messages per ${view.group}, by direction and type`}
+      path="/volumes"
+      view={view}
+      chart={() => (
+        <SeriesChart
+          stacked
+          height={288}
+          series={series.map(({ key, label, color }) => ({ key, label, color }))}
+          data={periods.map((p) => ({ label: p, values: Object.fromEntries(series.map((s) => [s.key, count(p, s.key)])) }))}
+          drill={{ hrefs: Object.fromEntries(series.map((s) => [s.key, seriesHref(s)])), param: 'bucket' }}
+        />
+      )}
+      table={() => (
+        <Table data-testid="messages-table">
+          <TableHeader>
+            <TableRow>
+              <TableHead scope="col">Period</TableHead>
+              {series.map((s) => (
+                <TableHead key={s.key} scope="col" className="text-right">
+                  {s.label}
+                </TableHead>
+              ))}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {periods.map((p) => (
+              <TableRow key={p}>
+                <TableHead scope="row">{p}</TableHead>
+                {series.map((s) => (
+                  <TableCell key={s.key} className="text-right">
+                    <DrillLink n={count(p, s.key)} href={seriesHref(s, p)} label={`${s.label} messages in ${p}`} />
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    />
+  );
+}
+
+async function Conversations({ view, conversations }: { view: ViewParams; conversations: Promise<{ items: ConversationVolumeRow[] }> }) {
+  const { items } = await conversations;
+  if (items.length === 0) return <Empty>No conversation opened or closed in this range.</Empty>;
+  const conversationHref = (figure: 'conversations_opened' | 'conversations_closed', bucket?: string) => drillHref(view, { figure, ...(bucket && { bucket }) });
+  const series: ChartSeries[] = [
+    { key: 'opened', label: 'Opened', color: PALETTE[0]! },
+    { key: 'closed', label: 'Closed', color: PALETTE[1]! },
+  ];
+  return (
+    <ChartOrTable
+      label={`Conversations opened and closed per ${view.group}`}
+      path="/volumes"
+      view={view}
+      chart={() => (
+        <SeriesChart
+          later
+          series={series}
+          data={items.map((r) => ({ label: r.period, values: { opened: r.opened, closed: r.closed } }))}
+          drill={{ hrefs: { opened: conversationHref('conversations_opened'), closed: conversationHref('conversations_closed') }, param: 'bucket' }}
+        />
+      )}
+      table={() => (
+        <Table data-testid="conversations-table">
+          <TableHeader>
+            <TableRow>
+              <TableHead scope="col">Period</TableHead>
+              <TableHead scope="col" className="text-right">
+                Opened
+              </TableHead>
+              <TableHead scope="col" className="text-right">
+                Closed
+              </TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {items.map((r) => (
+              <TableRow key={r.period}>
+                <TableHead scope="row">{r.period}</TableHead>
+                <TableCell className="text-right">
+                  <DrillLink n={r.opened} href={conversationHref('conversations_opened', r.period)} label={`conversations opened in ${r.period}`} />
+                </TableCell>
+                <TableCell className="text-right">
+                  <DrillLink n={r.closed} href={conversationHref('conversations_closed', r.period)} label={`conversations closed in ${r.period}`} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    />
+  );
+}
+
+async function Heatmap({ view, heatmap }: { view: ViewParams; heatmap: Promise<{ items: HeatmapCell[] }> }) {
+  const { items } = await heatmap;
+  if (items.every((c) => c.count === 0)) return <Empty>Nothing in this range.</Empty>;
+  return (
+    <ChartOrTable
+      label="Week heatmap"
+      path="/volumes"
+      view={view}
+      chart={() => <HeatmapGrid cells={items} view={view} />}
+      table={() => <HeatmapTable cells={items} view={view} />}
+    />
   );
 }
 
@@ -278,8 +313,9 @@ function HeatmapGrid({ cells, view }: { cells: HeatmapCell[]; view: ViewParams }
                     ) : (
                       <Link
                         href={cellHref(view, c)}
+                        prefetch={false}
                         aria-label={`${cellLabel(view, c)}: list the conversations`}
-                        className="flex h-full w-full items-center justify-center rounded-sm outline-none focus-visible:ring-[3px] focus-visible:ring-ring"
+                        className="heat-cell-link"
                         data-cell={`${c.dayOfWeek}-${c.hour}`}
                       >
                         {c.count}
