@@ -3,6 +3,7 @@ export * from './catalog/delivery-status.ts';
 export * from './catalog/envelope.ts';
 export * from './catalog/event-codec.ts';
 export * from './catalog/events.ts';
+export * from './catalog/invoice-events.ts';
 export * from './catalog/plan-events.ts';
 export * from './catalog/public-webhooks.ts';
 export * from './catalog/subscription-events.ts';

@@ -77,6 +77,14 @@ if (config.workers) {
     queuePrefix: config.redisPrefix,
     jobLockMs: config.jobLockMs,
     webhooks: config.webhooks,
+    // Usage comes from the query API of this same process (chDB is bound to it).
+    billing: {
+      everyMs: config.billing.everyMs,
+      graceMs: config.billing.invoices.graceDays * 86_400_000,
+      taxRatePercent: config.billing.invoices.taxRatePercent,
+      usageUrl: queryUrl.replace('0.0.0.0', '127.0.0.1'),
+      adminKey: config.platformAdminKey,
+    },
     whatsapp: { apiUrl: config.whatsapp.apiUrl ?? fake!.url, apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
     logger: consoleLogger('workers'),
   });

@@ -225,6 +225,7 @@ describe('a lost database', () => {
       ['inbox', 0, true],
       ['plans', 0, true],
       ['billing', 0, true],
+      ['invoices', 0, true],
       ['clickhouse-analytics', 0, true],
       ['clickhouse-usage', 0, true],
     ]);

@@ -222,6 +222,7 @@ describe('after all of the above', () => {
       ['inbox', 0],
       ['plans', 0],
       ['billing', 0],
+      ['invoices', 0],
     ]);
   });
 });

@@ -55,6 +55,7 @@ describe('projectors in their own process', () => {
       expect.objectContaining({ name: 'inbox', eventsBehind: 0, running: true }),
       expect.objectContaining({ name: 'plans', eventsBehind: 0, running: true }),
       expect.objectContaining({ name: 'billing', eventsBehind: 0, running: true }),
+      expect.objectContaining({ name: 'invoices', eventsBehind: 0, running: true }),
     ]);
     // The query process reports the same projector as not running there.
     const queryHealth = await platform.get('/health', undefined);
@@ -62,6 +63,7 @@ describe('projectors in their own process', () => {
       expect.objectContaining({ name: 'inbox', running: false }),
       expect.objectContaining({ name: 'plans', running: false }),
       expect.objectContaining({ name: 'billing', running: false }),
+      expect.objectContaining({ name: 'invoices', running: false }),
     ]);
   });
 });

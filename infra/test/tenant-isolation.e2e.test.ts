@@ -1,5 +1,7 @@
+import { Invoicing } from '@parley/command';
 import { invoiceObject, paymentIntentObject, subscriptionObject } from '@parley/command/testing';
-import { createPgPool } from '@parley/events';
+import { createPgPool, PlanTerms } from '@parley/events';
+import { computeInvoice } from '@parley/events/billing';
 import { PgProjector } from '@parley/projections';
 import { webhookProjection } from '@parley/projections/webhooks';
 import type pg from 'pg';
@@ -48,6 +50,41 @@ beforeAll(async () => {
       stripe.event('payment_intent.succeeded', paymentIntentObject({ id: `pi_${t.tenantId.slice(0, 8)}`, customer, amount: 4900, succeeded: true })),
     );
   }
+  // An invoice each, recorded through the command side as the billing job records them.
+  const invoicing = new Invoicing(platform.command.store, () => new Date('2026-11-02T00:00:00Z'));
+  const plan = {
+    planKey: 'starter',
+    version: 1,
+    terms: PlanTerms.parse({
+      name: 'Starter',
+      currency: 'EUR',
+      cycle: 'monthly',
+      alignment: 'calendar',
+      rank: 1,
+      flatFee: 4900,
+      charges: [],
+      minimumCommitment: null,
+      trialDays: 0,
+    }),
+  };
+  const period = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
+  for (const t of [a, b]) {
+    const segments = [{ plan, from: period.start, to: period.end, trial: false, usage: {} }];
+    const computed = computeInvoice({ period, timeZone: 'UTC', segments, taxRatePercent: '19' });
+    const invoiceId = Invoicing.invoiceId(t.tenantId, period.start);
+    const usageReadAt = String(await platform.command.store.headPosition());
+    await invoicing.draft({
+      ...computed,
+      invoiceId,
+      tenantId: t.tenantId,
+      timeZone: 'UTC',
+      segments,
+      billedUsage: {},
+      adjustments: [],
+      usageReadAt,
+      taxRatePercent: '19',
+    });
+  }
   webhooksPool = createPgPool({ connectionString: platform.db.connectionString, max: 2 });
   webhooks = new PgProjector({ pool: webhooksPool, store: platform.command.store, projection: webhookProjection });
   await webhooks.start();
@@ -75,7 +112,9 @@ async function markersOf(t: TestTenant) {
   const billing = (await platform.get('/v1/billing/subscription', t.adminKey)).body.subscription as { subscriptionId: string; customerId: string };
   const payments = ((await platform.get('/v1/billing/payments', t.adminKey)).body.items as { paymentKey: string }[]).map((p) => p.paymentKey);
   for (const m of [billing.subscriptionId, billing.customerId, ...payments]) markers.add(m);
-  return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], subscriptions, markers };
+  const invoices = ((await platform.get('/v1/billing/invoices', t.adminKey)).body.items as { invoiceId: string }[]).map((i) => i.invoiceId);
+  for (const i of invoices) markers.add(i);
+  return { conversations: conversations.map((c) => c.id), contacts: [...new Set(conversations.map((c) => c.contactId))], subscriptions, invoices, markers };
 }
 
 /**
@@ -97,10 +136,11 @@ describe('tenant isolation', () => {
     expect(theirs.conversations.length).toBeGreaterThanOrEqual(5);
     expect(theirs.subscriptions).toHaveLength(2);
     expect([...theirs.markers].filter((m) => /^(sub|cus|in|pi)_/.test(m))).toHaveLength(4);
+    expect(theirs.invoices).toHaveLength(1);
 
     // Every documented GET route, filled with both tenants' ids; a new route fails this test until it is covered here.
     const spec = platform.query.app.swagger() as { paths: Record<string, Record<string, unknown>> };
-    const fill: Record<string, (ids: { conversations: string[]; contacts: string[]; subscriptions?: string[] }) => string[]> = {
+    const fill: Record<string, (ids: { conversations: string[]; contacts: string[]; subscriptions?: string[]; invoices?: string[] }) => string[]> = {
       '/v1/conversations': () =>
         [
           '',
@@ -130,6 +170,9 @@ describe('tenant isolation', () => {
       '/v1/tenants/{tenantId}/billing/plan': () => [`/v1/tenants/${a.tenantId}/billing/plan`, `/v1/tenants/${b.tenantId}/billing/plan`],
       '/v1/billing/subscription': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}`].map((q) => `/v1/billing/subscription${q}`),
       '/v1/billing/payments': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=500`].map((q) => `/v1/billing/payments${q}`),
+      '/v1/billing/invoices': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=200`].map((q) => `/v1/billing/invoices${q}`),
+      '/v1/billing/invoices/{invoiceId}': (ids) =>
+        (ids.invoices ?? []).flatMap((id) => ['', '?format=csv', `?tenantId=${b.tenantId}`].map((q) => `/v1/billing/invoices/${id}${q}`)),
       '/v1/webhook-subscriptions/{id}/deliveries': (ids) => (ids.subscriptions ?? []).map((id) => `/v1/webhook-subscriptions/${id}/deliveries`),
     };
     // Analytics: a day around now (rollup reports round the range down to their buckets),

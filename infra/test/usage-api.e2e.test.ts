@@ -70,6 +70,11 @@ describe('usage API', () => {
 
   it('lets the platform admin read any tenant it names, and only it', async () => {
     const mine = await platform.get(`/v1/usage/current?${period()}`, acme.adminKey);
+    // Read-your-writes: the answer includes the log up to the position asked for, and says so.
+    const head = await platform.command.store.headPosition();
+    const fresh = await platform.get(`/v1/usage/current?${period()}&minPosition=${head}`, acme.adminKey);
+    expect(fresh.headers.get('parley-consistency')).toBe('fresh');
+    expect(fresh.body).toEqual(mine.body);
     const asAdmin = await platform.get(`/v1/usage/current?${period()}&tenantId=${acme.tenantId}`, ADMIN_KEY);
     expect(asAdmin.status, asAdmin.text).toBe(200);
     expect(asAdmin.body).toEqual(mine.body);

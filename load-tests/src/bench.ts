@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { runAnalyticsBench } from './analytics-bench.ts';
 import { runBillingBench } from './billing-bench.ts';
+import { runBillingRunBench } from './billing-run-bench.ts';
 import { runDashboardBench } from './dashboard-bench.ts';
 import { identityBench, printIdentityResults } from './identity-bench.ts';
 import { customerText, endToEndLag, largeTenantThroughput, printInboxResults, projectionThroughput } from './inbox-bench.ts';
@@ -370,7 +371,9 @@ async function main() {
     }
     if (only === 'billing') {
       // Only when asked for: ten million events through the projector take long on a small machine.
-      await runBillingBench({ events: Number(args.get('usage-events') ?? 10_000_000), log: (line) => console.log(line) });
+      await runBillingRunBench({ tenants: Number(args.get('billing-tenants') ?? 10_000), log: (line) => console.log(line) });
+      const usageEvents = Number(args.get('usage-events') ?? 10_000_000);
+      if (usageEvents > 0) await runBillingBench({ events: usageEvents, log: (line) => console.log(line) });
     }
     if (!only || only === 'analytics') {
       // Last: it prints its own tables as it goes (10 million facts take minutes).

@@ -8,6 +8,7 @@ import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley
 import { type Analytics, createAnalytics } from './analytics/index.ts';
 import { billingProjection } from './billing/index.ts';
 import { inboxProjection } from './inbox/index.ts';
+import { invoiceProjection } from './invoices/index.ts';
 import { planProjection } from './plans/index.ts';
 import { registerHealthRoute } from './runtime/health-route.ts';
 import { PgProjector } from './runtime/pg-projector.ts';
@@ -20,6 +21,7 @@ const projectors = [
   new PgProjector({ pool, store, projection: inboxProjection, logger: consoleLogger('projector') }),
   new PgProjector({ pool, store, projection: planProjection, logger: consoleLogger('plan-projector') }),
   new PgProjector({ pool, store, projection: billingProjection, logger: consoleLogger('billing-projector') }),
+  new PgProjector({ pool, store, projection: invoiceProjection, logger: consoleLogger('invoice-projector') }),
 ];
 for (const p of projectors) await p.start();
 let analytics: Analytics | null = null;

@@ -3,6 +3,7 @@ import { createEventStore, type PlatformKeys } from '@parley/kit';
 import { CheckpointWatcher, type MonitoredProjector, PgProjector } from '@parley/projections';
 import { BillingQueries, billingProjection, billingReadPool } from '@parley/projections/billing';
 import { InboxIdentity, InboxQueries, inboxProjection, inboxReadPool } from '@parley/projections/inbox';
+import { InvoiceQueries, invoiceProjection, invoicesReadPool } from '@parley/projections/invoices';
 import { PlanQueries, planProjection, plansReadPool } from '@parley/projections/plans';
 import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
@@ -63,8 +64,15 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     projection: billingProjection,
     logger: options.logger ? consoleLogger('billing-projector') : undefined,
   });
+  const invoices = new PgProjector({
+    pool: projectorPool,
+    store,
+    projection: invoiceProjection,
+    logger: options.logger ? consoleLogger('invoice-projector') : undefined,
+  });
   const billingPool = billingReadPool(options.databaseUrl);
-  const projectors = [inbox, plans, billing];
+  const invoicesPool = invoicesReadPool(options.databaseUrl);
+  const projectors = [inbox, plans, billing, invoices];
   for (const p of projectors) {
     if (options.runProjectors) await p.start();
     else await p.prepare();
@@ -79,6 +87,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
     webhooks: new WebhookQueries(webhooksPool),
     plans: new PlanQueries(plansPool, options.clock ?? (() => new Date())),
     billing: new BillingQueries(billingPool),
+    invoices: new InvoiceQueries(invoicesPool),
     inboxProgress,
     projectors,
     moreProjectors: options.moreProjectors,
@@ -98,6 +107,7 @@ export async function createQueryPlatform(options: QueryPlatformOptions): Promis
       for (const p of projectors) await p.stop();
       await readPool.end();
       await billingPool.end();
+      await invoicesPool.end();
       await webhooksPool.end();
       await plansPool.end();
       await projectorPool.end();

@@ -25,6 +25,9 @@ export const deterministicId = (...parts: string[]) => uuidv5(JSON.stringify(par
 export const contactIdFor = (tenantId: string, identity: { waId: string | null; userId: string | null }) =>
   deterministicId('contact', tenantId, identity.waId ? `wa:${identity.waId}` : `user:${identity.userId ?? ''}`);
 
+/** One invoice per tenant and billing period: the id (and stream) derive from both, so a period cannot be invoiced twice. */
+export const invoiceIdFor = (tenantId: string, periodStart: string) => deterministicId('invoice', tenantId, new Date(periodStart).toISOString());
+
 export const numberIdFor = (phoneNumberId: string) => deterministicId('whatsapp-number', phoneNumberId);
 
 /**
@@ -58,6 +61,8 @@ export const streams = {
   subscription: (tenantId: string) => `subscription-${tenantId}`,
   /** The tenant a Stripe customer, payment intent or charge belongs to. */
   stripeObject: (objectId: string) => `stripe_object-${objectId}`,
+  /** A tenant's invoice of one period (`invoiceIdFor`). */
+  invoice: (invoiceId: string) => `invoice-${invoiceId}`,
 };
 
 const SEQ_BITS = 26n;

@@ -2515,6 +2515,272 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's invoices, newest period first: drafts in their grace and finalized ones; amounts in minor units */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
+                    limit?: number;
+                    /** @description nextCursor of the page before */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                invoiceId: string;
+                                /** Format: uuid */
+                                tenantId: string;
+                                period: {
+                                    /** Format: date-time */
+                                    start: string;
+                                    /** Format: date-time */
+                                    end: string;
+                                };
+                                /**
+                                 * @description draft: in its grace, late usage may still change it; finalized: never changes (later usage goes on a later invoice)
+                                 * @enum {string}
+                                 */
+                                status: "draft" | "finalized";
+                                /** @enum {string} */
+                                currency: "EUR" | "USD" | "GBP";
+                                subtotal: number;
+                                tax: number;
+                                total: number;
+                                /** @description ISO 8601 instant */
+                                draftedAt: string;
+                                /** @description ISO 8601 instant */
+                                finalizedAt: string | null;
+                                /**
+                                 * @description Reserved: adjustments of a finalized period are lines of a later invoice, not invoices of their own
+                                 * @enum {string|null}
+                                 */
+                                adjustmentOf: null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice with every line (quantity, units, tier, unit price, amount, the stretch it covers); format=csv or Accept: text/csv: a row per line */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    invoiceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            invoiceId: string;
+                            /** Format: uuid */
+                            tenantId: string;
+                            period: {
+                                /** Format: date-time */
+                                start: string;
+                                /** Format: date-time */
+                                end: string;
+                            };
+                            /**
+                             * @description draft: in its grace, late usage may still change it; finalized: never changes (later usage goes on a later invoice)
+                             * @enum {string}
+                             */
+                            status: "draft" | "finalized";
+                            /** @enum {string} */
+                            currency: "EUR" | "USD" | "GBP";
+                            subtotal: number;
+                            tax: number;
+                            total: number;
+                            /** @description ISO 8601 instant */
+                            draftedAt: string;
+                            /** @description ISO 8601 instant */
+                            finalizedAt: string | null;
+                            /**
+                             * @description Reserved: adjustments of a finalized period are lines of a later invoice, not invoices of their own
+                             * @enum {string|null}
+                             */
+                            adjustmentOf: null;
+                            lines: {
+                                /** @enum {string} */
+                                kind: "flat_fee" | "trial" | "included_units" | "usage" | "trial_usage" | "minimum_commitment" | "adjustment" | "tax";
+                                description: string;
+                                /** @description Plan key */
+                                planKey: string | null;
+                                meter: string | null;
+                                units: number | null;
+                                quantity: number | null;
+                                unitPrice: string | null;
+                                tier: {
+                                    index: number;
+                                    firstUnit: number;
+                                    lastUnit: number | null;
+                                } | null;
+                                /** Format: date-time */
+                                from: string | null;
+                                /** Format: date-time */
+                                to: string | null;
+                                days: number | null;
+                                periodDays: number | null;
+                                amount: number;
+                            }[];
+                        } | string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/sla/running": {
         parameters: {
             query?: never;
@@ -4279,6 +4545,10 @@ export interface paths {
                     to: string;
                     /** @description The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted) */
                     tenantId?: string;
+                    /** @description Wait until the usage projection includes this log position (e.g. the head the billing job read) */
+                    minPosition?: string;
+                    /** @description Longest wait for minPosition; then the answer says Parley-Consistency: stale */
+                    waitMs?: number;
                 };
                 header?: never;
                 path?: never;

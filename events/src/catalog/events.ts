@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invoiceEventCatalog } from './invoice-events.ts';
 import { PlanDefined, TenantPlanChangeCanceled, TenantPlanChangeScheduled, TenantPlanChosen, TenantPlanUpgraded } from './plan-events.ts';
 import { subscriptionEventCatalog } from './subscription-events.ts';
 
@@ -439,6 +440,8 @@ export const eventCatalog = {
   TenantPlanChangeCanceled: [1, TenantPlanChangeCanceled],
   // Stripe subscriptions, payments and dunning (subscription-events.ts).
   ...subscriptionEventCatalog,
+  // Invoices: drafted, redrafted in grace, finalized (invoice-events.ts).
+  ...invoiceEventCatalog,
 } as const satisfies Record<string, readonly [number, z.ZodType]>;
 
 export type EventType = keyof typeof eventCatalog;

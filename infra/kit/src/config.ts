@@ -29,6 +29,14 @@ export interface DunningPolicy {
 
 export const DEFAULT_DUNNING_POLICY: DunningPolicy = { marketingBlockedAfterDays: 7 };
 
+/** The billing job's invoices: how long drafts wait for late usage, and the tax rate. */
+export interface InvoicePolicy {
+  graceDays: number;
+  taxRatePercent: string;
+}
+
+export const DEFAULT_INVOICE_POLICY: InvoicePolicy = { graceDays: 3, taxRatePercent: '0' };
+
 /** 0: any free port (tests). */
 const Port = z.coerce.number().int().min(0).max(65535);
 const Count = z.coerce.number().int().min(0);
@@ -112,6 +120,17 @@ const Env = z.object({
     .pipe(z.array(z.string().min(16, 'each Stripe webhook secret must be at least 16 characters'))),
   /** Days a subscription may stay past due before the tenant's marketing template sends are refused. */
   PARLEY_DUNNING_MARKETING_AFTER_DAYS: z.coerce.number().int().min(0).max(365).default(DEFAULT_DUNNING_POLICY.marketingBlockedAfterDays),
+  /** How often the workers' billing job runs (drafts ended periods, finalizes after the grace). */
+  PARLEY_BILLING_EVERY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Days a drafted invoice waits for late usage before it is finalized. */
+  PARLEY_INVOICE_GRACE_DAYS: z.coerce.number().min(0).max(60).default(DEFAULT_INVOICE_POLICY.graceDays),
+  /** Tax on every invoice's subtotal: percent as a decimal string ("19", "8.875"). */
+  PARLEY_INVOICE_TAX_PERCENT: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,2})(\.\d{1,6})?$/, 'a percent as a decimal string, e.g. "19" or "8.875"')
+    .default(DEFAULT_INVOICE_POLICY.taxRatePercent),
+  /** Where the workers read usage (the query API; chDB lives in the query process). Unset: the query API on QUERY_PORT. */
+  PARLEY_USAGE_URL: z.string().url().optional(),
   /** Bounds on unsigned webhook dead letters (numbers nobody connected: anyone can post them). */
   PARLEY_DEAD_LETTER_UNSIGNED_MAX_KIB: Count.default(D.unsignedMaxPayloadBytes / 1024),
   PARLEY_DEAD_LETTER_UNSIGNED_PER_MINUTE: Count.default(D.unsignedPerMinute),
@@ -154,6 +173,8 @@ export interface Config {
   /** Stripe's webhook signing secrets: any of them signs a valid delivery (rotation); empty: no Stripe webhook. */
   stripe: { webhookSecrets: readonly string[] };
   dunning: DunningPolicy;
+  /** The workers' billing job: its schedule, the invoices' grace and tax, and where it reads usage. */
+  billing: { everyMs: number; invoices: InvoicePolicy; usageUrl: string };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -201,5 +222,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     stripe: { webhookSecrets: e.STRIPE_WEBHOOK_SECRETS },
     dunning: { marketingBlockedAfterDays: e.PARLEY_DUNNING_MARKETING_AFTER_DAYS },
+    billing: {
+      everyMs: e.PARLEY_BILLING_EVERY_SECONDS * 1000,
+      invoices: { graceDays: e.PARLEY_INVOICE_GRACE_DAYS, taxRatePercent: e.PARLEY_INVOICE_TAX_PERCENT },
+      usageUrl: e.PARLEY_USAGE_URL ?? `http://127.0.0.1:${e.QUERY_PORT}`,
+    },
   };
 }

@@ -13,7 +13,16 @@ export {
   principalOf,
 } from './auth/authentication.ts';
 export { may, type Permission, ROLE_POLICY, rolesFor } from './auth/roles.ts';
-export { type Config, DEFAULT_DEAD_LETTER_LIMITS, DEFAULT_DUNNING_POLICY, type DeadLetterLimits, type DunningPolicy, loadConfig } from './config.ts';
+export {
+  type Config,
+  DEFAULT_DEAD_LETTER_LIMITS,
+  DEFAULT_DUNNING_POLICY,
+  DEFAULT_INVOICE_POLICY,
+  type DeadLetterLimits,
+  type DunningPolicy,
+  type InvoicePolicy,
+  loadConfig,
+} from './config.ts';
 export * from './errors.ts';
 export { createEventStore } from './event-store.ts';
 export { type Api, type ApiOptions, createApi } from './http/create-api.ts';

@@ -83,3 +83,27 @@ describe('Stripe and dunning in the configuration', () => {
     expect(() => loadConfig({ ...base, PARLEY_DUNNING_MARKETING_AFTER_DAYS: '-1' })).toThrow(/PARLEY_DUNNING_MARKETING_AFTER_DAYS/);
   });
 });
+
+describe('the billing job in the configuration', () => {
+  it('runs every 5 minutes with 3 days of grace and no tax by default, reading usage from the query API', () => {
+    expect(loadConfig({ ...base, QUERY_PORT: '4002' }).billing).toEqual({
+      everyMs: 300_000,
+      invoices: { graceDays: 3, taxRatePercent: '0' },
+      usageUrl: 'http://127.0.0.1:4002',
+    });
+    const set = loadConfig({
+      ...base,
+      PARLEY_BILLING_EVERY_SECONDS: '60',
+      PARLEY_INVOICE_GRACE_DAYS: '0.5',
+      PARLEY_INVOICE_TAX_PERCENT: '8.875',
+      PARLEY_USAGE_URL: 'http://query.internal:3002',
+    });
+    expect(set.billing).toEqual({ everyMs: 60_000, invoices: { graceDays: 0.5, taxRatePercent: '8.875' }, usageUrl: 'http://query.internal:3002' });
+  });
+
+  it('refuses a tax rate that is not a decimal percent, and a schedule of 0 seconds', () => {
+    expect(() => loadConfig({ ...base, PARLEY_INVOICE_TAX_PERCENT: '19%' })).toThrow(/PARLEY_INVOICE_TAX_PERCENT: a percent as a decimal string/);
+    expect(() => loadConfig({ ...base, PARLEY_INVOICE_TAX_PERCENT: '0.1234567' })).toThrow(/PARLEY_INVOICE_TAX_PERCENT/);
+    expect(() => loadConfig({ ...base, PARLEY_BILLING_EVERY_SECONDS: '0' })).toThrow(/PARLEY_BILLING_EVERY_SECONDS/);
+  });
+});

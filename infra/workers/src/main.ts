@@ -15,6 +15,13 @@ const workers = await createWorkers({
   queuePrefix: config.redisPrefix,
   jobLockMs: config.jobLockMs,
   webhooks: config.webhooks,
+  billing: {
+    everyMs: config.billing.everyMs,
+    graceMs: config.billing.invoices.graceDays * 86_400_000,
+    taxRatePercent: config.billing.invoices.taxRatePercent,
+    usageUrl: config.billing.usageUrl,
+    adminKey: config.platformAdminKey,
+  },
   whatsapp: { apiUrl: config.whatsapp.apiUrl ?? 'https://graph.facebook.com', apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
   logger: consoleLogger('workers'),
 });

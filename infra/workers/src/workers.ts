@@ -1,7 +1,11 @@
-import { Outbound } from '@parley/command';
+import { Invoicing, Outbound } from '@parley/command';
 import { createPgPool, type EventStore, type Logger, silentLogger } from '@parley/events';
 import { PgProjector } from '@parley/projections';
+import { plansReadPool } from '@parley/projections/plans';
 import { WebhookQueries, webhookProjection, webhooksReadPool } from '@parley/projections/webhooks';
+import { BillingJob, type BillingPolicy } from './billing/billing-job.ts';
+import { BillingSchedule } from './billing/billing-schedule.ts';
+import { QueryApiUsageSource, type UsageSource } from './billing/usage-source.ts';
 import { CloudApiClient } from './outbound/cloud-api-client.ts';
 import { OUTBOUND_SCHEMA, outboundProjection } from './outbound/outbound-projection.ts';
 import { SendDispatcher } from './outbound/send-dispatcher.ts';
@@ -25,6 +29,11 @@ export interface WorkersOptions {
   jobLockMs?: number;
   /** Where tenants' webhooks may point (default: public addresses only). */
   webhooks?: { allowLoopback: boolean };
+  /**
+   * The billing job (docs/billing.md#the-invoice-lifecycle); unset: not run. Usage comes
+   * from `usage`, or from the query API at `usageUrl` with the platform admin key.
+   */
+  billing?: BillingPolicy & { everyMs: number; usageUrl: string; adminKey: string; usage?: UsageSource };
 }
 
 export interface Workers {
@@ -32,6 +41,8 @@ export interface Workers {
   /** Every projector the workers run: /health reports on each. */
   projectors: PgProjector[];
   sends: SendWorkers;
+  /** null when the options have no `billing`. */
+  billing: BillingSchedule | null;
   queueStats(): Promise<QueueStats[]>;
   close(): Promise<void>;
 }
@@ -86,12 +97,37 @@ export async function createWorkers(options: WorkersOptions): Promise<Workers> {
     lockMs: options.jobLockMs,
   });
   webhooks.start();
+  const plansPool = options.billing ? plansReadPool(options.databaseUrl, 2) : null;
+  const billing =
+    options.billing && plansPool
+      ? new BillingSchedule({
+          connection: redisConnection(options.redisUrl),
+          prefix: options.queuePrefix ?? 'parley',
+          everyMs: options.billing.everyMs,
+          lockMs: options.jobLockMs,
+          clock: options.clock ?? (() => new Date()),
+          logger,
+          job: new BillingJob({
+            plansPool,
+            store: options.store,
+            invoicing: new Invoicing(options.store, options.clock),
+            usage: options.billing.usage ?? new QueryApiUsageSource(options.billing.usageUrl, options.billing.adminKey),
+            policy: { graceMs: options.billing.graceMs, taxRatePercent: options.billing.taxRatePercent },
+            clock: options.clock ?? (() => new Date()),
+            logger,
+          }),
+        })
+      : null;
+  await billing?.start();
   return {
     projector,
     projectors: [projector, webhooksProjector],
     sends,
+    billing,
     queueStats: () => sends.stats(),
     async close() {
+      await billing?.close();
+      await plansPool?.end();
       await dispatcher.close();
       await webhooks.close();
       await sends.close();

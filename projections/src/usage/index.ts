@@ -24,5 +24,6 @@ export {
   type UsagePeriod,
   UsageReport,
   usageForPeriod,
+  usageForTenants,
 } from './usage-queries.ts';
 export { USAGE_15M, USAGE_EVENTS, USAGE_HOURLY, USAGE_SEATS, USAGE_TABLE_STATEMENTS, USAGE_TABLES, USAGE_UNIQUES_15M } from './usage-schema.ts';

@@ -92,6 +92,25 @@ export class UsageProjector implements MonitoredProjector {
     throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
   }
 
+  /**
+   * Whether the usage rows include `position`, waiting up to `timeoutMs`: by this
+   * process's follower when it runs here, else by the checkpoint the process that runs it
+   * stores (the query API with a ClickHouse server and the projectors elsewhere).
+   */
+  async reached(position: Position, timeoutMs: number): Promise<boolean> {
+    const { store } = this.options;
+    if (this.follower.running) {
+      if (store.comparePositions(this.checkpoint, position) >= 0) return true;
+      return this.follower.waitFor(position, timeoutMs);
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (store.comparePositions((await this.storedCheckpoint()).position, position) >= 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async status(): Promise<ProjectorStatus> {
     const store = this.options.store;
     const running = this.follower.running;

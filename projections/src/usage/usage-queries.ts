@@ -115,9 +115,10 @@ function withUniques<T extends BucketStates & { day?: string }>(states: T[], uni
 const parseGroup = (key: string): Record<string, string> => JSON.parse(key) as Record<string, string>;
 
 /**
- * A tenant's usage per meter and group over [from, to): one read of the 15-minute rollup
- * (the tenant's rows of the period, in its sort order), plus the last value before the
- * period of the gauges (agent seats), from the raw rows.
+ * A tenant's usage per meter and group over [from, to): whole hours from the hourly rollup,
+ * the quarter-hour edges around them from the 15-minute one, the unique keys from their
+ * own rollup, plus the last value before the period of the gauges (agent seats), from the
+ * raw rows.
  */
 export async function usageForPeriod(
   client: ClickHouseClient,
@@ -125,43 +126,68 @@ export async function usageForPeriod(
   period: UsagePeriod,
   meters: readonly MeterDefinition[] = DEFAULT_METERS,
 ): Promise<UsageReport> {
+  const reports = await usageForTenants(client, db, { tenantIds: [period.tenantId], from: period.from, to: period.to }, meters);
+  return reports.get(period.tenantId) ?? reportFrom(period, meters, []);
+}
+
+const TenantStates = BucketStates.extend({ carried: ch.number, tenant_id: ch.string });
+type TenantStates = z.infer<typeof TenantStates>;
+
+/**
+ * Many tenants' usage over one period in one query (the billing job bills tenants by the
+ * thousand, and each query costs a round of the engine): the same answer per tenant as
+ * `usageForPeriod`.
+ */
+export async function usageForTenants(
+  client: ClickHouseClient,
+  db: string,
+  q: { tenantIds: readonly string[]; from: Date; to: Date },
+  meters: readonly MeterDefinition[] = DEFAULT_METERS,
+): Promise<Map<string, UsageReport>> {
   const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
   const uniqueMeters = meters.filter((m) => m.aggregation === 'unique_count').map((m) => m.key);
   // One query (each costs a round of the engine): the period's states, its unique keys, then the gauges' values before it.
   // Whole hours from the hourly rollup, the quarter-hour edges around them from usage_15m.
-  const hoursFrom = Math.min(Math.ceil(period.from.getTime() / HOUR_MS) * HOUR_MS, period.to.getTime());
-  const hoursTo = Math.max(Math.floor(period.to.getTime() / HOUR_MS) * HOUR_MS, hoursFrom);
+  const hoursFrom = Math.min(Math.ceil(q.from.getTime() / HOUR_MS) * HOUR_MS, q.to.getTime());
+  const hoursTo = Math.max(Math.floor(q.to.getTime() / HOUR_MS) * HOUR_MS, hoursFrom);
   const rows = await queryRows(
     client,
-    `SELECT 0 AS carried, meter, group_key, ${STATES} FROM (
-       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_hourly
-       WHERE tenant_id = {tenantId:String} AND bucket >= {hoursFrom:DateTime('UTC')} AND bucket < {hoursTo:DateTime('UTC')}
+    `SELECT 0 AS carried, tenant_id, meter, group_key, ${STATES} FROM (
+       SELECT tenant_id, meter, group_key, events, total, maximum, latest FROM ${db}.usage_hourly
+       WHERE tenant_id IN {tenantIds:Array(String)} AND bucket >= {hoursFrom:DateTime('UTC')} AND bucket < {hoursTo:DateTime('UTC')}
        UNION ALL
-       SELECT meter, group_key, events, total, maximum, latest FROM ${db}.usage_15m
-       WHERE tenant_id = {tenantId:String} AND ((bucket >= {from:DateTime('UTC')} AND bucket < {hoursFrom:DateTime('UTC')})
+       SELECT tenant_id, meter, group_key, events, total, maximum, latest FROM ${db}.usage_15m
+       WHERE tenant_id IN {tenantIds:Array(String)} AND ((bucket >= {from:DateTime('UTC')} AND bucket < {hoursFrom:DateTime('UTC')})
          OR (bucket >= {hoursTo:DateTime('UTC')} AND bucket < {to:DateTime('UTC')})))
-     GROUP BY meter, group_key
+     GROUP BY tenant_id, meter, group_key
      UNION ALL
-     SELECT 2 AS carried, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
-     WHERE tenant_id = {tenantId:String} AND meter IN {uniqueMeters:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-     GROUP BY meter, group_key
+     SELECT 2 AS carried, tenant_id, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
+     WHERE tenant_id IN {tenantIds:Array(String)} AND meter IN {uniqueMeters:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+     GROUP BY tenant_id, meter, group_key
      UNION ALL
-     SELECT 1 AS carried, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
+     SELECT 1 AS carried, tenant_id, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
      FROM ${db}.usage_events
-     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
-     GROUP BY meter, group_key`,
+     WHERE tenant_id IN {tenantIds:Array(String)} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
+     GROUP BY tenant_id, meter, group_key`,
     {
-      tenantId: period.tenantId,
-      from: seconds(period.from),
-      to: seconds(period.to),
+      tenantIds: [...q.tenantIds],
+      from: seconds(q.from),
+      to: seconds(q.to),
       hoursFrom: seconds(new Date(hoursFrom)),
       hoursTo: seconds(new Date(hoursTo)),
       gauges,
       uniqueMeters,
-      before: chTime(period.from.getTime()),
+      before: chTime(q.from.getTime()),
     },
-    BucketStates.extend({ carried: ch.number }),
+    TenantStates,
   );
+  const byTenant = new Map<string, TenantStates[]>(q.tenantIds.map((t) => [t, []]));
+  for (const r of rows) byTenant.get(r.tenant_id)?.push(r);
+  return new Map([...byTenant].map(([tenantId, own]) => [tenantId, reportFrom({ tenantId, from: q.from, to: q.to }, meters, own)]));
+}
+
+/** One tenant's report from its rows of the period's states, its unique keys and its gauges' carried values. */
+function reportFrom(period: UsagePeriod, meters: readonly MeterDefinition[], rows: readonly (BucketStates & { carried: number })[]): UsageReport {
   const states = withUniques(
     rows.filter((r) => r.carried === 0),
     rows.filter((r) => r.carried === 2),

@@ -2,12 +2,14 @@ import { createApi, type IdentityPort, type PlatformKeys } from '@parley/kit';
 import { type CheckpointWatcher, type MonitoredProjector, type PgProjector, registerHealthRoute } from '@parley/projections';
 import type { BillingQueries } from '@parley/projections/billing';
 import type { InboxQueries } from '@parley/projections/inbox';
+import type { InvoiceQueries } from '@parley/projections/invoices';
 import type { PlanQueries } from '@parley/projections/plans';
 import type { WebhookQueries } from '@parley/projections/webhooks';
 import type { FastifyInstance } from 'fastify';
 import { readYourWrites } from './read-your-writes.ts';
 import { billingRoutes } from './routes/billing-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
+import { invoiceRoutes } from './routes/invoice-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 import { operationsRoutes } from './routes/operations-routes.ts';
 import { planRoutes } from './routes/plan-routes.ts';
@@ -25,6 +27,8 @@ export interface QueryApiDeps {
   plans: PlanQueries;
   /** Tenants' Stripe subscriptions and payments. */
   billing: BillingQueries;
+  /** Tenants' invoices (drafted and finalized by the billing job). */
+  invoices: InvoiceQueries;
   /** The inbox projector's checkpoint, for read-your-writes. */
   inboxProgress: CheckpointWatcher;
   /** The PostgreSQL projectors, wherever they run: lag, parked events, replay, rebuild. */
@@ -46,6 +50,7 @@ declare module 'fastify' {
     webhooks: WebhookQueries;
     planViews: PlanQueries;
     billingReads: BillingQueries;
+    invoiceReads: InvoiceQueries;
     projectors: { administered: readonly PgProjector[]; monitored: readonly MonitoredProjector[] };
   }
 }
@@ -65,6 +70,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   api.decorate('webhooks', deps.webhooks);
   api.decorate('planViews', deps.plans);
   api.decorate('billingReads', deps.billing);
+  api.decorate('invoiceReads', deps.invoices);
   api.decorate('projectors', { administered: deps.projectors, monitored });
   await api.register(readYourWrites, { progress: deps.inboxProgress });
   registerHealthRoute(api, monitored, { stallAfterSeconds: deps.stallAfterSeconds ?? 10 });
@@ -76,6 +82,7 @@ export async function buildQueryApi(deps: QueryApiDeps): Promise<FastifyInstance
   await api.register(webhookRoutes);
   await api.register(planRoutes);
   await api.register(billingRoutes);
+  await api.register(invoiceRoutes);
   await deps.extend?.(api);
   return api;
 }

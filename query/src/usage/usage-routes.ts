@@ -1,3 +1,4 @@
+import type { Position } from '@parley/events';
 import { TimeZone } from '@parley/events';
 import { allowOrPlatformAdmin, badRequest, errorResponses, forbidden } from '@parley/kit';
 import { type Analytics, DATETIME, dateIn, instantIn } from '@parley/projections/analytics';
@@ -5,9 +6,11 @@ import { DailyUsageRow, dailyUsage, USAGE_BUCKET_MS, UsageReport, usageForPeriod
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Consistency } from '../http/query-schemas.ts';
 
 export interface UsageRouteDeps {
-  analytics: Pick<Analytics, 'client' | 'database'>;
+  /** `usage`: the usage projector, for read-your-writes (`minPosition`) when it runs in this process. */
+  analytics: Pick<Analytics, 'client' | 'database'> & Partial<Pick<Analytics, 'usage'>>;
 }
 
 /** A billing period is at most a year; a little more lets a caller compare two calendar years' edges. */
@@ -25,6 +28,9 @@ const Current = z
     ),
     to: instantIn(DATETIME).describe('End of the period (exclusive), on a quarter hour'),
     ...TENANT,
+    // The billing job reads usage at a log position it records on the invoice.
+    minPosition: Consistency.shape.minPosition.describe('Wait until the usage projection includes this log position (e.g. the head the billing job read)'),
+    waitMs: Consistency.shape.waitMs,
   })
   .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_RANGE_DAYS * DAY_MS, { message: `a period of at most ${MAX_RANGE_DAYS} days`, path: ['to'] })
@@ -63,7 +69,17 @@ function tenantOf(request: FastifyRequest, named: string | undefined): string {
  */
 export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { client, database: db } = deps.analytics;
+  const { client, database: db, usage } = deps.analytics;
+  /** Whether the usage projection reached the position within the wait (here, or as the process running it stored). */
+  const reached = async (position: string, waitMs: number) => {
+    if (!usage) return false;
+    try {
+      return await usage.reached(position as Position, waitMs);
+    } catch {
+      // Only the store knows its positions' form: comparing another one throws.
+      throw badRequest('querystring.minPosition: not a position returned by the command API');
+    }
+  };
 
   api.get(
     '/v1/usage/current',
@@ -76,9 +92,11 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
         response: { 200: UsageReport, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      return usageForPeriod(client, db, { tenantId: tenantOf(request, q.tenantId), from: new Date(q.from), to: new Date(q.to) });
+      const tenantId = tenantOf(request, q.tenantId);
+      if (q.minPosition !== undefined) reply.header('parley-consistency', (await reached(q.minPosition, q.waitMs)) ? 'fresh' : 'stale');
+      return usageForPeriod(client, db, { tenantId, from: new Date(q.from), to: new Date(q.to) });
     },
   );
 

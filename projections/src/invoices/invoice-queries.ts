@@ -1,0 +1,85 @@
+import { BillingPeriod, Currency, InvoiceLine } from '@parley/events';
+import type pg from 'pg';
+import { z } from 'zod';
+
+const Instant = z.string().describe('ISO 8601 instant');
+
+export const InvoiceStatus = z.enum(['draft', 'finalized']);
+
+/** An invoice as the list shows it; amounts are integer minor units. */
+export const InvoiceSummary = z.object({
+  invoiceId: z.uuid(),
+  tenantId: z.uuid(),
+  period: BillingPeriod,
+  status: InvoiceStatus.describe('draft: in its grace, late usage may still change it; finalized: never changes (later usage goes on a later invoice)'),
+  currency: Currency,
+  subtotal: z.number().int(),
+  tax: z.number().int(),
+  total: z.number().int(),
+  draftedAt: Instant,
+  finalizedAt: Instant.nullable(),
+  adjustmentOf: z.null().describe('Reserved: adjustments of a finalized period are lines of a later invoice, not invoices of their own'),
+});
+export type InvoiceSummary = z.infer<typeof InvoiceSummary>;
+
+export const InvoiceDetail = InvoiceSummary.extend({ lines: z.array(InvoiceLine) });
+export type InvoiceDetail = z.infer<typeof InvoiceDetail>;
+
+/** Newest period first; the cursor is the last item's period start and id. */
+export const InvoiceCursor = z.string().regex(/^[0-9T:.Z-]+\|[0-9a-f-]{36}$/, 'a nextCursor from an earlier page');
+
+interface InvoiceRow {
+  invoice_id: string;
+  tenant_id: string;
+  period_start: Date;
+  period_end: Date;
+  status: InvoiceSummary['status'];
+  currency: InvoiceSummary['currency'];
+  subtotal: string;
+  tax: string;
+  total: string;
+  drafted_at: Date;
+  finalized_at: Date | null;
+  lines?: InvoiceLine[];
+}
+
+const COLUMNS = 'invoice_id, tenant_id, period_start, period_end, status, currency, subtotal, tax, total, drafted_at, finalized_at';
+
+const summary = (r: InvoiceRow): InvoiceSummary => ({
+  invoiceId: r.invoice_id,
+  tenantId: r.tenant_id,
+  period: { start: r.period_start.toISOString(), end: r.period_end.toISOString() },
+  status: r.status,
+  currency: r.currency,
+  subtotal: Number(r.subtotal),
+  tax: Number(r.tax),
+  total: Number(r.total),
+  draftedAt: r.drafted_at.toISOString(),
+  finalizedAt: r.finalized_at?.toISOString() ?? null,
+  adjustmentOf: null,
+});
+
+/** Tenants' invoices from the invoices read model; every read names its tenant. */
+export class InvoiceQueries {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async list(tenantId: string, options: { limit: number; cursor?: string | undefined }): Promise<{ items: InvoiceSummary[]; nextCursor: string | null }> {
+    const [start, id] = options.cursor ? options.cursor.split('|') : [null, null];
+    const rows = await this.pool.query<InvoiceRow>(
+      `SELECT ${COLUMNS} FROM invoices
+       WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (period_start, invoice_id) < ($2::timestamptz, $3::uuid))
+       ORDER BY period_start DESC, invoice_id DESC LIMIT $4`,
+      [tenantId, start, id, options.limit + 1],
+    );
+    const items = rows.rows.slice(0, options.limit).map(summary);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.rows.length > options.limit && last ? `${last.period.start}|${last.invoiceId}` : null };
+  }
+
+  /** null for an id that is not this tenant's (another tenant's invoice is not found, not forbidden). */
+  async invoice(tenantId: string, invoiceId: string): Promise<InvoiceDetail | null> {
+    const rows = await this.pool.query<InvoiceRow>(`SELECT ${COLUMNS}, lines FROM invoices WHERE tenant_id = $1 AND invoice_id = $2`, [tenantId, invoiceId]);
+    const row = rows.rows[0];
+    return row ? { ...summary(row), lines: row.lines ?? [] } : null;
+  }
+}
