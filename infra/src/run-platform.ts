@@ -12,7 +12,6 @@ import { FakeCloudApi } from '@parley/workers/testing';
 import { buildDashboard, type RunningDashboard, startDashboard } from './dashboard.ts';
 import { seedBilling } from './demo/seed-billing.ts';
 import { type DemoNumber, type DemoTenant, seedDemo } from './demo/seed-demo.ts';
-import { seedPlans } from './demo/seed-plans.ts';
 
 const config = loadConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
@@ -48,8 +47,6 @@ if (config.demoFile) {
         ),
     });
     console.log(`[demo] seeded in ${((performance.now() - started) / 1000).toFixed(1)} s${config.demoHistory ? '' : ' (no history: PARLEY_DEMO_HISTORY=off)'}`);
-    // A plan per tenant (its periods and included units), chosen through the command API.
-    console.log(`[demo] plans: ${(await seedPlans(commandUrl, config.platformAdminKey, demo)).join('; ')}`);
     // Subscriptions through the Stripe webhook, signed by a local fake Stripe, when a signing secret is configured.
     const [stripeSecret] = config.stripe.webhookSecrets;
     if (stripeSecret) console.log(`[demo] Stripe subscriptions: ${(await seedBilling(commandUrl, stripeSecret, demo)).join('; ')}`);

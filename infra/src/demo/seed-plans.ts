@@ -1,5 +1,5 @@
 import type { PlanTerms } from '@parley/events';
-import { httpDemoClient } from './demo-client.ts';
+import { type DemoClient, httpDemoClient } from './demo-client.ts';
 import type { DemoTenant } from './seed-demo.ts';
 
 /**
@@ -38,19 +38,37 @@ const growth = (currency: PlanTerms['currency'], flatFee: number): PlanTerms => 
 
 const CATALOG = { 'growth-eur': growth('EUR', 4900), 'growth-usd': growth('USD', 5900) } as const;
 
+/** The demo's plans in the catalog (the platform admin's): defining the same terms again appends nothing. */
+export async function definePlans(client: DemoClient, platformAdminKey: string): Promise<void> {
+  for (const [planKey, terms] of Object.entries(CATALOG)) await client.call(`/v1/plans/${planKey}`, terms, platformAdminKey, 'PUT');
+}
+
+/** The demo plan of the `index`-th demo tenant: the first in euros, the second in dollars, so the dashboard shows both currencies. */
+export const demoPlanKey = (index: number): keyof typeof CATALOG => (index % 2 === 0 ? 'growth-eur' : 'growth-usd');
+
+/** A tenant's choice of its demo plan in its own zone, as an operator would make it (the platform admin's route). */
+export async function choosePlan(
+  client: DemoClient,
+  platformAdminKey: string,
+  tenantId: string,
+  planKey: keyof typeof CATALOG,
+  timeZone: string,
+): Promise<void> {
+  await client.call(`/v1/tenants/${tenantId}/billing/plan`, { planKey, timeZone }, platformAdminKey);
+}
+
 /**
- * Defines the demo's plans (the platform admin's catalog) and has each demo tenant choose
- * one in its own time zone, through the command API as an operator would: the first tenant
- * in euros, the second in dollars, so the dashboard shows both currencies.
+ * Defines the demo's plans and has each tenant choose one, over HTTP. The demo itself
+ * chooses while setting a tenant up (setUpTenant: with the history, a month back in
+ * simulated time, so that a period has ended and the billing job invoices it).
  */
 export async function seedPlans(commandUrl: string, platformAdminKey: string, tenants: readonly DemoTenant[]): Promise<string[]> {
   const client = httpDemoClient(commandUrl);
-  for (const [planKey, terms] of Object.entries(CATALOG)) await client.call(`/v1/plans/${planKey}`, terms, platformAdminKey, 'PUT');
+  await definePlans(client, platformAdminKey);
   const summary: string[] = [];
   for (const [i, t] of tenants.entries()) {
-    const planKey = i % 2 === 0 ? 'growth-eur' : 'growth-usd';
-    await client.call(`/v1/tenants/${t.tenantId}/billing/plan`, { planKey, timeZone: t.timeZone ?? 'UTC' }, platformAdminKey);
-    summary.push(`${t.name}: ${planKey}`);
+    await choosePlan(client, platformAdminKey, t.tenantId, demoPlanKey(i), t.timeZone ?? 'UTC');
+    summary.push(`${t.name}: ${demoPlanKey(i)}`);
   }
   return summary;
 }
