@@ -173,12 +173,10 @@ describe('the billing pages', () => {
       expect(csv.status()).toBe(200);
       expect((await csv.text()).trimEnd().split(/\r?\n/).length - 1).toBe(detail.body.lines.length);
       // A usage line opens the daily usage of its meter, narrowed to the line's days.
-      const usageLink = page.getByTestId('lines-table').getByRole('link').first();
-      if ((await usageLink.count()) > 0) {
-        await usageLink.click();
-        await page.waitForURL((u) => u.pathname === '/usage' && u.searchParams.get('range') === 'custom' && u.searchParams.has('meter'));
-        expect(await page.getByTestId('daily').textContent()).toContain('Show the whole current period');
-      }
+      const usageLink = page.getByTestId('lines-table').getByRole('link', { name: /^messages_received: .* units × / });
+      await usageLink.click();
+      await page.waitForURL((u) => u.pathname === '/usage' && u.searchParams.get('range') === 'custom' && u.searchParams.get('meter') === 'messages_received');
+      expect(await page.getByTestId('daily').textContent()).toContain('Show the whole current period');
       await page.goto(`${platform.urls.dashboard}/invoices`);
     }
     expect(await seriousViolations(page)).toEqual([]);

@@ -28,11 +28,14 @@ const KIND_LABELS: Record<InvoiceLineView['kind'], string> = {
 const USAGE_KINDS: ReadonlySet<InvoiceLineView['kind']> = new Set(['usage', 'included_units', 'trial_usage', 'adjustment']);
 
 /** The usage page narrowed to a line's meter and days (local dates of the plan's zone; `to` exclusive). */
-function usageHref(line: InvoiceLineView, tz: string): string | null {
-  if (!line.meter || !line.from || !line.to || !USAGE_KINDS.has(line.kind)) return null;
-  const from = localDate(line.from, tz);
+function usageHref(line: InvoiceLineView, period: { start: string; end: string }, tz: string): string | null {
+  if (!line.meter || !USAGE_KINDS.has(line.kind)) return null;
+  // A line without a stretch of its own covers the invoice's period.
+  const lineFrom = line.from ?? period.start;
+  const lineTo = line.to ?? period.end;
+  const from = localDate(lineFrom, tz);
   // `to` is exclusive: the day after the local day of the stretch's last instant.
-  const lastDay = localDate(new Date(Date.parse(line.to) - 1).toISOString(), tz);
+  const lastDay = localDate(new Date(Date.parse(lineTo) - 1).toISOString(), tz);
   const to = new Date(Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   const q = new URLSearchParams({ meter: line.meter, range: 'custom', from, to });
   return `/usage?${q}#daily`;
@@ -99,7 +102,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ invoic
               </TableHeader>
               <TableBody>
                 {invoice.lines.map((line, i) => {
-                  const href = usageHref(line, tz);
+                  const href = usageHref(line, invoice.period, tz);
                   return (
                     // biome-ignore lint/suspicious/noArrayIndexKey: lines have no id of their own; their order is the invoice's
                     <TableRow key={i} data-testid={`line-${i}`}>
@@ -114,7 +117,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ invoic
                       </TableHead>
                       <TableCell>{KIND_LABELS[line.kind]}</TableCell>
                       <TableCell className="text-right">
-                        {line.quantity === null ? '—' : line.quantity.toLocaleString('en')}
+                        {(line.quantity ?? line.units)?.toLocaleString('en') ?? '—'}
                         {line.days !== null && line.periodDays !== null && (
                           <span className="block text-xs text-muted-foreground">{`${line.days}/${line.periodDays} days`}</span>
                         )}
