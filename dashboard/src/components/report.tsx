@@ -46,7 +46,7 @@ export function UrlSwitch({ label, options }: { label: string; options: { href: 
               href={o.href}
               aria-current={o.current ? 'true' : undefined}
               className={cn(
-                'inline-flex h-8 items-center rounded-sm px-3 text-sm font-medium outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50',
+                'inline-flex h-8 items-center whitespace-nowrap rounded-sm px-3 text-sm font-medium outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50',
                 o.current ? 'bg-primary text-primary-foreground' : 'text-muted-foreground hover:bg-accent hover:text-foreground',
               )}
             >

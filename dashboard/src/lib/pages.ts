@@ -1,6 +1,9 @@
 import type { UserRole } from '@parley/events';
 import { type Permission, rolesFor } from '@parley/kit/roles';
 
+/** The billing pages' permission: the one the query API's usage, plan, invoice and payment routes check. */
+const BILLING_PERMISSION: Permission = 'readBilling';
+
 /**
  * Every page of the dashboard and who may see it, declared once: navigation, the home
  * redirect and each page's own check read this table. Roles come from the platform's role
@@ -22,9 +25,11 @@ export const PAGES = {
   drilldown: { href: '/drilldown', label: 'Drill-down', roles: rolesFor('readReports'), nav: false },
   // An agent's own figures; supervisors and admins see every page, this one included.
   mine: { href: '/me', label: 'My stats', roles: rolesFor('workConversations') },
-  // Usage (billing) pages come with their own issue; until then a placeholder without navigation.
-  // No permission of the role policy covers billing yet: the roles are listed here.
-  usage: { href: '/usage', label: 'Usage', roles: ['admin', 'billing'] as readonly UserRole[] },
+  // Billing: this period's usage against the plan, invoices, the subscription and its payments
+  // (the query API's billing and usage routes take the same permission).
+  usage: { href: '/usage', label: 'Usage', roles: rolesFor(BILLING_PERMISSION) },
+  invoices: { href: '/invoices', label: 'Invoices', roles: rolesFor(BILLING_PERMISSION) },
+  payments: { href: '/payments', label: 'Payments', roles: rolesFor(BILLING_PERMISSION) },
   // Teams, SLA targets and business hours: supervisors edit the service levels (as the command
   // API lets them); teams and their members are the admins' (SETTINGS_ADMIN_PERMISSION).
   settings: { href: '/settings', label: 'Settings', roles: rolesFor('manageServiceLevels') },

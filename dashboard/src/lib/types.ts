@@ -88,3 +88,20 @@ export type DrillPage = Answer<'/v1/analytics/drilldown'>;
 export type DrillItem = DrillPage['items'][number];
 /** GET /v1/analytics/sla/conversations: the waits (or conversations, for resolution) behind an SLA figure. */
 export type SlaDrillItem = Item<'/v1/analytics/sla/conversations'>;
+
+/* Billing (docs/billing.md): the plan catalog, the tenant's plan, usage, the Stripe subscription and payments. */
+export type PlanEntry = Item<'/v1/plans'>;
+export type MeterCharge = PlanEntry['terms']['charges'][number];
+export type TenantPlan = NonNullable<Answer<'/v1/billing/plan'>['subscription']>;
+export type UsageReport = Answer<'/v1/usage/current'>;
+export type MeterUsage = UsageReport['meters'][number];
+export type DailyUsageAnswer = Answer<'/v1/usage/daily'>;
+export type DailyUsageRow = DailyUsageAnswer['items'][number];
+export type Subscription = NonNullable<Answer<'/v1/billing/subscription'>['subscription']>;
+export type SubscriptionStatus = Subscription['status'];
+export type Payment = Item<'/v1/billing/payments'>;
+
+/* Invoices (docs/billing.md): the list, and one invoice with every line. */
+export type Invoice = Item<'/v1/billing/invoices'>;
+export type InvoiceDetail = Answer<'/v1/billing/invoices/{invoiceId}'>;
+export type InvoiceLineView = InvoiceDetail['lines'][number];

@@ -72,6 +72,12 @@ export const ViewParams = z.object({
   // Reports: the SLA clock (every SLA figure, median and export follows it) and the heatmap's measure.
   hours: z.enum(HOURS_MODES).default('business').catch('business'),
   measure: z.enum(HEATMAP_MEASURES).default('inbound_messages').catch('inbound_messages'),
+  // The usage page: the meter its daily chart shows (a meter key; an unknown one shows the first meter).
+  meter: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/)
+    .optional()
+    .catch(undefined),
   // Reports: their charts, or the tables behind them (the text alternative); the server sends only the one shown.
   show: z.enum(CHART_OR_TABLE).default('chart').catch('chart'),
 });

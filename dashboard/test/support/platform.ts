@@ -101,6 +101,8 @@ export async function startPlatform(name: string, options: { history: boolean })
         WORKERS_PORT: String(workers),
         DASHBOARD_PORT: String(dashboard),
         DASHBOARD_SESSION_SECRET: randomBytes(32).toString('base64url'),
+        // As `npm start` does: a signing secret, so the demo drives a Stripe subscription per tenant through the fake Stripe.
+        STRIPE_WEBHOOK_SECRETS: `whsec_${randomBytes(24).toString('hex')}`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

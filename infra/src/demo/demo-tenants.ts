@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Priority } from '@parley/events';
 import type { DemoClient } from './demo-client.ts';
+import { choosePlan, definePlans, demoPlanKey } from './seed-plans.ts';
 
 /** A weekly open period in the team's zone: day 0 = Monday … 6 = Sunday. */
 export interface Period {
@@ -176,6 +177,10 @@ export async function setUpTenant(
     },
     tenant.apiKey,
   );
+  // Its plan (periods in its zone, included units), chosen when it is set up: with the
+  // history that is a month back, so a period has ended and the billing job invoices it.
+  await definePlans(client, adminKey);
+  await choosePlan(client, adminKey, tenant.tenantId, demoPlanKey(DEMO_TENANTS.indexOf(spec)), spec.timeZone);
   const { template } = spec;
   await client.call(
     `/v1/whatsapp-numbers/${phoneNumberId}/templates/${template.name}/${template.language}`,

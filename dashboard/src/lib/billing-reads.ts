@@ -1,0 +1,58 @@
+import { cache } from 'react';
+import { ApiError, queryGet } from './api.ts';
+import { periodDates } from './billing.ts';
+import type { DailyUsageAnswer, Invoice, InvoiceDetail, PlanEntry, TenantPlan, UsageReport } from './types.ts';
+
+/**
+ * The billing pages' reads from the query API, as the signed-in user. Each page starts
+ * its independent reads together; the usage reads need the plan's period first (one step).
+ */
+
+export const readPlan = () => queryGet<{ subscription: TenantPlan | null }>('/v1/billing/plan').then((a) => a.subscription);
+export const readCatalog = () => queryGet<{ items: PlanEntry[] }>('/v1/plans').then((a) => a.items);
+
+/** This period's usage per meter, and per local day of the plan's zone (`dates` narrows the days, e.g. to an invoice line's). */
+export function readPeriodUsage(plan: TenantPlan, dates?: { from: string; to: string }) {
+  const period = plan.currentPeriod;
+  const days = dates ?? periodDates(period, plan.timeZone);
+  return Promise.all([
+    queryGet<UsageReport>('/v1/usage/current', { from: period.start, to: period.end }),
+    queryGet<DailyUsageAnswer>('/v1/usage/daily', { from: days.from, to: days.to, timeZone: plan.timeZone }),
+  ]);
+}
+
+/** A read the query API may not serve yet (the invoice routes): `statuses` (404) are `null`, anything else as queryGet. */
+const orNull = <T>(read: Promise<T>, statuses: readonly number[] = [404]): Promise<T | null> =>
+  read.catch((e: unknown) => {
+    if (e instanceof ApiError && statuses.includes(e.status)) return null;
+    throw e;
+  });
+
+/** The tenant's invoices, newest first; null: the query API has no invoice routes. */
+export const readInvoices = (cursor?: string) => orNull(queryGet<{ items: Invoice[]; nextCursor: string | null }>('/v1/billing/invoices', { cursor }));
+
+const INVOICE_PATH = /^\/invoices\/([^/]+)\/?$/;
+
+/** The invoice id a path shows, when it is an invoice's page. */
+export const invoiceIdOf = (pathname: string): string | null => {
+  const id = INVOICE_PATH.exec(pathname)?.[1];
+  if (!id) return null;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id; // A malformed escape: the API refuses it as it is (a 404 here).
+  }
+};
+
+/**
+ * One invoice with its lines; null: no such invoice of this tenant (or no invoice routes).
+ * Read once per request: the layout awaits it before anything streams, so that a missing
+ * invoice is a real 404 (the page's notFound() inside its loading boundary could only be a 200).
+ */
+export const readInvoice = cache((invoiceId: string) =>
+  orNull(
+    queryGet<InvoiceDetail>(`/v1/billing/invoices/${encodeURIComponent(invoiceId)}`),
+    // 400: the API refuses an id that is not one of its ids (a UUID): no such invoice either.
+    [400, 404],
+  ),
+);
