@@ -170,6 +170,7 @@ describe('tenant isolation', () => {
       '/v1/tenants/{tenantId}/billing/plan': () => [`/v1/tenants/${a.tenantId}/billing/plan`, `/v1/tenants/${b.tenantId}/billing/plan`],
       '/v1/billing/subscription': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}`].map((q) => `/v1/billing/subscription${q}`),
       '/v1/billing/payments': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=500`].map((q) => `/v1/billing/payments${q}`),
+      '/v1/billing/quota-alerts': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=200`].map((q) => `/v1/billing/quota-alerts${q}`),
       '/v1/billing/invoices': () => ['', `?tenantId=${a.tenantId}`, `?tenantId=${b.tenantId}&limit=200`].map((q) => `/v1/billing/invoices${q}`),
       '/v1/billing/invoices/{invoiceId}': (ids) =>
         (ids.invoices ?? []).flatMap((id) => ['', '?format=csv', `?tenantId=${b.tenantId}`].map((q) => `/v1/billing/invoices/${id}${q}`)),

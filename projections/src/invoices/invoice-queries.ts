@@ -1,4 +1,5 @@
 import { BillingPeriod, Currency, InvoiceLine, QuotaThreshold } from '@parley/events';
+import { InvalidCursorError } from '@parley/kit';
 import type pg from 'pg';
 import { z } from 'zod';
 
@@ -39,6 +40,14 @@ export type QuotaAlert = z.infer<typeof QuotaAlert>;
 /** Newest period first; the cursor is the last item's period start and id. */
 export const InvoiceCursor = z.string().regex(/^[0-9T:.Z-]+\|[0-9a-f-]{36}$/, 'a nextCursor from an earlier page');
 
+/** A cursor's period start and invoice id; what the regex above lets through but PostgreSQL could not cast is a 400, not a 500. */
+const CursorParts = z.tuple([z.iso.datetime(), z.uuid()]);
+function decodeCursor(cursor: string): [string, string] {
+  const parsed = CursorParts.safeParse(cursor.split('|'));
+  if (!parsed.success) throw new InvalidCursorError('cursor is not one this API issued');
+  return parsed.data;
+}
+
 interface InvoiceRow {
   invoice_id: string;
   tenant_id: string;
@@ -75,7 +84,7 @@ export class InvoiceQueries {
   constructor(private readonly pool: pg.Pool) {}
 
   async list(tenantId: string, options: { limit: number; cursor?: string | undefined }): Promise<{ items: InvoiceSummary[]; nextCursor: string | null }> {
-    const [start, id] = options.cursor ? options.cursor.split('|') : [null, null];
+    const [start, id] = options.cursor ? decodeCursor(options.cursor) : [null, null];
     const rows = await this.pool.query<InvoiceRow>(
       `SELECT ${COLUMNS} FROM invoices
        WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (period_start, invoice_id) < ($2::timestamptz, $3::uuid))
