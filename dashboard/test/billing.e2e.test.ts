@@ -147,38 +147,36 @@ describe('the billing pages', () => {
     await context.close();
   });
 
-  it('lists invoices (or says there are none) and opens one with its lines', async () => {
+  it('lists the invoices and opens one with its lines', async () => {
     const key = platform.key(BILLING);
     const { context, page } = await signedInWith(platform, key);
     const res = await page.goto(`${platform.urls.dashboard}/invoices`);
     expect(res!.status()).toBe(200);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Invoices');
-    const invoices = await api<{ items: { invoiceId: string }[] }>('/v1/billing/invoices', key);
-    if (invoices.status === 404) {
-      // The query API has no invoice routes on this platform: the page says so instead of failing.
-      expect(await page.getByText('invoicing is not available', { exact: false }).count()).toBe(1);
-    } else if (invoices.body.items.length === 0) {
-      expect(await page.getByText('No invoices yet', { exact: false }).count()).toBe(1);
-    } else {
-      expect(await page.getByTestId('invoices-table').locator('tbody tr').count()).toBe(invoices.body.items.length);
-      const id = invoices.body.items[0]!.invoiceId;
-      const detail = await api<{ lines: unknown[] }>(`/v1/billing/invoices/${id}`, key);
-      await page.getByTestId(`invoice-${id}`).getByRole('link').click();
-      await page.waitForURL(`**/invoices/${id}`);
-      await page.getByTestId('lines-table').waitFor();
-      expect(await page.getByTestId('lines-table').locator('tbody tr').count()).toBe(detail.body.lines.length);
-      expect(await seriousViolations(page)).toEqual([]);
-      await screenshots(page, 'invoice');
-      const csv = await page.request.get(`${platform.urls.dashboard}/api/invoices/${id}/csv`);
-      expect(csv.status()).toBe(200);
-      expect((await csv.text()).trimEnd().split(/\r?\n/).length - 1).toBe(detail.body.lines.length);
-      // A usage line opens the daily usage of its meter, narrowed to the line's days.
-      const usageLink = page.getByTestId('lines-table').getByRole('link', { name: /^messages_received: .* units × / });
-      await usageLink.click();
-      await page.waitForURL((u) => u.pathname === '/usage' && u.searchParams.get('range') === 'custom' && u.searchParams.get('meter') === 'messages_received');
-      expect(await page.getByTestId('daily').textContent()).toContain('Show the whole current period');
-      await page.goto(`${platform.urls.dashboard}/invoices`);
-    }
+    // The demo's tenants chose their plans a month back, so the workers' billing job has a period to invoice:
+    // wait for its first run rather than accept an empty list, which would skip every check below.
+    const listed = () => api<{ items: { invoiceId: string }[] }>('/v1/billing/invoices', key);
+    await expect.poll(async () => (await listed()).body.items.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const invoices = await listed();
+    await page.reload();
+    expect(await page.getByTestId('invoices-table').locator('tbody tr').count()).toBe(invoices.body.items.length);
+    const id = invoices.body.items[0]!.invoiceId;
+    const detail = await api<{ lines: unknown[] }>(`/v1/billing/invoices/${id}`, key);
+    await page.getByTestId(`invoice-${id}`).getByRole('link').click();
+    await page.waitForURL(`**/invoices/${id}`);
+    await page.getByTestId('lines-table').waitFor();
+    expect(await page.getByTestId('lines-table').locator('tbody tr').count()).toBe(detail.body.lines.length);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshots(page, 'invoice');
+    const csv = await page.request.get(`${platform.urls.dashboard}/api/invoices/${id}/csv`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).trimEnd().split(/\r?\n/).length - 1).toBe(detail.body.lines.length);
+    // A usage line opens the daily usage of its meter, narrowed to the line's days.
+    const usageLink = page.getByTestId('lines-table').getByRole('link', { name: /^messages_received: .* units × / });
+    await usageLink.click();
+    await page.waitForURL((u) => u.pathname === '/usage' && u.searchParams.get('range') === 'custom' && u.searchParams.get('meter') === 'messages_received');
+    expect(await page.getByTestId('daily').textContent()).toContain('Show the whole current period');
+    await page.goto(`${platform.urls.dashboard}/invoices`);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'invoices');
     // An unknown invoice (or any invoice while the API has none) is a real 404, not an empty invoice.

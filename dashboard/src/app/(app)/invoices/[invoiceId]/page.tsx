@@ -117,13 +117,20 @@ export default async function InvoicePage({ params }: { params: Promise<{ invoic
                       </TableHead>
                       <TableCell>{KIND_LABELS[line.kind]}</TableCell>
                       <TableCell className="text-right">
-                        {(line.quantity ?? line.units)?.toLocaleString('en') ?? '—'}
+                        {/* A tax line multiplies the subtotal (minor units) by its rate: money and a percentage, not units. */}
+                        {line.kind === 'tax' && line.quantity !== null ? money(line.quantity) : ((line.quantity ?? line.units)?.toLocaleString('en') ?? '—')}
                         {line.days !== null && line.periodDays !== null && (
                           <span className="block text-xs text-muted-foreground">{`${line.days}/${line.periodDays} days`}</span>
                         )}
                       </TableCell>
                       <TableCell>{tierText(line)}</TableCell>
-                      <TableCell className="text-right">{line.unitPrice === null ? '—' : formatUnitPrice(line.unitPrice, invoice.currency)}</TableCell>
+                      <TableCell className="text-right">
+                        {line.unitPrice === null
+                          ? '—'
+                          : line.kind === 'tax'
+                            ? `${(Number(line.unitPrice) * 100).toLocaleString('en', { maximumFractionDigits: 4 })}%`
+                            : formatUnitPrice(line.unitPrice, invoice.currency)}
+                      </TableCell>
                       <TableCell className="text-right font-medium">{money(line.amount)}</TableCell>
                     </TableRow>
                   );
