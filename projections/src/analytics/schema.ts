@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { USAGE_TABLE_STATEMENTS } from '../usage/usage-schema.ts';
+import { USAGE_TABLE_STATEMENTS, USAGE_UNIQUE_KEYS_STATEMENTS } from '../usage/usage-schema.ts';
 import { ch, chTime, queryRows } from './clickhouse.ts';
 import { quantilesSql } from './quantiles.ts';
 
@@ -31,18 +31,23 @@ export interface TableSpec {
   orderBy: string;
   partitionBy?: string;
   shardKey: string;
+  /** MergeTree settings of the (local) table, e.g. `index_granularity = 256`. */
+  settings?: string;
 }
 
 export function createTable(ctx: SchemaContext, t: TableSpec): string[] {
   const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
   const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
   const args = t.engineArgs ?? '';
+  const settings = t.settings ? ` SETTINGS ${t.settings}` : '';
   if (!ctx.cluster) {
-    return [`CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}`];
+    return [
+      `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}${settings}`,
+    ];
   }
   const zkPath = `'/clickhouse/tables/{shard}/${ctx.database}/${t.name}', '{replica}'`;
   return [
-    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}_local${on} (${t.columns}) ENGINE = Replicated${t.engine}(${zkPath}${args ? `, ${args}` : ''})${partition} ORDER BY ${t.orderBy}`,
+    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}_local${on} (${t.columns}) ENGINE = Replicated${t.engine}(${zkPath}${args ? `, ${args}` : ''})${partition} ORDER BY ${t.orderBy}${settings}`,
     `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} AS ${ctx.database}.${t.name}_local ENGINE = Distributed(${ctx.cluster}, ${ctx.database}, ${t.name}_local, ${t.shardKey})`,
   ];
 }
@@ -379,6 +384,12 @@ export const migrations: readonly Migration[] = [
     name: 'usage meters: usage rows, their 15-minute rollup, seat holders',
     // New tables only: the usage projector has its own checkpoint and replays the log into them.
     statements: USAGE_TABLE_STATEMENTS,
+  },
+  {
+    version: 6,
+    name: 'usage unique keys in small granules',
+    // A new table filled from usage_events, then the old one dropped: see the statements.
+    statements: USAGE_UNIQUE_KEYS_STATEMENTS,
   },
 ];
 

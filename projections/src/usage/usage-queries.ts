@@ -166,7 +166,7 @@ export async function usageForTenants(
       `SELECT 0 AS carried, tenant_id, meter, group_key, sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, ${latest} AS latest, toUInt64(0) AS uniques
        FROM (${spans.join(' UNION ALL ')}) GROUP BY tenant_id, meter, group_key`,
     uniqueMeters.length > 0 &&
-      `SELECT 2 AS carried, tenant_id, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
+      `SELECT 2 AS carried, tenant_id, meter, group_key, ${UNIQUES} FROM ${db}.usage_unique_keys_15m
        WHERE tenant_id IN {tenantIds:Array(String)} AND meter IN {uniqueMeters:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
        GROUP BY tenant_id, meter, group_key`,
     gauges.length > 0 &&
@@ -267,7 +267,7 @@ export async function dailyUsage(
        WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
        GROUP BY day, meter, group_key
        UNION ALL
-       SELECT 2 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${UNIQUES} FROM ${db}.usage_uniques_15m
+       SELECT 2 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${UNIQUES} FROM ${db}.usage_unique_keys_15m
        WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
        GROUP BY day, meter, group_key`,
       { tenantId: q.tenantId, tz: q.timeZone, from: seconds(span.from), to: seconds(span.to) },

@@ -67,8 +67,8 @@ describe('ClickHouse migrations', () => {
     }
     await client.insert({ table: 'upgraded.message_facts', values: [message('1')], format: 'JSONEachRow' });
 
-    // 3, then 4 (CSAT comment and time on conversation facts), then 5 (usage tables).
-    expect(await migrate(client, ctx)).toEqual([3, 4, 5]);
+    // 3, then 4 (CSAT comment and time on conversation facts), then 5 (usage tables), then 6 (their unique keys).
+    expect(await migrate(client, ctx)).toEqual([3, 4, 5, 6]);
     await client.insert({ table: 'upgraded.message_facts', values: [message('2', { team_id: 'team-a', assignee_id: 'agent-a' })], format: 'JSONEachRow' });
 
     const facts = await queryRows(client, 'SELECT event_id, team_id, assignee_id FROM upgraded.message_facts ORDER BY event_id');
@@ -112,7 +112,7 @@ describe('ClickHouse migrations', () => {
       state: '{}',
     };
     await client.insert({ table: 'csat.conversation_facts', values: [conversation], format: 'JSONEachRow' });
-    expect(await migrate(client, ctx)).toEqual([4, 5]);
+    expect(await migrate(client, ctx)).toEqual([4, 5, 6]);
     await client.insert({
       table: 'csat.conversation_facts',
       values: [{ ...conversation, conversation_id: 'c2', csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' }],
@@ -122,6 +122,62 @@ describe('ClickHouse migrations', () => {
     expect(rows).toEqual([
       { conversation_id: 'c1', csat: 4, csat_comment: null, csat_at: null },
       { conversation_id: 'c2', csat: 4, csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' },
+    ]);
+  });
+
+  it('migration 6 moves the unique keys to their small-granule table: same counts, the old table gone, new rows counted once', async () => {
+    const ctx = { database: 'keys', cluster: null };
+    await client.command({ query: 'CREATE DATABASE IF NOT EXISTS keys' });
+    await client.command({
+      query:
+        "CREATE TABLE IF NOT EXISTS keys.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree() ORDER BY version",
+    });
+    for (const m of migrations.filter((x) => x.version <= 5)) {
+      for (const statement of m.statements(ctx)) await client.command({ query: statement });
+      await client.insert({
+        table: 'keys.schema_migrations',
+        values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }],
+        format: 'JSONEachRow',
+      });
+    }
+    const usage = (n: number, subject: string, tenant = 't1') => ({
+      tenant_id: tenant,
+      meter: subject ? 'active_contacts' : 'messages_sent',
+      occurred_at: `2026-03-02 10:${String(n % 60).padStart(2, '0')}:00.000`,
+      event_id: `e${n}`,
+      position: n,
+      group_key: '{}',
+      value: 1,
+      subject,
+    });
+    // Two inserts: two parts, so the backfill merges states across parts as the queries do.
+    await client.insert({ table: 'keys.usage_events', values: [usage(1, 'a'), usage(2, 'b'), usage(3, ''), usage(4, 'a', 't2')], format: 'JSONEachRow' });
+    await client.insert({ table: 'keys.usage_events', values: [usage(5, 'a'), usage(6, 'c')], format: 'JSONEachRow' });
+    const counts = (table: string) =>
+      queryRows(client, `SELECT tenant_id, uniqExactMerge(subjects) AS n FROM keys.${table} GROUP BY tenant_id ORDER BY tenant_id`).then((rows) =>
+        rows.map((r) => [r.tenant_id, Number(r.n)]),
+      );
+    const before = await counts('usage_uniques_15m');
+    expect(before).toEqual([
+      ['t1', 3],
+      ['t2', 1],
+    ]);
+
+    expect(await migrate(client, ctx)).toEqual([6]);
+    expect(await counts('usage_unique_keys_15m')).toEqual(before);
+    const tables = await queryRows(client, "SELECT name FROM system.tables WHERE database = 'keys' AND name LIKE 'usage_uniques%'");
+    expect(tables).toEqual([]);
+    const ddl = await queryRows(client, "SELECT create_table_query AS q FROM system.tables WHERE database = 'keys' AND name = 'usage_unique_keys_15m'");
+    expect(String(ddl[0]?.q)).toContain('index_granularity = 256');
+
+    // Run again from its first statement (a start interrupted before it was recorded): the same counts, not twice the states.
+    for (const statement of migrations.find((m) => m.version === 6)!.statements(ctx)) await client.command({ query: statement });
+    expect(await counts('usage_unique_keys_15m')).toEqual(before);
+    // The view feeds the new table from here on.
+    await client.insert({ table: 'keys.usage_events', values: [usage(7, 'd'), usage(8, 'a')], format: 'JSONEachRow' });
+    expect(await counts('usage_unique_keys_15m')).toEqual([
+      ['t1', 4],
+      ['t2', 1],
     ]);
   });
 });
