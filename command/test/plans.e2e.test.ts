@@ -95,6 +95,7 @@ describe('a tenant’s plan', () => {
       subscription: {
         planKey: 'growth',
         version: 2,
+        terms: { flatFee: 2500 },
         timeZone: 'America/New_York',
         trialEndsAt: null,
         // October in New York: it ends on the day DST ends, at midnight EDT

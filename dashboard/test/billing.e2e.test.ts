@@ -29,6 +29,8 @@ interface Plan {
   name: string;
   timeZone: string;
   currentPeriod: { start: string; end: string };
+  /** The terms of the version the tenant is on (the catalog may have moved on). */
+  terms: { charges: { meter: string; includedUnits: number }[] };
 }
 interface Usage {
   meters: { meter: string; aggregation: string; items: { quantity: number }[] }[];
@@ -59,8 +61,7 @@ async function settledUsage(key: string) {
     if ((now === last && (JSON.parse(now) as Record<string, number>).messages_received! > 0) || Date.now() > deadline) break;
     last = now;
   }
-  const catalog = (await api<{ items: { planKey: string; terms: { charges: { meter: string; includedUnits: number }[] } }[] }>('/v1/plans', key)).body.items;
-  const included = Object.fromEntries(catalog.find((p) => p.planKey === plan!.planKey)!.terms.charges.map((c) => [c.meter, c.includedUnits]));
+  const included = Object.fromEntries(plan!.terms.charges.map((c) => [c.meter, c.includedUnits]));
   return { plan: plan!, used: JSON.parse(last) as Record<string, number>, included, read };
 }
 
@@ -118,6 +119,26 @@ describe('the billing pages', () => {
         .getByText(/over by/)
         .count(),
     ).toBe(1);
+    // Past its included units, the seat meter has its 100% quota alert once the workers' billing job has checked it; the row says so.
+    const seatAlert = async () =>
+      Math.max(
+        0,
+        ...(
+          await api<{ items: { meter: string; threshold: number; period: { start: string } }[] }>('/v1/billing/quota-alerts', platform.key(BILLING))
+        ).body.items
+          .filter((a) => a.meter === 'agent_seats' && a.period.start === plan.currentPeriod.start)
+          .map((a) => a.threshold),
+      );
+    await expect.poll(seatAlert, { timeout: 60_000 }).toBe(100);
+    // The workers' /health reports the billing job's last run (which recorded that alert, or ran since).
+    const workersHealth = (await (await fetch(platform.urls.workersHealth)).json()) as {
+      billing: { everyMs: number; lastRun: { at: string; tenants: number; failed: number } | null } | null;
+    };
+    expect(workersHealth.billing?.everyMs).toBeGreaterThan(0);
+    expect(workersHealth.billing?.lastRun?.failed).toBe(0);
+    expect(workersHealth.billing?.lastRun?.tenants).toBeGreaterThan(0);
+    await page.reload();
+    expect(await page.getByTestId('alert-agent_seats').textContent()).toMatch(/^100% alert sent /);
 
     expect(await seriousViolations(page)).toEqual([]);
     await screenshots(page, 'usage');

@@ -75,6 +75,20 @@ describe('plans on the query API', () => {
     const asPlatform = await platform.get(`/v1/tenants/${acme.tenantId}/billing/plan`, ADMIN_KEY);
     expect(asPlatform.body.subscription.planKey).toBe('growth');
     expect((await platform.get(`/v1/tenants/${acme.tenantId}/billing/plan`, beta.adminKey)).status).toBe(401);
+    // As every billing read: the platform admin key names the tenant, a tenant's key reads only its own.
+    expect((await platform.get(`/v1/billing/plan?tenantId=${acme.tenantId}`, ADMIN_KEY)).body.subscription).toEqual(chosen.subscription);
+    expect((await platform.get(`/v1/billing/plan?tenantId=${acme.tenantId}`, beta.adminKey)).status).toBe(403);
+    expect((await platform.get('/v1/billing/plan', ADMIN_KEY)).status).toBe(400);
+  });
+
+  it('keeps showing the terms of the version the tenant is on after the catalog moves on', async () => {
+    await platform.put('/v1/plans/growth', { ...terms(2), flatFee: 2600 }, ADMIN_KEY);
+    await eventually(
+      () => platform.get('/v1/plans', billingKey),
+      (a) => a.body.items?.some((p: { planKey: string; version: number }) => p.planKey === 'growth' && p.version === 2),
+    );
+    const read = await platform.get('/v1/billing/plan', billingKey);
+    expect(read.body.subscription).toMatchObject({ planKey: 'growth', version: 1, terms: { flatFee: 2000, currency: 'EUR' } });
   });
 
   it('follows a downgrade refused in trial and a change of currency refused, with reasons', async () => {

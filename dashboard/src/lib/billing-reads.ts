@@ -1,7 +1,7 @@
 import { cache } from 'react';
 import { ApiError, queryGet } from './api.ts';
 import { periodDates } from './billing.ts';
-import type { DailyUsageAnswer, Invoice, InvoiceDetail, PlanEntry, TenantPlan, UsageReport } from './types.ts';
+import type { DailyUsageAnswer, Invoice, InvoiceDetail, QuotaAlert, TenantPlan, UsageReport } from './types.ts';
 
 /**
  * The billing pages' reads from the query API, as the signed-in user. Each page starts
@@ -9,7 +9,6 @@ import type { DailyUsageAnswer, Invoice, InvoiceDetail, PlanEntry, TenantPlan, U
  */
 
 export const readPlan = () => queryGet<{ subscription: TenantPlan | null }>('/v1/billing/plan').then((a) => a.subscription);
-export const readCatalog = () => queryGet<{ items: PlanEntry[] }>('/v1/plans').then((a) => a.items);
 
 /** This period's usage per meter, and per local day of the plan's zone (`dates` narrows the days, e.g. to an invoice line's). */
 export function readPeriodUsage(plan: TenantPlan, dates?: { from: string; to: string }) {
@@ -21,15 +20,21 @@ export function readPeriodUsage(plan: TenantPlan, dates?: { from: string; to: st
   ]);
 }
 
-/** A read the query API may not serve yet (the invoice routes): `statuses` (404) are `null`, anything else as queryGet. */
-const orNull = <T>(read: Promise<T>, statuses: readonly number[] = [404]): Promise<T | null> =>
+/** A read whose `statuses` mean "no such thing": `null`; anything else as queryGet. */
+const orNull = <T>(read: Promise<T>, statuses: readonly number[]): Promise<T | null> =>
   read.catch((e: unknown) => {
     if (e instanceof ApiError && statuses.includes(e.status)) return null;
     throw e;
   });
 
-/** The tenant's invoices, newest first; null: the query API has no invoice routes. */
-export const readInvoices = (cursor?: string) => orNull(queryGet<{ items: Invoice[]; nextCursor: string | null }>('/v1/billing/invoices', { cursor }));
+/** The tenant's invoices, newest first. */
+export const readInvoices = (cursor?: string) => queryGet<{ items: Invoice[]; nextCursor: string | null }>('/v1/billing/invoices', { cursor });
+
+/** The quota alerts (80% and 100% of a meter's included units) of the plan's current period, newest first. */
+export const readQuotaAlerts = (plan: TenantPlan) =>
+  queryGet<{ items: QuotaAlert[] }>('/v1/billing/quota-alerts', { limit: '200' }).then((a) =>
+    a.items.filter((alert) => alert.period.start === plan.currentPeriod.start),
+  );
 
 const INVOICE_PATH = /^\/invoices\/([^/]+)\/?$/;
 
@@ -45,7 +50,7 @@ export const invoiceIdOf = (pathname: string): string | null => {
 };
 
 /**
- * One invoice with its lines; null: no such invoice of this tenant (or no invoice routes).
+ * One invoice with its lines; null: no such invoice of this tenant.
  * Read once per request: the layout awaits it before anything streams, so that a missing
  * invoice is a real 404 (the page's notFound() inside its loading boundary could only be a 200).
  */

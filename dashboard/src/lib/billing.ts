@@ -1,4 +1,4 @@
-import type { DailyUsageRow, MeterCharge, MeterUsage, PlanEntry, TenantPlan } from './types.ts';
+import type { DailyUsageRow, MeterCharge, MeterUsage } from './types.ts';
 
 /**
  * The billing pages' arithmetic and wording: money in a currency's minor units, a period's
@@ -80,9 +80,6 @@ export function forecastAtEnd(used: number, aggregation: MeterUsage['aggregation
   if (!isAdditive(aggregation) || progress.elapsedDays < 1 / 24) return used;
   return Math.round((used * progress.totalDays) / progress.elapsedDays);
 }
-
-/** The plan terms a tenant's plan has: its catalog entry (the version the tenant chose when the catalog still has it). */
-export const planTerms = (plan: TenantPlan, catalog: readonly PlanEntry[]): PlanEntry | null => catalog.find((p) => p.planKey === plan.planKey) ?? null;
 
 /** A charge model in words, prices in the plan's currency. */
 export function describeCharge(charge: MeterCharge, currency: string): string {

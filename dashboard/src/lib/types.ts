@@ -97,6 +97,7 @@ export type UsageReport = Answer<'/v1/usage/current'>;
 export type MeterUsage = UsageReport['meters'][number];
 export type DailyUsageAnswer = Answer<'/v1/usage/daily'>;
 export type DailyUsageRow = DailyUsageAnswer['items'][number];
+export type QuotaAlert = Item<'/v1/billing/quota-alerts'>;
 export type Subscription = NonNullable<Answer<'/v1/billing/subscription'>['subscription']>;
 export type SubscriptionStatus = Subscription['status'];
 export type Payment = Item<'/v1/billing/payments'>;

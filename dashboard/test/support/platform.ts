@@ -38,7 +38,7 @@ export interface DemoTenant {
 }
 
 export interface Platform {
-  urls: { command: string; query: string; dashboard: string };
+  urls: { command: string; query: string; dashboard: string; workersHealth: string };
   /** Every demo tenant (the first is the one the tests sign in to). */
   demos: DemoTenant[];
   demo: DemoTenant;
@@ -117,7 +117,7 @@ export async function startPlatform(name: string, options: { history: boolean })
       if (Date.now() > deadline) throw new Error(`run-platform did not start the dashboard in time:\n${output}`);
     }
     const url = (label: string) => new RegExp(`^${label}\\s+(http://\\S+)`, 'm').exec(output)![1]!;
-    const urls = { command: url('command API'), query: url('query API'), dashboard: url('dashboard') };
+    const urls = { command: url('command API'), query: url('query API'), dashboard: url('dashboard'), workersHealth: url('workers') };
     const demos = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoTenant[];
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     mkdirSync(SCREENSHOTS, { recursive: true });

@@ -109,6 +109,7 @@ export function tenantPlanSummary(timeline: PlanTimeline, now: string): TenantPl
   return {
     planKey: current.planKey,
     version: current.version,
+    terms: current.terms,
     name: current.terms.name,
     currency: current.terms.currency,
     startedAt: timeline.startedAt,

@@ -163,6 +163,7 @@ export type BillingPeriod = z.infer<typeof BillingPeriod>;
 export const TenantPlanSummary = z.object({
   planKey: PlanKey,
   version: z.number().int(),
+  terms: PlanTerms.describe('The terms in force: those of the version the tenant is on, which may be older than the catalog’s latest'),
   name: z.string(),
   currency: Currency,
   startedAt: Instant,

@@ -1,11 +1,12 @@
 import type { Position } from '@parley/events';
 import { TimeZone } from '@parley/events';
-import { allowOrPlatformAdmin, badRequest, errorResponses, forbidden } from '@parley/kit';
+import { badRequest, errorResponses } from '@parley/kit';
 import { type Analytics, DATETIME, dateIn, instantIn } from '@parley/projections/analytics';
 import { DailyUsageRow, dailyUsage, USAGE_BUCKET_MS, UsageReport, usageForPeriod } from '@parley/projections/usage';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { billingAccess, billingTenantOf, TenantParam } from '../http/billing-tenant.ts';
 import { Consistency } from '../http/query-schemas.ts';
 
 export interface UsageRouteDeps {
@@ -17,9 +18,7 @@ export interface UsageRouteDeps {
 const MAX_RANGE_DAYS = 400;
 const DAY_MS = 86_400_000;
 
-const TENANT = {
-  tenantId: z.uuid().optional().describe('The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted)'),
-};
+const TENANT = { tenantId: TenantParam };
 
 const Current = z
   .strictObject({
@@ -51,17 +50,6 @@ const Daily = z
 
 const errors = errorResponses(400, 401, 403);
 
-/** Whose usage: the caller's tenant, or the one the platform admin names. */
-function tenantOf(request: FastifyRequest, named: string | undefined): string {
-  const principal = request.principal;
-  if (principal === null) {
-    if (named === undefined) throw badRequest('tenantId is required with the platform admin key');
-    return named;
-  }
-  if (named !== undefined && named !== principal.tenantId) throw forbidden('only the platform admin key reads another tenant’s usage');
-  return principal.tenantId;
-}
-
 /**
  * Metered usage (docs/billing.md, "Meters and usage"): per meter and group over a period
  * the caller gives, and per local day. For the billing role and tenant admins; the
@@ -84,7 +72,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
   api.get(
     '/v1/usage/current',
     {
-      config: allowOrPlatformAdmin('readBilling'),
+      config: billingAccess,
       schema: {
         summary: 'Usage per meter and group over a billing period [from, to) the caller gives (the tenant’s current period, in its time zone)',
         tags: ['usage'],
@@ -94,7 +82,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
     },
     async (request, reply) => {
       const q = request.query;
-      const tenantId = tenantOf(request, q.tenantId);
+      const tenantId = billingTenantOf(request, q.tenantId);
       if (q.minPosition !== undefined) reply.header('parley-consistency', (await reached(q.minPosition, q.waitMs)) ? 'fresh' : 'stale');
       return usageForPeriod(client, db, { tenantId, from: new Date(q.from), to: new Date(q.to) });
     },
@@ -103,7 +91,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
   api.get(
     '/v1/usage/daily',
     {
-      config: allowOrPlatformAdmin('readBilling'),
+      config: billingAccess,
       schema: {
         summary: 'Usage per local day of timeZone, meter and group, over the dates [from, to)',
         tags: ['usage'],
@@ -113,7 +101,7 @@ export function registerUsageRoutes(app: FastifyInstance, deps: UsageRouteDeps):
     },
     async (request) => {
       const q = request.query;
-      const items = await dailyUsage(client, db, { tenantId: tenantOf(request, q.tenantId), from: q.from, to: q.to, timeZone: q.timeZone });
+      const items = await dailyUsage(client, db, { tenantId: billingTenantOf(request, q.tenantId), from: q.from, to: q.to, timeZone: q.timeZone });
       return { timeZone: q.timeZone, items };
     },
   );

@@ -16,6 +16,7 @@ export class BillingSchedule {
   private readonly worker: Worker;
   /** The last run's report, for /health and tests. */
   last: (BillingRunReport & { at: string }) | null = null;
+  private startedAt: string | null = null;
 
   constructor(
     private readonly options: {
@@ -46,7 +47,26 @@ export class BillingSchedule {
       { every: this.options.everyMs },
       { name: 'run', opts: { removeOnComplete: 10, removeOnFail: 50, attempts: 1 } },
     );
+    this.startedAt = this.options.clock().toISOString();
     void this.worker.run();
+  }
+
+  /**
+   * What /health says of the schedule: its last run, and a problem when tenants failed in
+   * it or when no run has finished for three intervals (Redis lost the scheduler, or the
+   * worker is stuck).
+   */
+  health(): { everyMs: number; lastRun: (BillingRunReport & { at: string }) | null; problem: string | null } {
+    const { everyMs } = this.options;
+    const since = this.last?.at ?? this.startedAt;
+    const now = this.options.clock().getTime();
+    const problem =
+      this.last && this.last.failed > 0
+        ? `billing: ${this.last.failed} of ${this.last.tenants} tenants failed in the run at ${this.last.at} (retried on the next run)`
+        : since !== null && now - Date.parse(since) > 3 * everyMs
+          ? `billing: no run finished since ${since} (runs every ${everyMs} ms)`
+          : null;
+    return { everyMs, lastRun: this.last, problem };
   }
 
   /** One run now, outside the schedule (tests, the benchmark). */

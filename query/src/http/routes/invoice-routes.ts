@@ -1,24 +1,12 @@
 import type { InvoiceLine } from '@parley/events';
-import { type Api, allowOrPlatformAdmin, badRequest, forbidden, notFound } from '@parley/kit';
+import { type Api, notFound } from '@parley/kit';
 import { InvoiceCursor, InvoiceDetail, InvoiceSummary, QuotaAlert } from '@parley/projections/invoices';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type CsvColumn, toCsv, wantsCsv } from '../../analytics/csv.ts';
+import { billingAccess, billingTenantOf, TenantParam } from '../billing-tenant.ts';
 import { errors } from '../query-schemas.ts';
 
-const billing = allowOrPlatformAdmin('readBilling');
-const TenantParam = z.uuid().optional().describe('Platform admin key only: the tenant to read (a tenant user reads their own)');
-
-/** The tenant a billing read is for: a user's own; the platform admin names one. */
-function tenantOf(request: FastifyRequest, asked: string | undefined): string {
-  const principal = request.principal;
-  if (!principal) {
-    if (!asked) throw badRequest('querystring.tenantId: the platform admin key reads one tenant at a time: name it');
-    return asked;
-  }
-  if (asked !== undefined && asked !== principal.tenantId) throw forbidden('tenantId is for the platform admin key: a tenant user reads their own tenant');
-  return principal.tenantId;
-}
+const billing = billingAccess;
 
 /** One CSV row per invoice line, with the invoice's id and period on each. */
 const LINE_COLUMNS: CsvColumn<InvoiceLine & { invoiceId: string }>[] = [
@@ -59,7 +47,7 @@ export async function invoiceRoutes(api: Api) {
         response: { 200: z.object({ items: z.array(InvoiceSummary), nextCursor: z.string().nullable() }), ...errors },
       },
     },
-    async (request) => queries.list(tenantOf(request, request.query.tenantId), { limit: request.query.limit, cursor: request.query.cursor }),
+    async (request) => queries.list(billingTenantOf(request, request.query.tenantId), { limit: request.query.limit, cursor: request.query.cursor }),
   );
 
   api.get(
@@ -73,7 +61,7 @@ export async function invoiceRoutes(api: Api) {
         response: { 200: z.object({ items: z.array(QuotaAlert) }), ...errors },
       },
     },
-    async (request) => ({ items: await queries.quotaAlerts(tenantOf(request, request.query.tenantId), request.query.limit) }),
+    async (request) => ({ items: await queries.quotaAlerts(billingTenantOf(request, request.query.tenantId), request.query.limit) }),
   );
 
   api.get(
@@ -90,7 +78,7 @@ export async function invoiceRoutes(api: Api) {
       },
     },
     async (request, reply) => {
-      const invoice = await queries.invoice(tenantOf(request, request.query.tenantId), request.params.invoiceId);
+      const invoice = await queries.invoice(billingTenantOf(request, request.query.tenantId), request.params.invoiceId);
       if (!invoice) throw notFound('invoice not found');
       if (!wantsCsv(request, request.query.format)) return invoice;
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="invoice-${invoice.invoiceId}.csv"`);

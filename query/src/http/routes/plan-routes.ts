@@ -1,6 +1,7 @@
 import { Plan, TenantPlanSummary } from '@parley/events';
-import { type Api, accessFor, allow, principalOf } from '@parley/kit';
+import { type Api, accessFor, allow } from '@parley/kit';
 import { z } from 'zod';
+import { billingAccess, billingTenantOf, TenantParam } from '../billing-tenant.ts';
 import { errors } from '../query-schemas.ts';
 
 const TenantPlanAnswer = z.object({ subscription: TenantPlanSummary.nullable().describe('null: no plan chosen yet') });
@@ -25,14 +26,15 @@ export async function planRoutes(api: Api) {
   api.get(
     '/v1/billing/plan',
     {
-      config: allow('readBilling'),
+      config: billingAccess,
       schema: {
-        summary: 'The tenant’s plan: in force now, its trial, current period and any downgrade waiting',
+        summary: 'The tenant’s plan: in force now with its terms, its trial, current period and any downgrade waiting',
         tags: ['billing'],
+        querystring: z.strictObject({ tenantId: TenantParam }),
         response: { 200: TenantPlanAnswer, ...errors },
       },
     },
-    async (request) => ({ subscription: await plans.tenantPlan(principalOf(request).tenantId) }),
+    async (request) => ({ subscription: await plans.tenantPlan(billingTenantOf(request, request.query.tenantId)) }),
   );
 
   api.get(
@@ -40,8 +42,9 @@ export async function planRoutes(api: Api) {
     {
       config: accessFor('platform-admin'),
       schema: {
-        summary: 'A tenant’s plan (platform admin key)',
+        summary: 'A tenant’s plan (platform admin key). Deprecated: GET /v1/billing/plan?tenantId= reads it as every other billing read does',
         tags: ['billing'],
+        deprecated: true,
         params: z.object({ tenantId: z.uuid() }),
         response: { 200: TenantPlanAnswer, ...errors },
       },

@@ -25,9 +25,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         description={`${me.tenantName}: an invoice per billing period, drafted at its end and finalized after the grace period. Periods in ${tz}.`}
       />
       <ReportSection id="invoices" title="Invoices" description="Newest first. An invoice’s page lists every line: quantity, tier, unit price and amount.">
-        {invoices === null ? (
-          <Empty>No invoices to show: invoicing is not available on this platform yet.</Empty>
-        ) : invoices.items.length === 0 ? (
+        {invoices.items.length === 0 ? (
           <Empty>No invoices yet. The first is drafted when the first billing period ends.</Empty>
         ) : (
           <div className="grid gap-3">

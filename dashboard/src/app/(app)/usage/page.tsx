@@ -20,12 +20,11 @@ import {
   meterTotal,
   periodDates,
   periodProgress,
-  planTerms,
 } from '@/lib/billing';
-import { readCatalog, readPeriodUsage, readPlan } from '@/lib/billing-reads';
+import { readPeriodUsage, readPlan, readQuotaAlerts } from '@/lib/billing-reads';
 import { requirePage } from '@/lib/guard';
 import { PALETTE } from '@/lib/palette';
-import type { MeterCharge, MeterUsage } from '@/lib/types';
+import type { MeterCharge, MeterUsage, QuotaAlert } from '@/lib/types';
 import { parseView, type SearchParamsRecord, viewSearch } from '@/lib/view-params';
 
 export const metadata: Metadata = { title: 'Usage' };
@@ -37,6 +36,8 @@ interface MeterRow {
   used: number;
   charge: MeterCharge | null;
   forecast: number;
+  /** The highest quota alert of this period (80% or 100% of the included units), if any. */
+  alert: QuotaAlert | null;
 }
 
 /**
@@ -45,7 +46,7 @@ interface MeterRow {
  * daily rows to one meter and some days (an invoice line's usage).
  */
 export default async function UsagePage({ searchParams }: { searchParams: Promise<SearchParamsRecord> }) {
-  const [me, view, plan, catalog] = await Promise.all([requirePage('usage'), searchParams.then(parseView), readPlan(), readCatalog()]);
+  const [me, view, plan] = await Promise.all([requirePage('usage'), searchParams.then(parseView), readPlan()]);
   if (!plan) {
     return (
       <>
@@ -58,14 +59,15 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const period = plan.currentPeriod;
   const whole = periodDates(period, tz);
   const narrowed = view.range === 'custom' && view.from && view.to && view.from < view.to ? { from: view.from, to: view.to } : null;
-  const [usage, daily] = await readPeriodUsage(plan, narrowed ?? undefined);
-  const terms = planTerms(plan, catalog)?.terms ?? null;
+  const [[usage, daily], alerts] = await Promise.all([readPeriodUsage(plan, narrowed ?? undefined), readQuotaAlerts(plan)]);
+  const terms = plan.terms;
   const currency = plan.currency;
   const progress = periodProgress(period, Date.now());
 
   const rows: MeterRow[] = usage.meters.map((m) => {
     const used = meterTotal(m);
-    return { meter: m, used, charge: terms?.charges.find((c) => c.meter === m.meter) ?? null, forecast: forecastAtEnd(used, m.aggregation, progress) };
+    const alert = alerts.filter((a) => a.meter === m.meter).sort((a, b) => b.threshold - a.threshold)[0] ?? null;
+    return { meter: m, used, charge: terms.charges.find((c) => c.meter === m.meter) ?? null, forecast: forecastAtEnd(used, m.aggregation, progress), alert };
   });
   const chosen = rows.find((r) => r.meter.meter === view.meter) ?? rows.find((r) => r.used > 0) ?? rows[0];
   const days = datesBetween(narrowed?.from ?? whole.from, narrowed?.to ?? whole.to);
@@ -86,7 +88,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           <FigureCard
             label="Plan"
             value={plan.name}
-            detail={terms ? `${formatMoney(terms.flatFee, currency)} per ${terms.cycle === 'monthly' ? 'month' : 'year'}` : null}
+            detail={`${formatMoney(terms.flatFee, currency)} per ${terms.cycle === 'monthly' ? 'month' : 'year'}`}
             testId="plan-name"
           />
           <FigureCard
@@ -116,13 +118,13 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           title="Usage per meter"
           description={
             <>
-              Used so far against the plan’s included units. <strong>Forecast</strong>: a linear run-rate, the usage so far divided by the{' '}
-              {progress.elapsedDays.toFixed(1)} days elapsed times the period’s {Math.round(progress.totalDays)} days; seats and unique contacts are levels, not
-              rates, and are forecast to stay where they are.
+              Used so far against the plan’s included units; at 80% and 100% an alert goes out (the `usage.quota_reached` webhook) and shows under the bar.{' '}
+              <strong>Forecast</strong>: a linear run-rate, the usage so far divided by the {progress.elapsedDays.toFixed(1)} days elapsed times the period’s{' '}
+              {Math.round(progress.totalDays)} days; seats and unique contacts are levels, not rates, and are forecast to stay where they are.
             </>
           }
         >
-          {rows.length === 0 ? <Empty>No meters.</Empty> : <MeterTable rows={rows} currency={currency} view={view} />}
+          {rows.length === 0 ? <Empty>No meters.</Empty> : <MeterTable rows={rows} currency={currency} view={view} timeZone={tz} />}
         </ReportSection>
 
         <ReportSection
@@ -192,7 +194,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   );
 }
 
-function MeterTable({ rows, currency, view }: { rows: MeterRow[]; currency: string; view: ReturnType<typeof parseView> }) {
+function MeterTable({ rows, currency, view, timeZone }: { rows: MeterRow[]; currency: string; view: ReturnType<typeof parseView>; timeZone: string }) {
   return (
     <Table data-testid="meters-table">
       <TableHeader>
@@ -214,7 +216,7 @@ function MeterTable({ rows, currency, view }: { rows: MeterRow[]; currency: stri
         </TableRow>
       </TableHeader>
       <TableBody>
-        {rows.map(({ meter, used, charge, forecast }) => {
+        {rows.map(({ meter, used, charge, forecast, alert }) => {
           const included = charge?.includedUnits ?? null;
           const pct = included ? (used / included) * 100 : null;
           const isOver = included !== null && used > included;
@@ -254,6 +256,11 @@ function MeterTable({ rows, currency, view }: { rows: MeterRow[]; currency: stri
                     <span className="text-sm tabular-nums">{pct >= 10 || pct === 0 ? Math.round(pct) : pct.toFixed(1)}%</span>
                     {isOver && <Badge variant="destructive">over by {fmt(used - (included ?? 0))}</Badge>}
                   </div>
+                )}
+                {alert && (
+                  <span className="mt-1 block text-xs text-muted-foreground" data-testid={`alert-${meter.meter}`}>
+                    {alert.threshold}% alert sent {formatDate(alert.at, timeZone)} ({fmt(alert.usedUnits)} used)
+                  </span>
                 )}
               </TableCell>
               <TableCell className="text-right" data-testid={`forecast-${meter.meter}`}>
