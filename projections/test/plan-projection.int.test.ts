@@ -96,6 +96,7 @@ describe('plans read model', () => {
         expect(await queries.tenantPlan(acme)).toEqual({
           planKey: 'growth',
           version: 2,
+          terms: plan('growth', 2, 2).terms,
           name: 'growth',
           currency: 'EUR',
           startedAt,

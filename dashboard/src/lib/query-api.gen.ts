@@ -2070,10 +2070,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant’s plan: in force now, its trial, current period and any downgrade waiting */
+        /** The tenant’s plan: in force now with its terms, its trial, current period and any downgrade waiting */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2092,6 +2095,49 @@ export interface paths {
                                 /** @description Plan key */
                                 planKey: string;
                                 version: number;
+                                /** @description The terms in force: those of the version the tenant is on, which may be older than the catalog’s latest */
+                                terms: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    currency: "EUR" | "USD" | "GBP";
+                                    /** @enum {string} */
+                                    cycle: "monthly" | "yearly";
+                                    /** @enum {string} */
+                                    alignment: "calendar" | "anniversary";
+                                    rank: number;
+                                    flatFee: number;
+                                    charges: {
+                                        /** @description Meter key */
+                                        meter: string;
+                                        includedUnits: number;
+                                        price: {
+                                            /** @enum {string} */
+                                            model: "per_unit";
+                                            unitPrice: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "graduated";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "volume";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "package";
+                                            packageSize: number;
+                                            packagePrice: number;
+                                        };
+                                    }[];
+                                    minimumCommitment: number | null;
+                                    trialDays: number;
+                                };
                                 name: string;
                                 /** @enum {string} */
                                 currency: "EUR" | "USD" | "GBP";
@@ -2182,7 +2228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A tenant’s plan (platform admin key) */
+        /**
+         * A tenant’s plan (platform admin key). Deprecated: GET /v1/billing/plan?tenantId= reads it as every other billing read does
+         * @deprecated
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2206,6 +2255,49 @@ export interface paths {
                                 /** @description Plan key */
                                 planKey: string;
                                 version: number;
+                                /** @description The terms in force: those of the version the tenant is on, which may be older than the catalog’s latest */
+                                terms: {
+                                    name: string;
+                                    /** @enum {string} */
+                                    currency: "EUR" | "USD" | "GBP";
+                                    /** @enum {string} */
+                                    cycle: "monthly" | "yearly";
+                                    /** @enum {string} */
+                                    alignment: "calendar" | "anniversary";
+                                    rank: number;
+                                    flatFee: number;
+                                    charges: {
+                                        /** @description Meter key */
+                                        meter: string;
+                                        includedUnits: number;
+                                        price: {
+                                            /** @enum {string} */
+                                            model: "per_unit";
+                                            unitPrice: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "graduated";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "volume";
+                                            tiers: {
+                                                upTo: number | null;
+                                                unitPrice: string;
+                                            }[];
+                                        } | {
+                                            /** @enum {string} */
+                                            model: "package";
+                                            packageSize: number;
+                                            packagePrice: number;
+                                        };
+                                    }[];
+                                    minimumCommitment: number | null;
+                                    trialDays: number;
+                                };
                                 name: string;
                                 /** @enum {string} */
                                 currency: "EUR" | "USD" | "GBP";
@@ -4648,7 +4740,7 @@ export interface paths {
                     from: string;
                     /** @description End of the period (exclusive), on a quarter hour */
                     to: string;
-                    /** @description The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted) */
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
                     tenantId?: string;
                     /** @description Wait until the usage projection includes this log position (e.g. the head the billing job read) */
                     minPosition?: string;
@@ -4762,7 +4854,7 @@ export interface paths {
                     to: string;
                     /** @description Days are this zone’s calendar days (a DST day has 23 or 25 hours) */
                     timeZone?: string;
-                    /** @description The tenant (platform admin key: required; a tenant’s key: its own tenant, or omitted) */
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
                     tenantId?: string;
                 };
                 header?: never;

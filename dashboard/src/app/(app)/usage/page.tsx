@@ -118,9 +118,9 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
           title="Usage per meter"
           description={
             <>
-              Used so far against the plan’s included units; at 80% and 100% an alert goes out (the `usage.quota_reached` webhook) and shows under the bar.{' '}
-              <strong>Forecast</strong>: a linear run-rate, the usage so far divided by the {progress.elapsedDays.toFixed(1)} days elapsed times the period’s{' '}
-              {Math.round(progress.totalDays)} days; seats and unique contacts are levels, not rates, and are forecast to stay where they are.
+              Used so far against the plan’s included units; at 80% and 100% an alert goes out (the <code>usage.quota_reached</code> webhook) and shows under
+              the bar. <strong>Forecast</strong>: a linear run-rate, the usage so far divided by the {progress.elapsedDays.toFixed(1)} days elapsed times the
+              period’s {Math.round(progress.totalDays)} days; seats and unique contacts are levels, not rates, and are forecast to stay where they are.
             </>
           }
         >
