@@ -1,9 +1,7 @@
-import type { ClickHouseClient } from '@clickhouse/client';
-import { decodeEvent, type EventStore, isEventType, type Logger, type Position, type RecordedEvent, START } from '@parley/events';
-import { FollowLoop } from '../runtime/follow-loop.ts';
-import { type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
+import { decodeEvent, isEventType, type RecordedEvent } from '@parley/events';
+import { ClickHouseProjector, type ClickHouseProjectorOptions, positionSeq } from '../runtime/clickhouse-projector.ts';
 import type { Calendar } from './business-hours.ts';
-import { chTime, fromChTime, queryRows } from './clickhouse.ts';
+import { queryRows } from './clickhouse.ts';
 import {
   type ConversationFold,
   conversationRow,
@@ -17,32 +15,9 @@ import {
 import { agentActivityRows, isMessageEvent, messageRow } from './fact-rows.ts';
 import { FACT_TABLES, type FactTable } from './schema.ts';
 
-export interface AnalyticsProjectorOptions {
-  store: EventStore;
-  client: ClickHouseClient;
-  database: string;
-  /** Events per batch (one INSERT per table). */
-  batchSize?: number;
-  /** A partial batch is written after this long without new events. */
-  flushMs?: number;
-  clock?: () => Date;
-  logger?: Logger;
-  /** Test seam: runs after a batch's inserts, before its checkpoint (the crash test kills here). */
-  afterInsertBeforeCheckpoint?: (batch: { first: Position; last: Position }) => void | Promise<void>;
-}
+export type AnalyticsProjectorOptions = ClickHouseProjectorOptions;
 
 export const ANALYTICS_PROJECTOR = 'clickhouse-analytics';
-
-/**
- * A store position as a number that orders like the log: PostgreSQL positions are
- * gap-free integers; EventStoreDB's `commit/prepare` orders by its prepare part.
- */
-export function positionSeq(position: Position): number {
-  const parts = position.split('/');
-  const n = Number(parts[parts.length - 1]);
-  if (!Number.isSafeInteger(n)) throw new Error(`position ${position} is not an ordinal this projector can store`);
-  return n;
-}
 
 const VERSION_COLUMN: Record<FactTable, string> = {
   message_facts: 'position',
@@ -69,117 +44,18 @@ const CACHE_LIMIT = 100_000;
  * FACT_TABLES order: derived rows before the fold and the settings they came from, so
  * a stored fold never runs ahead of the rows derived from it.
  */
-export class AnalyticsProjector implements MonitoredProjector {
-  readonly name = ANALYTICS_PROJECTOR;
-  private readonly clock: () => Date;
-  private readonly db: string;
+export class AnalyticsProjector extends ClickHouseProjector {
   private folds = new Map<string, ConversationFold>();
   private levels = new Map<string, TeamServiceLevels>();
   private marks = new Map<FactTable, number>();
-  private checkpoint: Position = START;
-  private readonly follower: FollowLoop;
 
-  constructor(private readonly options: AnalyticsProjectorOptions) {
-    const batchSize = options.batchSize ?? 5_000;
-    this.clock = options.clock ?? (() => new Date());
-    this.db = options.database;
-    this.follower = new FollowLoop({
-      name: this.name,
-      store: options.store,
-      batchSize,
-      readBatchSize: Math.min(batchSize, 2_000),
-      flushMs: options.flushMs ?? 200,
-      logger: options.logger,
-      resuming: 'loading the checkpoint',
-      // A failed batch may have left the memory ahead of what was stored: nothing is
-      // consumed again before a fresh load of the checkpoint, marks and folds.
-      resume: async ({ afterFailure }) => {
-        if (afterFailure) await this.load();
-        return this.checkpoint;
-      },
-      apply: (batch) => this.apply(batch),
-    });
+  constructor(options: AnalyticsProjectorOptions) {
+    super(ANALYTICS_PROJECTOR, options);
   }
 
-  /** The loop's failures: its back-off, and what its status says about them. */
-  private get health() {
-    return this.follower.health;
-  }
-
-  private get running(): boolean {
-    return this.follower.running;
-  }
-
-  get position(): Position {
-    return this.checkpoint;
-  }
-
-  /** Loads checkpoint, marks and settings, then projects in the background until stop(). */
-  async start(): Promise<void> {
-    await this.load();
-    this.follower.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.follower.stop();
-  }
-
-  /** Resolves once the checkpoint has reached `position` (default: the head now). */
-  async waitFor(position?: Position, timeoutMs = 60_000): Promise<void> {
-    const target = position ?? (await this.options.store.headPosition());
-    if (this.options.store.comparePositions(this.checkpoint, target) >= 0) return;
-    if (this.running && (await this.follower.waitFor(target, timeoutMs))) return;
-    if (!this.running) throw new Error(`${this.name} stopped at ${this.checkpoint} before ${target}`);
-    throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
-  }
-
-  async status(): Promise<ProjectorStatus> {
-    const store = this.options.store;
-    // Not running here (a ClickHouse server, the projector in another process): the
-    // stored checkpoint is the truth, not what this process last loaded.
-    const stored = this.running ? null : await this.storedCheckpoint();
-    const checkpoint = stored?.position ?? this.checkpoint;
-    const lastProgressAt = stored ? stored.updatedAt : this.health.lastProgressAt;
-    const [eventsBehind, next] = await Promise.all([store.countEventsAfter(checkpoint, 1_000_000), store.readAll({ after: checkpoint, maxCount: 1 })]);
-    const oldest = next.events[0];
-    const secondsBehind = oldest ? Math.max(0, (this.clock().getTime() - oldest.recordedAt.getTime()) / 1000) : 0;
-    return {
-      name: this.name,
-      position: checkpoint,
-      eventsBehind,
-      secondsBehind,
-      parked: 0,
-      running: this.running,
-      lastProgressAt: lastProgressAt?.toISOString() ?? null,
-      // Wall time, not the injected clock: the events were stamped by the store's.
-      stalledSeconds: eventsBehind === 0 ? 0 : stalledSeconds(new Date(), oldest?.recordedAt ?? null, lastProgressAt),
-      ...this.health.snapshot(),
-    };
-  }
-
-  loopTrouble(): string | null {
-    return this.health.trouble();
-  }
-
-  private async storedCheckpoint(): Promise<{ position: Position; updatedAt: Date | null }> {
-    const rows = await queryRows(
-      this.options.client,
-      `SELECT argMax(position, seq) AS position, toString(argMax(updated_at, seq)) AS updated_at
-       FROM ${this.db}.projector_checkpoints WHERE projector = {name:String} HAVING count() > 0`,
-      { name: this.name },
-    );
-    const row = rows[0];
-    return row ? { position: row.position as Position, updatedAt: new Date(fromChTime(String(row.updated_at))) } : { position: START, updatedAt: null };
-  }
-
-  private async load() {
-    const stored = await this.storedCheckpoint();
-    this.checkpoint = stored.position;
-    this.health.knownProgress(stored.updatedAt);
-    for (const table of FACT_TABLES) {
-      const mark = await queryRows(this.options.client, `SELECT max(${VERSION_COLUMN[table]}) AS mark FROM ${this.db}.${table}`);
-      this.marks.set(table, Number(mark[0]?.mark ?? 0));
-    }
+  protected async load() {
+    await this.loadCheckpoint();
+    this.marks = await this.highWaterMarks(VERSION_COLUMN);
     this.levels = new Map();
     const settings = await queryRows(
       this.options.client,
@@ -220,7 +96,7 @@ export class AnalyticsProjector implements MonitoredProjector {
     }
   }
 
-  private async apply(batch: readonly RecordedEvent[]) {
+  protected async apply(batch: readonly RecordedEvent[]) {
     const decoded = batch.flatMap((recorded) => {
       if (!isEventType(recorded.type)) return [];
       return [{ ...decodeEvent(recorded), seq: positionSeq(recorded.position) }];
@@ -330,15 +206,7 @@ export class AnalyticsProjector implements MonitoredProjector {
       );
     }
 
-    const first = batch[0]!.position;
-    const last = batch[batch.length - 1]!.position;
-    await this.options.afterInsertBeforeCheckpoint?.({ first, last });
-    await this.options.client.insert({
-      table: `${this.db}.projector_checkpoints`,
-      values: [{ projector: this.name, position: last, seq: positionSeq(last), updated_at: chTime(this.clock().getTime()) }],
-      format: 'JSONEachRow',
-    });
-    this.checkpoint = last;
+    await this.saveCheckpoint(batch);
     if (this.folds.size > CACHE_LIMIT) {
       // Stored folds reload on demand: dropping the oldest half keeps memory bounded.
       let drop = this.folds.size / 2;

@@ -7,15 +7,17 @@ import { AnalyticsProjector } from './analytics-projector.ts';
 import { createClickHouseClient } from './clickhouse.ts';
 import { migrate } from './schema.ts';
 
+export { positionSeq } from '../runtime/clickhouse-projector.ts';
 export type { ProjectorStatus } from '../runtime/projector-status.ts';
 export type { AnalystScope } from './analyst/analyst-scopes.ts';
 export { AnalystBusy, type AnalystLimits, AnalystQueryFailed, AnalystSql, AnalystSqlRefused, DEFAULT_ANALYST_LIMITS } from './analyst/analyst-sql.ts';
-export { ANALYTICS_PROJECTOR, AnalyticsProjector, positionSeq } from './analytics-projector.ts';
+export { ANALYTICS_PROJECTOR, AnalyticsProjector } from './analytics-projector.ts';
 export { addBusinessMs, businessMsBetween, type Calendar } from './business-hours.ts';
 export { type ClickHouseOptions, createClickHouseClient, identifier } from './clickhouse.ts';
+export type { SchemaContext } from './ddl.ts';
 export { DurationPercentiles, Percentiles, QUANTILES } from './quantiles.ts';
 export * from './reports.ts';
-export { FACT_TABLES, migrate, migrationStatements, type SchemaContext } from './schema.ts';
+export { FACT_TABLES, migrate, migrationStatements } from './schema.ts';
 export * from './time-types.ts';
 
 export interface AnalyticsOptions {

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { USAGE_TABLE_STATEMENTS, USAGE_UNIQUE_KEYS_STATEMENTS } from '../usage/usage-schema.ts';
 import { ch, chTime, queryRows } from './clickhouse.ts';
+import { createRollupView, createTable, type SchemaContext, type TableSpec } from './ddl.ts';
 import { quantilesSql } from './quantiles.ts';
 
 /**
@@ -16,48 +17,6 @@ import { quantilesSql } from './quantiles.ts';
  * Rows of one conversation shard together (cityHash64 of its id): FINAL collapses
  * versions per shard, and all versions of a row live on one shard.
  */
-
-export interface SchemaContext {
-  database: string;
-  cluster: string | null;
-}
-
-export interface TableSpec {
-  name: string;
-  columns: string;
-  /** Engine name without the Replicated prefix, and its arguments. */
-  engine: 'MergeTree' | 'ReplacingMergeTree' | 'SummingMergeTree' | 'AggregatingMergeTree';
-  engineArgs?: string;
-  orderBy: string;
-  partitionBy?: string;
-  shardKey: string;
-  /** MergeTree settings of the (local) table, e.g. `index_granularity = 256`. */
-  settings?: string;
-}
-
-export function createTable(ctx: SchemaContext, t: TableSpec): string[] {
-  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
-  const partition = t.partitionBy ? ` PARTITION BY ${t.partitionBy}` : '';
-  const args = t.engineArgs ?? '';
-  const settings = t.settings ? ` SETTINGS ${t.settings}` : '';
-  if (!ctx.cluster) {
-    return [
-      `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} (${t.columns}) ENGINE = ${t.engine}(${args})${partition} ORDER BY ${t.orderBy}${settings}`,
-    ];
-  }
-  const zkPath = `'/clickhouse/tables/{shard}/${ctx.database}/${t.name}', '{replica}'`;
-  return [
-    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}_local${on} (${t.columns}) ENGINE = Replicated${t.engine}(${zkPath}${args ? `, ${args}` : ''})${partition} ORDER BY ${t.orderBy}${settings}`,
-    `CREATE TABLE IF NOT EXISTS ${ctx.database}.${t.name}${on} AS ${ctx.database}.${t.name}_local ENGINE = Distributed(${ctx.cluster}, ${ctx.database}, ${t.name}_local, ${t.shardKey})`,
-  ];
-}
-
-/** A materialized view feeds the local rollup from the local facts on each node. */
-export function createRollupView(ctx: SchemaContext, name: string, target: string, select: (source: string) => string, source: string): string {
-  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
-  const local = ctx.cluster ? '_local' : '';
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${ctx.database}.${name}${on} TO ${ctx.database}.${target}${local} AS ${select(`${ctx.database}.${source}${local}`)}`;
-}
 
 const TIME = "DateTime64(3, 'UTC')";
 

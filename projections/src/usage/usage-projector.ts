@@ -1,23 +1,12 @@
-import { type ClickHouseClient, TupleParam } from '@clickhouse/client';
-import { decodeEvent, type EventStore, isEventType, type Logger, type Position, type RecordedEvent, START } from '@parley/events';
-import { positionSeq } from '../analytics/analytics-projector.ts';
-import { chTime, fromChTime, queryRows } from '../analytics/clickhouse.ts';
-import { FollowLoop } from '../runtime/follow-loop.ts';
-import { type MonitoredProjector, type ProjectorStatus, stalledSeconds } from '../runtime/projector-status.ts';
+import { TupleParam } from '@clickhouse/client';
+import { decodeEvent, isEventType, type RecordedEvent } from '@parley/events';
+import { chTime, queryRows } from '../analytics/clickhouse.ts';
+import { ClickHouseProjector, type ClickHouseProjectorOptions, positionSeq } from '../runtime/clickhouse-projector.ts';
 import { DEFAULT_METERS, groupKey, type MeterDefinition, readMeter, SEAT_ROLES } from './meters.ts';
 import { USAGE_TABLES, type UsageTable } from './usage-schema.ts';
 
-export interface UsageProjectorOptions {
-  store: EventStore;
-  client: ClickHouseClient;
-  database: string;
+export interface UsageProjectorOptions extends ClickHouseProjectorOptions {
   meters?: readonly MeterDefinition[];
-  batchSize?: number;
-  flushMs?: number;
-  clock?: () => Date;
-  logger?: Logger;
-  /** Test seam: runs after a batch's inserts, before its checkpoint. */
-  afterInsertBeforeCheckpoint?: (batch: { first: Position; last: Position }) => void | Promise<void>;
 }
 
 export const USAGE_PROJECTOR = 'clickhouse-usage';
@@ -37,124 +26,22 @@ type Row = { row: Record<string, unknown>; seq: number };
  * never hides another's event. The lookup is in the same batch as the write, so a failed
  * write claims nothing.
  */
-export class UsageProjector implements MonitoredProjector {
-  readonly name = USAGE_PROJECTOR;
-  private readonly db: string;
+export class UsageProjector extends ClickHouseProjector {
   private readonly meters: readonly MeterDefinition[];
-  private readonly clock: () => Date;
-  private readonly follower: FollowLoop;
-  private checkpoint: Position = START;
   private marks = new Map<UsageTable, number>();
   /** tenant → user → seat: the agent-seat gauge's state. */
   private seats = new Map<string, Map<string, Seat>>();
   private readonly meteredTypes: Set<string>;
 
-  constructor(private readonly options: UsageProjectorOptions) {
-    this.db = options.database;
+  constructor(options: UsageProjectorOptions) {
+    super(USAGE_PROJECTOR, options);
     this.meters = options.meters ?? DEFAULT_METERS;
     this.meteredTypes = new Set(this.meters.flatMap((m) => m.eventTypes));
-    this.clock = options.clock ?? (() => new Date());
-    const batchSize = options.batchSize ?? 5_000;
-    this.follower = new FollowLoop({
-      name: this.name,
-      store: options.store,
-      batchSize,
-      readBatchSize: Math.min(batchSize, 2_000),
-      flushMs: options.flushMs ?? 200,
-      logger: options.logger,
-      resuming: 'loading the checkpoint',
-      resume: async ({ afterFailure }) => {
-        if (afterFailure) await this.load();
-        return this.checkpoint;
-      },
-      apply: (batch) => this.apply(batch),
-    });
   }
 
-  get position(): Position {
-    return this.checkpoint;
-  }
-
-  async start(): Promise<void> {
-    await this.load();
-    this.follower.start();
-  }
-
-  async stop(): Promise<void> {
-    await this.follower.stop();
-  }
-
-  async waitFor(position?: Position, timeoutMs = 60_000): Promise<void> {
-    const target = position ?? (await this.options.store.headPosition());
-    if (this.options.store.comparePositions(this.checkpoint, target) >= 0) return;
-    if (this.follower.running && (await this.follower.waitFor(target, timeoutMs))) return;
-    if (!this.follower.running) throw new Error(`${this.name} stopped at ${this.checkpoint} before ${target}`);
-    throw new Error(`${this.name} did not reach ${target} in ${timeoutMs} ms (at ${this.checkpoint})`);
-  }
-
-  /**
-   * Whether the usage rows include `position`, waiting up to `timeoutMs`: by this
-   * process's follower when it runs here, else by the checkpoint the process that runs it
-   * stores (the query API with a ClickHouse server and the projectors elsewhere).
-   */
-  async reached(position: Position, timeoutMs: number): Promise<boolean> {
-    const { store } = this.options;
-    if (this.follower.running) {
-      if (store.comparePositions(this.checkpoint, position) >= 0) return true;
-      return this.follower.waitFor(position, timeoutMs);
-    }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (store.comparePositions((await this.storedCheckpoint()).position, position) >= 0) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  async status(): Promise<ProjectorStatus> {
-    const store = this.options.store;
-    const running = this.follower.running;
-    const stored = running ? null : await this.storedCheckpoint();
-    const checkpoint = stored?.position ?? this.checkpoint;
-    const lastProgressAt = stored ? stored.updatedAt : this.follower.health.lastProgressAt;
-    const [eventsBehind, next] = await Promise.all([store.countEventsAfter(checkpoint, 1_000_000), store.readAll({ after: checkpoint, maxCount: 1 })]);
-    const oldest = next.events[0];
-    return {
-      name: this.name,
-      position: checkpoint,
-      eventsBehind,
-      secondsBehind: oldest ? Math.max(0, (this.clock().getTime() - oldest.recordedAt.getTime()) / 1000) : 0,
-      parked: 0,
-      running,
-      lastProgressAt: lastProgressAt?.toISOString() ?? null,
-      stalledSeconds: eventsBehind === 0 ? 0 : stalledSeconds(new Date(), oldest?.recordedAt ?? null, lastProgressAt),
-      ...this.follower.health.snapshot(),
-    };
-  }
-
-  loopTrouble(): string | null {
-    return this.follower.health.trouble();
-  }
-
-  private async storedCheckpoint(): Promise<{ position: Position; updatedAt: Date | null }> {
-    const rows = await queryRows(
-      this.options.client,
-      `SELECT argMax(position, seq) AS position, toString(argMax(updated_at, seq)) AS updated_at
-       FROM ${this.db}.projector_checkpoints WHERE projector = {name:String} HAVING count() > 0`,
-      { name: this.name },
-    );
-    const row = rows[0];
-    return row ? { position: row.position as Position, updatedAt: new Date(fromChTime(String(row.updated_at))) } : { position: START, updatedAt: null };
-  }
-
-  private async load() {
-    const stored = await this.storedCheckpoint();
-    this.checkpoint = stored.position;
-    this.follower.health.knownProgress(stored.updatedAt);
-    for (const table of USAGE_TABLES) {
-      const mark = await queryRows(this.options.client, `SELECT max(position) AS mark FROM ${this.db}.${table}`);
-      this.marks.set(table, Number(mark[0]?.mark ?? 0));
-    }
+  protected async load() {
+    await this.loadCheckpoint();
+    this.marks = await this.highWaterMarks(Object.fromEntries(USAGE_TABLES.map((t) => [t, 'position'])) as Record<UsageTable, string>);
     this.seats = new Map();
     const users = await queryRows(this.options.client, `SELECT tenant_id, user_id, seat, active FROM ${this.db}.usage_seats FINAL`);
     for (const u of users) this.tenantSeats(String(u.tenant_id)).set(String(u.user_id), { seat: Number(u.seat) === 1, active: Number(u.active) === 1 });
@@ -234,15 +121,7 @@ export class UsageProjector implements MonitoredProjector {
       );
     }
     if (batch.length === 0) return;
-    const first = batch[0]!.position;
-    const last = batch[batch.length - 1]!.position;
-    await this.options.afterInsertBeforeCheckpoint?.({ first, last });
-    await this.options.client.insert({
-      table: `${this.db}.projector_checkpoints`,
-      values: [{ projector: this.name, position: last, seq: positionSeq(last), updated_at: chTime(this.clock().getTime()) }],
-      format: 'JSONEachRow',
-    });
-    this.checkpoint = last;
+    await this.saveCheckpoint(batch);
   }
 
   /**

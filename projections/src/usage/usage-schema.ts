@@ -1,7 +1,5 @@
-import { createRollupView, createTable, type SchemaContext, type TableSpec } from '../analytics/schema.ts';
+import { createRollupView, createTable, type SchemaContext, type TableSpec } from '../analytics/ddl.ts';
 
-// schema.ts imports this file for its migration list: only functions of it are used here,
-// at migration time, never while the modules load.
 const TIME = "DateTime64(3, 'UTC')";
 
 /**

@@ -73,8 +73,8 @@ async function figures(a: Analytics) {
 
 describe('exactly-once effect across a crash between insert and checkpoint', () => {
   it('a killed and restarted projector ends where a full replay ends', async () => {
-    const script = fileURLToPath(new URL('./support/crashing-projector.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, harness.db.connectionString, harness.dataDir, '3', String(BATCH)], {
+    const script = fileURLToPath(new URL('../support/crashing-clickhouse-projector.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, 'analytics', harness.db.connectionString, harness.dataDir, '3', String(BATCH)], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];

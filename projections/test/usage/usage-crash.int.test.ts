@@ -30,8 +30,8 @@ afterAll(async () => {
 
 describe('usage across a crash between insert and checkpoint', () => {
   it('a killed and restarted usage projector ends equal to the fold', async () => {
-    const script = fileURLToPath(new URL('./support/crashing-usage-projector.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, harness.db.connectionString, harness.dataDir, '3', String(BATCH)], {
+    const script = fileURLToPath(new URL('../support/crashing-clickhouse-projector.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, 'usage', harness.db.connectionString, harness.dataDir, '3', String(BATCH)], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
