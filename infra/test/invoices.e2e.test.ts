@@ -126,7 +126,9 @@ describe('the invoice lifecycle', () => {
     const [a, b, c] = await Promise.all([workers.billing!.runOnce(), second.run(), workers.billing!.runOnce()]);
     await plansPool.end();
     expect(a.failed + b.failed + c.failed).toBe(0);
-    expect(a.drafted + b.drafted + c.drafted).toBe(1);
+    // The workers' scheduler runs the job too (its first run at start, which may still be
+    // going): whichever run drafts, the stream below holds exactly one InvoiceDrafted.
+    expect(a.drafted + b.drafted + c.drafted).toBeLessThanOrEqual(1);
     const list = await until('the draft', invoices, (r) => r.body.items?.length === 1);
     const invoice = list.body.items[0];
     expect(invoice).toMatchObject({

@@ -124,8 +124,40 @@ describe('usage API', () => {
     expect(new Date(from.getTime() + 60_000).getTime() % quarter).not.toBe(0);
   });
 
-  it('documents both routes in the OpenAPI description', async () => {
+  it('reads many tenants in one call for the platform admin: the same report per tenant as one by one', async () => {
+    const bounds = Object.fromEntries(new URLSearchParams(period()));
+    const head = await platform.command.store.headPosition();
+    const nobody = '00000000-0000-4000-8000-000000000000';
+    const many = await platform.call<{ items: Parameters<typeof quantities>[0][] }>(platform.queryUrl, 'POST', '/v1/usage/tenants/current', ADMIN_KEY, {
+      ...bounds,
+      tenantIds: [other.tenantId, acme.tenantId, nobody],
+      minPosition: head,
+    });
+    expect(many.status, many.text).toBe(200);
+    expect(many.headers.get('parley-consistency')).toBe('fresh');
+    const one = async (tenantId: string) => (await platform.get(`/v1/usage/current?${period()}&tenantId=${tenantId}`, ADMIN_KEY)).body;
+    expect(many.body.items).toEqual([await one(other.tenantId), await one(acme.tenantId), await one(nobody)]);
+    expect(quantities(many.body.items[2]!).messages_received).toEqual([]);
+
+    // Only the platform admin key; the reasons for a bad body.
+    const post = (body: unknown, key = ADMIN_KEY) => platform.call(platform.queryUrl, 'POST', '/v1/usage/tenants/current', key, body);
+    expect((await post({ ...bounds, tenantIds: [acme.tenantId] }, acme.adminKey)).status).toBe(401);
+    const cases: [unknown, RegExp][] = [
+      [{ ...bounds, tenantIds: [] }, /tenantIds/],
+      [{ ...bounds, tenantIds: Array.from({ length: 1001 }, () => nobody) }, /tenantIds/],
+      [{ ...bounds, tenantIds: [acme.tenantId, acme.tenantId] }, /each tenant once/],
+      [{ ...bounds, tenantIds: ['acme'] }, /tenantIds/],
+      [{ from: bounds.to, to: bounds.from, tenantIds: [acme.tenantId] }, /to must be after from/],
+    ];
+    for (const [body, reason] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(res.text).toMatch(reason);
+    }
+  });
+
+  it('documents the routes in the OpenAPI description', async () => {
     const spec = (await platform.get('/openapi.json', undefined)).body as { paths: Record<string, unknown> };
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/usage/current', '/v1/usage/daily']));
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/usage/current', '/v1/usage/daily', '/v1/usage/tenants/current']));
   });
 });

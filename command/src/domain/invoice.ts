@@ -23,9 +23,15 @@ export type InvoiceCommand =
   | { type: 'RedraftInvoice'; content: InvoiceContent; now: Date }
   | { type: 'FinalizeInvoice'; content: InvoiceContent; now: Date; graceMs: number };
 
+/** JSON with every object's keys sorted: a draft read back from the store (jsonb keeps its own key order) equals the one computed. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
+
 /** What a redraft compares: the money and what it was computed from, not when it was read. */
 const sameContent = (a: InvoiceContent, b: InvoiceContent) =>
-  JSON.stringify([a.lines, a.billedUsage, a.adjustments, a.total]) === JSON.stringify([b.lines, b.billedUsage, b.adjustments, b.total]);
+  canonical([a.lines, a.billedUsage, a.adjustments, a.total]) === canonical([b.lines, b.billedUsage, b.adjustments, b.total]);
 
 function mustHaveEnded(content: InvoiceContent, now: Date): void {
   if (Date.parse(content.period.end) > now.getTime()) {

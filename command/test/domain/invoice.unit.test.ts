@@ -87,6 +87,25 @@ describe('invoice decider', () => {
     expect(run([redraft(7)]).events.map((e) => e.type)).toEqual(['InvoiceDrafted']);
   });
 
+  it('does not redraft a draft read back from the store, whose objects come back with their keys in another order', () => {
+    // PostgreSQL's jsonb stores object keys in its own order: the same content, reordered.
+    const reordered = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reordered)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reordered(v)]),
+            )
+          : value;
+    const { events } = run([draft(25)]);
+    const stored = { ...events[0]!, data: reordered(events[0]!.data) } as InvoiceEvent;
+    expect(JSON.stringify(stored.data)).not.toBe(JSON.stringify(events[0]!.data));
+    expect(invoiceDecider.decide(redraft(25), fold([stored]))).toEqual([]);
+    expect(invoiceDecider.decide(redraft(26), fold([stored])).map((e) => e.type)).toEqual(['InvoiceRedrafted']);
+  });
+
   it('finalizes after the grace, once, and nothing changes it after', () => {
     expect(refusal(() => invoiceDecider.decide(finalize(25, GRACE - 1), run([draft(25)]).state))).toMatchObject({ status: 409, message: /in grace until/ });
     const { events, state } = run([draft(25), finalize(30), finalize(31), redraft(99, GRACE + 1), draft(99, GRACE + 1)]);

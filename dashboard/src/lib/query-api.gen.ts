@@ -4740,12 +4740,12 @@ export interface paths {
                     from: string;
                     /** @description End of the period (exclusive), on a quarter hour */
                     to: string;
-                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
-                    tenantId?: string;
                     /** @description Wait until the usage projection includes this log position (e.g. the head the billing job read) */
                     minPosition?: string;
                     /** @description Longest wait for minPosition; then the answer says Parley-Consistency: stale */
                     waitMs?: number;
+                    /** @description Platform admin key only: the tenant to read (a tenant user reads their own) */
+                    tenantId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4831,6 +4831,137 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage/tenants/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Many tenants’ usage over one period in one read (platform admin key; the billing job): the same report per tenant as GET /v1/usage/current
+         * @description A POST because a thousand tenant ids do not fit a URL; it changes nothing. Parley-Consistency as on GET /v1/usage/current.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description Start of the period (inclusive): an ISO instant on a quarter hour, e.g. the tenant’s local midnight 2026-10-01T00:00:00+02:00
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @description End of the period (exclusive), on a quarter hour
+                         */
+                        to: string;
+                        /** @description Wait until the usage projection includes this log position (e.g. the head the billing job read) */
+                        minPosition?: string;
+                        /**
+                         * @description Longest wait for minPosition; then the answer says Parley-Consistency: stale
+                         * @default 3000
+                         */
+                        waitMs?: number;
+                        /** @description The tenants, at most 1,000 per call */
+                        tenantIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description One per tenant asked, in the order asked */
+                            items: {
+                                /** Format: uuid */
+                                tenantId: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Start of the period (inclusive), UTC
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description End of the period (exclusive), UTC
+                                 */
+                                to: string;
+                                meters: {
+                                    meter: string;
+                                    description: string;
+                                    unit: string;
+                                    /** @enum {string} */
+                                    aggregation: "count" | "sum" | "unique_count" | "max" | "latest";
+                                    /** @description One per group with usage; none: no usage */
+                                    items: {
+                                        /** @description The group’s dimensions (empty for a meter without groupBy) */
+                                        group: {
+                                            [key: string]: string;
+                                        };
+                                        /** @description The meter’s aggregation over the period, in its unit */
+                                        quantity: number;
+                                    }[];
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -132,9 +132,10 @@ export const USAGE_TABLE_STATEMENTS = (ctx: SchemaContext): string[] => [
  * Migration 6: usage_unique_keys_15m, filled from usage_events (exact: the rows are already
  * deduplicated), then its view, then the old table dropped. Run again from any statement,
  * it ends the same: the new table is emptied before it is filled, and the fill reads
- * usage_events, never the table it replaces. It expects no usage projector writing
- * meanwhile (an event inserted between the fill and the view would miss the unique keys);
- * the platform runs migrations before it starts its projectors.
+ * usage_events, never the table it replaces. Two processes migrating at once count nothing
+ * twice either: the states are sets, merged by union. It expects no usage projector
+ * writing meanwhile (an event inserted between the fill and the view would miss the unique
+ * keys); the platform runs migrations before it starts its projectors.
  */
 export const USAGE_UNIQUE_KEYS_STATEMENTS = (ctx: SchemaContext): string[] => {
   const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';

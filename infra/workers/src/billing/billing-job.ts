@@ -132,10 +132,16 @@ export class BillingJob {
       }
     }
     const usage = new Map<string, UsageSnapshot>();
-    for (const [key, tenants] of spans) {
-      const [from, to] = key.split('|') as [string, string];
-      if (from >= to) continue;
-      for (const [tenantId, snapshot] of await many([...tenants], from, to, head)) usage.set(`${tenantId}|${key}`, snapshot);
+    try {
+      for (const [key, tenants] of spans) {
+        const [from, to] = key.split('|') as [string, string];
+        if (from >= to) continue;
+        for (const [tenantId, snapshot] of await many([...tenants], from, to, head)) usage.set(`${tenantId}|${key}`, snapshot);
+      }
+    } catch (error) {
+      // A read ahead is an optimization: each tenant then reads its own usage, and fails (and is retried next run) on its own.
+      this.options.logger.warn('billing run: reading usage ahead failed, reading per tenant', { tenants: chunk.length, error: String(error) });
+      return null;
     }
     return { head, usage };
   }
