@@ -4,10 +4,9 @@
 // which posts signed status webhooks back as Meta does.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { commandPlatformOptions, createCommandPlatform } from '@parley/command';
-import { consoleLogger } from '@parley/events';
 import { closeOnSignals, createApi, loadConfig } from '@parley/kit';
 import { startReadSide } from '@parley/query';
-import { createWorkers, registerWorkersHealth, type Workers } from '@parley/workers';
+import { createWorkers, registerWorkersHealth, type Workers, workersOptionsFrom } from '@parley/workers';
 import { FakeCloudApi } from '@parley/workers/testing';
 import { buildDashboard, type RunningDashboard, startDashboard } from './dashboard.ts';
 import { seedBilling } from './demo/seed-billing.ts';
@@ -66,25 +65,14 @@ const workersApi = await createApi({
   requestLog: config.log,
 });
 if (config.workers) {
+  const options = workersOptionsFrom(config, command.store);
   workers = await createWorkers({
-    databaseUrl: config.databaseUrl,
-    store: command.store,
-    secretKey: config.secretKey,
-    redisUrl: config.redisUrl,
-    queuePrefix: config.redisPrefix,
-    jobLockMs: config.jobLockMs,
-    webhooks: config.webhooks,
+    ...options,
     // Usage comes from the query API of this same process (chDB is bound to it).
-    billing: {
-      everyMs: config.billing.everyMs,
-      graceMs: config.billing.invoices.graceDays * 86_400_000,
-      taxRatePercent: config.billing.invoices.taxRatePercent,
-      usageUrl: queryUrl.replace('0.0.0.0', '127.0.0.1'),
-      adminKey: config.platformAdminKey,
-    },
-    whatsapp: { apiUrl: config.whatsapp.apiUrl ?? fake!.url, apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
-    logger: consoleLogger('workers'),
+    billing: { ...options.billing, usageUrl: queryUrl.replace('0.0.0.0', '127.0.0.1') },
+    whatsapp: { ...options.whatsapp, apiUrl: config.whatsapp.apiUrl ?? fake!.url },
   });
+
   registerWorkersHealth(workersApi, workers, { stallAfterSeconds: config.projectorStallSeconds });
   workersUrl = await workersApi.listen({ host: config.host, port: config.ports.workers });
 }

@@ -1,7 +1,8 @@
 import { Invoicing } from '@parley/command';
 import { invoiceObject, paymentIntentObject, subscriptionObject } from '@parley/command/testing';
-import { createPgPool, PlanTerms } from '@parley/events';
+import { createPgPool } from '@parley/events';
 import { computeInvoice } from '@parley/events/billing';
+import { samplePlan } from '@parley/events/testing';
 import { PgProjector } from '@parley/projections';
 import { webhookProjection } from '@parley/projections/webhooks';
 import type pg from 'pg';
@@ -52,21 +53,7 @@ beforeAll(async () => {
   }
   // An invoice each, recorded through the command side as the billing job records them.
   const invoicing = new Invoicing(platform.command.store, () => new Date('2026-11-02T00:00:00Z'));
-  const plan = {
-    planKey: 'starter',
-    version: 1,
-    terms: PlanTerms.parse({
-      name: 'Starter',
-      currency: 'EUR',
-      cycle: 'monthly',
-      alignment: 'calendar',
-      rank: 1,
-      flatFee: 4900,
-      charges: [],
-      minimumCommitment: null,
-      trialDays: 0,
-    }),
-  };
+  const plan = samplePlan('starter', { name: 'Starter', flatFee: 4900 });
   const period = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
   for (const t of [a, b]) {
     const segments = [{ plan, from: period.start, to: period.end, trial: false, usage: {} }];

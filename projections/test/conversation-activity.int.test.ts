@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool, createPostgresEventStore, type PostgresEventStore, START } from '@parley/events';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { type PostgresEventStore, START } from '@parley/events';
+import type { TestDatabase } from '@parley/events/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActivityEntry, InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { PgProjector, toProjected } from '../src/index.ts';
 import { appendInboxHistory, envelope } from './support/events.ts';
+import { closePgStore, openPgStore } from './support/pg-store.ts';
 
 /** A conversation's timeline (conversation_activity): order, paging, idempotence, tenants. */
 
@@ -43,9 +44,7 @@ async function everything(tenantId: string, conversationId: string, limit: numbe
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase('conversation_activity');
-  store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
+  ({ db, store, pool } = await openPgStore('conversation_activity'));
   readPool = inboxReadPool(db.connectionString, 2);
   queries = new InboxQueries(readPool);
   // Conversation 1 of 2 stays open (closes: 0 and 2): a supervisor transfers it, notes, unassigns, closes; the customer rates it.
@@ -77,9 +76,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await readPool?.end();
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await closePgStore({ db, store, pool });
 });
 
 describe('a conversation’s activity', () => {

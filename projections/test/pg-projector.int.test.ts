@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool, createPostgresEventStore, type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { type Position, type PostgresEventStore, START, silentLogger } from '@parley/events';
+import type { TestDatabase } from '@parley/events/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboxQueries, inboxProjection, inboxReadPool } from '../src/inbox/index.ts';
 import { CheckpointWatcher, type PgProjection, PgProjector, toProjected } from '../src/index.ts';
 import { appendInboxHistory, envelope } from './support/events.ts';
+import { closePgStore, openPgStore } from './support/pg-store.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('pg_projector');
-  store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
+  ({ db, store, pool } = await openPgStore('pg_projector'));
 });
 afterAll(async () => {
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await closePgStore({ db, store, pool });
 });
 
 async function dump(schema: string): Promise<Record<string, string[]>> {

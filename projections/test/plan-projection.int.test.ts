@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool, createPostgresEventStore, type ParleyEvent, PLATFORM_TENANT_ID, type Plan, type PostgresEventStore } from '@parley/events';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { createPgPool, type ParleyEvent, PLATFORM_TENANT_ID, type Plan, type PostgresEventStore } from '@parley/events';
+import type { TestDatabase } from '@parley/events/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgProjector, toProjected } from '../src/index.ts';
 import { PlanQueries, planProjection } from '../src/plans/index.ts';
 import { envelope } from './support/events.ts';
+import { closePgStore, openPgStore } from './support/pg-store.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('plan_projection');
-  store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
+  ({ db, store, pool } = await openPgStore('plan_projection'));
 });
 afterAll(async () => {
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await closePgStore({ db, store, pool });
 });
 
 const plan = (planKey: string, rank: number, version = 1): Plan => ({

@@ -1,25 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool, createPostgresEventStore, type ParleyEvent, type PostgresEventStore } from '@parley/events';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import type { ParleyEvent, PostgresEventStore } from '@parley/events';
+import type { TestDatabase } from '@parley/events/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgProjector } from '../src/index.ts';
 import { webhookProjection } from '../src/webhooks/index.ts';
 import { envelope } from './support/events.ts';
+import { closePgStore, openPgStore } from './support/pg-store.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('webhook_projection');
-  store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
+  ({ db, store, pool } = await openPgStore('webhook_projection'));
 });
 afterAll(async () => {
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await closePgStore({ db, store, pool });
 });
 
 async function project(schema: string, batchSize: number) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventMetadata, type EventStore, eventCatalog, type NewEvent, type ParleyEvent, type Priority } from '@parley/events';
+import { seededRandom } from '@parley/events/testing';
 
 /**
  * Generated conversations with controlled times, appended straight to an event store:
@@ -29,25 +30,13 @@ export interface Generated {
   to: Date;
 }
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same conversations. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const START = Date.parse('2026-03-02T00:00:00Z'); // a Monday; no DST change in the next two weeks
 const DAYS = 12;
 
 export function generateConversations(options: { seed: number; conversationsPerTenant: number }): Generated {
-  const rnd = prng(options.seed);
+  const rnd = seededRandom(options.seed);
   // Its own sequence, so the conversations themselves stay what this seed always gave.
-  const delivery = prng(options.seed ^ 0x5e47a7);
+  const delivery = seededRandom(options.seed ^ 0x5e47a7);
   /** WhatsApp's timestamp of a message we receive at t: mostly a second before; sometimes late, ahead of our clock, or absurd (stored before the webhook bounded it). */
   const sentAtFor = (t: number): string => {
     const r = delivery();

@@ -1,4 +1,5 @@
 import type { EventMetadata, ParleyEvent } from '@parley/events';
+import { seededRandom } from '@parley/events/testing';
 
 /**
  * Generated metered traffic for usage tests and benchmarks: per tenant, users added,
@@ -17,17 +18,6 @@ export interface UsageGenerated {
   to: Date;
 }
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** WhatsApp ids of recipients: Germany, the US, Canada, Brazil, India, and a UK drama number no plan holds. */
 export const RECIPIENT_PREFIXES = ['4915123', '141582', '161323', '551198', '91987', '44770090'] as const;
 export const PRICING_CATEGORIES = ['marketing', 'utility', 'authentication', 'service'] as const;
@@ -40,7 +30,7 @@ export function generateUsage(options: {
   days: number;
   lateShare?: number;
 }): UsageGenerated {
-  const rnd = prng(options.seed);
+  const rnd = seededRandom(options.seed);
   const uuid = () => {
     const hex = Array.from({ length: 32 }, () => Math.floor(rnd() * 16).toString(16)).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

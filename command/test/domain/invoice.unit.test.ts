@@ -1,26 +1,16 @@
-import { eventCatalog, type InvoiceContent, PlanTerms } from '@parley/events';
+import { eventCatalog, type InvoiceContent } from '@parley/events';
 import { computeInvoice, segmentsOf } from '@parley/events/billing';
+import { samplePlan } from '@parley/events/testing';
 import { AppError } from '@parley/kit';
 import { describe, expect, it } from 'vitest';
 import { invoiceIdFor } from '../../src/domain/ids.ts';
 import { type InvoiceCommand, type InvoiceEvent, type InvoiceState, invoiceDecider } from '../../src/domain/invoice.ts';
 
 const tenantId = '6b0f5a3e-3a44-4d5c-9a57-1d2a3c4b5e6f';
-const plan = {
-  planKey: 'starter',
-  version: 1,
-  terms: PlanTerms.parse({
-    name: 'Starter',
-    currency: 'EUR',
-    cycle: 'monthly',
-    alignment: 'calendar',
-    rank: 1,
-    flatFee: 3000,
-    charges: [{ meter: 'messages_sent', includedUnits: 10, price: { model: 'per_unit', unitPrice: '2' } }],
-    minimumCommitment: null,
-    trialDays: 0,
-  }),
-};
+const plan = samplePlan('starter', {
+  name: 'Starter',
+  charges: [{ meter: 'messages_sent', includedUnits: 10, price: { model: 'per_unit', unitPrice: '2' } }],
+});
 const period = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
 const DAY = 86_400_000;
 const GRACE = 3 * DAY;

@@ -1,29 +1,14 @@
-import { eventCatalog, type Plan, PlanTerms } from '@parley/events';
+import { eventCatalog, type Plan, type PlanTerms } from '@parley/events';
+import { samplePlan } from '@parley/events/testing';
 import { AppError } from '@parley/kit';
 import { describe, expect, it } from 'vitest';
 import { planCatalogDecider } from '../../src/domain/plan-catalog.ts';
 import { type TenantPlanCommand, type TenantPlanEvent, type TenantPlanState, tenantPlanDecider } from '../../src/domain/tenant-plan.ts';
 
 const tenantId = '6b0f5a3e-3a44-4d5c-9a57-1d2a3c4b5e6f';
-const plan = (planKey: string, terms: Partial<PlanTerms>): Plan => ({
-  planKey,
-  version: 1,
-  terms: PlanTerms.parse({
-    name: planKey,
-    currency: 'EUR',
-    cycle: 'monthly',
-    alignment: 'calendar',
-    rank: 1,
-    flatFee: 3000,
-    charges: [],
-    minimumCommitment: null,
-    trialDays: 0,
-    ...terms,
-  }),
-});
-const starter = plan('starter', { rank: 1 });
-const growth = plan('growth', { rank: 2, flatFee: 9000 });
-const scale = plan('scale', { rank: 3, flatFee: 30000 });
+const starter = samplePlan('starter', { rank: 1 });
+const growth = samplePlan('growth', { rank: 2, flatFee: 9000 });
+const scale = samplePlan('scale', { rank: 3, flatFee: 30000 });
 
 const fold = (events: TenantPlanEvent[]) => events.reduce<TenantPlanState>(tenantPlanDecider.evolve, tenantPlanDecider.initialState());
 const choose = (p: Plan | null, now: string, timeZone: string | null = null): TenantPlanCommand => ({
@@ -51,7 +36,7 @@ const refusal = (fn: () => unknown) => {
 
 describe('tenant plan decider', () => {
   it('anchors the first choice in the tenant’s zone and starts the trial', () => {
-    const trial = plan('growth', { rank: 2, trialDays: 14 });
+    const trial = samplePlan('growth', { rank: 2, trialDays: 14 });
     const [event] = tenantPlanDecider.decide(choose(trial, '2026-03-20T15:00:00Z', 'Europe/Berlin'), fold([]));
     // 14 local days later at the same local time: across the DST change of 29 March, one hour less in UTC
     expect(event).toEqual({
@@ -109,7 +94,7 @@ describe('tenant plan decider', () => {
   });
 
   it('refuses with the reason: unknown plan, downgrade while trialing, other currency, same rank, no zone, moved zone', () => {
-    const trialing = decideAll([choose(plan('growth', { rank: 2, trialDays: 30 }), '2026-09-01T12:00:00Z', 'UTC')]);
+    const trialing = decideAll([choose(samplePlan('growth', { rank: 2, trialDays: 30 }), '2026-09-01T12:00:00Z', 'UTC')]);
     expect(refusal(() => tenantPlanDecider.decide(choose(null, '2026-09-02T00:00:00Z'), fold(trialing)))).toEqual(['unprocessable', 'unknown plan: nope']);
     expect(refusal(() => tenantPlanDecider.decide(choose(starter, '2026-09-02T00:00:00Z'), fold(trialing)))).toEqual([
       'conflict',
@@ -117,11 +102,11 @@ describe('tenant plan decider', () => {
     ]);
     // after the trial the same downgrade is scheduled
     expect(tenantPlanDecider.decide(choose(starter, '2026-10-02T00:00:00Z'), fold(trialing)).map((e) => e.type)).toEqual(['TenantPlanChangeScheduled']);
-    expect(refusal(() => tenantPlanDecider.decide(choose(plan('usd', { rank: 5, currency: 'USD' }), '2026-09-02T00:00:00Z'), fold(trialing)))).toEqual([
+    expect(refusal(() => tenantPlanDecider.decide(choose(samplePlan('usd', { rank: 5, currency: 'USD' }), '2026-09-02T00:00:00Z'), fold(trialing)))).toEqual([
       'unprocessable',
       'usd has currency USD, the current plan growth EUR: a change keeps them',
     ]);
-    expect(refusal(() => tenantPlanDecider.decide(choose(plan('twin', { rank: 2 }), '2026-09-02T00:00:00Z'), fold(trialing)))[1]).toContain(
+    expect(refusal(() => tenantPlanDecider.decide(choose(samplePlan('twin', { rank: 2 }), '2026-09-02T00:00:00Z'), fold(trialing)))[1]).toContain(
       'neither an upgrade nor a downgrade',
     );
     expect(refusal(() => tenantPlanDecider.decide(choose(starter, '2026-09-02T00:00:00Z'), fold([])))[1]).toContain('timeZone is required');

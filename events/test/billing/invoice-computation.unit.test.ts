@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { billingPeriodAt, computeInvoice, type PlanTimeline, plusLocalDays, segmentsOf } from '../../src/billing/index.ts';
 import type { InvoiceLine } from '../../src/catalog/plan-events.ts';
-import { plan } from './sample-plans.ts';
+import { samplePlan as plan } from '../../src/testing/sample-plan.ts';
 
 const messages = (unitPrice: string, includedUnits = 0) => ({ meter: 'messages', includedUnits, price: { model: 'per_unit' as const, unitPrice } });
 const brief = (lines: readonly InvoiceLine[]) => lines.map((l) => [l.kind, l.planKey, l.units ?? l.days, l.amount]);

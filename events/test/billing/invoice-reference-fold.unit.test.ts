@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { billingPeriodAt, computeInvoice, type PlanTimeline, plusLocalDays, segmentsOf } from '../../src/billing/index.ts';
 import type { ChargeModel, Currency, InvoiceLine, MeterCharge, Plan } from '../../src/catalog/plan-events.ts';
-import { plan } from './sample-plans.ts';
+import { samplePlan as plan } from '../../src/testing/sample-plan.ts';
+import { seededRandom } from '../../src/testing/seeded-random.ts';
 
 /**
  * An independent reference for invoices, written apart from the production code: plain
@@ -13,17 +14,6 @@ import { plan } from './sample-plans.ts';
  */
 
 // ---------------------------------------------------------------- seeded generator
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------- reference: dates from Intl
 
@@ -179,7 +169,7 @@ const TAX_RATES = ['0', '19', '20', '21', '7.7', '8.875', '25.5'];
 const METERS = ['messages', 'template.marketing', 'contacts', 'webhooks'];
 
 function generate(seed: number): Scenario & { bounds: number[] } {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const price = () => {

@@ -17,6 +17,7 @@ import {
   webhookEnvelope,
 } from '@parley/command/testing';
 import type { Priority } from '@parley/events';
+import { seededRandom } from '@parley/events/testing';
 import { type DemoClient, injectDemoClient } from './demo-client.ts';
 import { SUPERVISOR, setUpTenant, type TeamSetup, type TenantSetup, type TenantSpec } from './demo-tenants.ts';
 import { DAY, HOUR, HourTable, MINUTE, startOfLocalDay } from './demo-time.ts';
@@ -168,18 +169,6 @@ const CSAT_COMMENTS_LOW = [
   'Still waiting for my refund',
 ];
 const CSAT_COMMENTS_HIGH = ['Muy rápido, gracias', 'Excelente atención', 'Great service, thank you', 'Quick and friendly', 'Resolvieron todo'];
-
-/** mulberry32: a small, fast, seeded generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hashOf = (text: string) => [...text].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
 

@@ -2,9 +2,8 @@
 // argv[2] milliseconds (the crash tests run it at a period's end and after its grace
 // without waiting days) and, with argv[3], usage reads one at a time argv[3] ms apart, so
 // that a SIGKILL lands in the middle of a run. Test-only: production has neither.
-import { consoleLogger } from '@parley/events';
 import { closeOnSignals, createEventStore, loadConfig } from '@parley/kit';
-import { createWorkers, QueryApiUsageSource, type UsageSource } from '@parley/workers';
+import { createWorkers, QueryApiUsageSource, type UsageSource, workersOptionsFrom } from '@parley/workers';
 
 const offsetMs = Number(process.argv[2] ?? 0);
 const spacingMs = Number(process.argv[3] ?? 0);
@@ -19,24 +18,12 @@ const spaced: UsageSource = {
   },
 };
 const store = await createEventStore(config);
+const options = workersOptionsFrom(config, store);
 const workers = await createWorkers({
-  databaseUrl: config.databaseUrl,
-  store,
-  secretKey: config.secretKey,
-  redisUrl: config.redisUrl,
-  queuePrefix: config.redisPrefix,
-  jobLockMs: config.jobLockMs,
+  ...options,
   whatsapp: { apiUrl: 'http://127.0.0.1:9' },
   clock: () => new Date(Date.now() + offsetMs),
-  logger: consoleLogger('workers'),
-  billing: {
-    everyMs: config.billing.everyMs,
-    graceMs: config.billing.invoices.graceDays * 86_400_000,
-    taxRatePercent: config.billing.invoices.taxRatePercent,
-    usageUrl: config.billing.usageUrl,
-    adminKey: config.platformAdminKey,
-    usage: spaced,
-  },
+  billing: { ...options.billing, usage: spaced },
 });
 closeOnSignals(
   () => workers.close(),

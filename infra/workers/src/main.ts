@@ -1,30 +1,13 @@
 // The workers as their own process: sends to the WhatsApp Cloud API from per-number
 // BullMQ queues, with their projector's and queues' health on WORKERS_PORT at /health.
-import { consoleLogger } from '@parley/events';
 import { closeOnSignals, createApi, createEventStore, loadConfig } from '@parley/kit';
 import { createWorkers } from './workers.ts';
+import { workersOptionsFrom } from './workers-config.ts';
 import { registerWorkersHealth } from './workers-health.ts';
 
 const config = loadConfig(process.env);
 const store = await createEventStore(config);
-const workers = await createWorkers({
-  databaseUrl: config.databaseUrl,
-  store,
-  secretKey: config.secretKey,
-  redisUrl: config.redisUrl,
-  queuePrefix: config.redisPrefix,
-  jobLockMs: config.jobLockMs,
-  webhooks: config.webhooks,
-  billing: {
-    everyMs: config.billing.everyMs,
-    graceMs: config.billing.invoices.graceDays * 86_400_000,
-    taxRatePercent: config.billing.invoices.taxRatePercent,
-    usageUrl: config.billing.usageUrl,
-    adminKey: config.platformAdminKey,
-  },
-  whatsapp: { apiUrl: config.whatsapp.apiUrl ?? 'https://graph.facebook.com', apiVersion: config.whatsapp.apiVersion, numberRate: config.whatsapp.numberRate },
-  logger: consoleLogger('workers'),
-});
+const workers = await createWorkers(workersOptionsFrom(config, store));
 const api = await createApi({
   title: 'Parley workers',
   description: 'Health of the workers.',

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventStore, Logger } from '@parley/events';
+import type { ClickHouseProjectorOptions } from '../runtime/clickhouse-projector.ts';
 import type { ProjectorStatus } from '../runtime/projector-status.ts';
 import { UsageProjector } from '../usage/usage-projector.ts';
 import { type AnalystLimits, AnalystSql } from './analyst/analyst-sql.ts';
@@ -58,22 +59,16 @@ export interface Analytics {
 export async function createAnalytics(options: AnalyticsOptions): Promise<Analytics> {
   const { clickhouse } = options;
   const client = createClickHouseClient(clickhouse);
-  const projector = new AnalyticsProjector({
+  const projectorOptions: ClickHouseProjectorOptions = {
     store: options.store,
     client,
     database: clickhouse.database,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-  });
-  const usage = new UsageProjector({
-    store: options.store,
-    client,
-    database: clickhouse.database,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-  });
+  };
+  const projector = new AnalyticsProjector(projectorOptions);
+  const usage = new UsageProjector(projectorOptions);
   const analyst = new AnalystSql({ clickhouse, ...(options.analystLimits ? { limits: options.analystLimits } : {}) });
   let started = false;
   return {

@@ -81,8 +81,8 @@ export const USAGE_UNIQUES_15M: TableSpec = {
 /**
  * The same unique keys in granules of 256 rows instead of 8,192: a read deserializes every
  * state of the granules it touches, so with the default a tenant's period also paid for
- * thousands of other tenants' hash sets (a small tenant's unique count cost 14 ms on chDB;
- * 8 ms in these granules).
+ * thousands of other tenants' hash sets (docs/benchmarks.md, runs U4 and U5: the typical
+ * tenant's period went from 40.5 to 22.5 ms at p95).
  */
 export const USAGE_UNIQUE_KEYS_15M: TableSpec = { ...USAGE_UNIQUES_15M, name: 'usage_unique_keys_15m', settings: 'index_granularity = 256' };
 

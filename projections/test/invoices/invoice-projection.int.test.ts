@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool, createPostgresEventStore, type InvoiceContent, type ParleyEvent, PlanTerms, type PostgresEventStore, START } from '@parley/events';
+import { type InvoiceContent, type ParleyEvent, type PostgresEventStore, START } from '@parley/events';
 import { computeInvoice } from '@parley/events/billing';
-import { createTestDatabase, type TestDatabase } from '@parley/events/testing';
+import { samplePlan, type TestDatabase } from '@parley/events/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgProjector, toProjected } from '../../src/index.ts';
 import { InvoiceQueries, invoiceProjection, invoicesReadPool } from '../../src/invoices/index.ts';
 import { envelope } from '../support/events.ts';
+import { closePgStore, openPgStore } from '../support/pg-store.ts';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -14,33 +15,18 @@ let pool: pg.Pool;
 let readPool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase('invoice_projection');
-  store = await createPostgresEventStore({ connectionString: db.connectionString, idleRecheckMs: 200 });
-  pool = createPgPool({ connectionString: db.connectionString, max: 4 });
+  ({ db, store, pool } = await openPgStore('invoice_projection'));
   readPool = invoicesReadPool(db.connectionString);
 });
 afterAll(async () => {
   await readPool?.end();
-  await pool?.end();
-  await store?.close();
-  await db?.drop();
+  await closePgStore({ db, store, pool });
 });
 
-const plan = {
-  planKey: 'starter',
-  version: 1,
-  terms: PlanTerms.parse({
-    name: 'Starter',
-    currency: 'EUR',
-    cycle: 'monthly',
-    alignment: 'calendar',
-    rank: 1,
-    flatFee: 3000,
-    charges: [{ meter: 'messages_sent', includedUnits: 0, price: { model: 'per_unit', unitPrice: '2' } }],
-    minimumCommitment: null,
-    trialDays: 0,
-  }),
-};
+const plan = samplePlan('starter', {
+  name: 'Starter',
+  charges: [{ meter: 'messages_sent', includedUnits: 0, price: { model: 'per_unit', unitPrice: '2' } }],
+});
 
 function content(tenantId: string, start: string, end: string, sent: number): InvoiceContent {
   const period = { start, end };

@@ -1,8 +1,8 @@
-import { NextResponse } from 'next/server';
 import { ApiError, callApi, withSearch } from '@/lib/api';
 import { getConfig } from '@/lib/config';
 import { inboxSearch } from '@/lib/conversations';
 import { toCsv } from '@/lib/csv';
+import { csvDownload, refused, refusedBy } from '@/lib/route-responses';
 import { getSession } from '@/lib/session';
 import type { ConversationSummary, Page } from '@/lib/types';
 import { parseView } from '@/lib/view-params';
@@ -34,7 +34,7 @@ const COLUMNS = [
 /** The conversations list of a view (its filters, every page) as CSV. */
 export async function GET(request: Request) {
   const session = await getSession();
-  if (!session.key) return NextResponse.json({ error: 'unauthorized', message: 'sign in first' }, { status: 401 });
+  if (!session.key) return refused(401, 'unauthorized', 'sign in first');
   const view = parseView(new URL(request.url).searchParams);
   const rows: ConversationSummary[] = [];
   let cursor: string | undefined;
@@ -50,16 +50,9 @@ export async function GET(request: Request) {
       cursor = page.nextCursor ?? undefined;
     } while (cursor && rows.length < MAX_ROWS);
   } catch (e) {
-    if (e instanceof ApiError)
-      return NextResponse.json({ error: e.code, message: e.message }, { status: e.status === 401 || e.status === 403 ? e.status : 502 });
+    if (e instanceof ApiError) return refusedBy(e);
     throw e;
   }
   const flat = rows.slice(0, MAX_ROWS).map((r) => ({ ...r, lastMessage: undefined }));
-  return new NextResponse(toCsv(COLUMNS, flat), {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="conversations-${new Date().toISOString().slice(0, 10)}.csv"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return csvDownload(toCsv(COLUMNS, flat), `conversations-${new Date().toISOString().slice(0, 10)}.csv`);
 }

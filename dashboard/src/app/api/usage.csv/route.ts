@@ -1,15 +1,13 @@
-import { NextResponse } from 'next/server';
 import { ApiError, callApi, withSearch } from '@/lib/api';
 import { periodDates } from '@/lib/billing';
 import { getConfig } from '@/lib/config';
 import { toCsv } from '@/lib/csv';
+import { csvDownload, refused, refusedBy } from '@/lib/route-responses';
 import { getSession } from '@/lib/session';
 import type { DailyUsageAnswer, TenantPlan } from '@/lib/types';
 import { parseView } from '@/lib/view-params';
 
 const COLUMNS = ['day', 'timeZone', 'meter', 'group', 'quantity'] as const;
-
-const refused = (status: number, error: string, message: string) => NextResponse.json({ error, message }, { status });
 
 /**
  * The usage page's daily rows as CSV: every row of GET /v1/usage/daily (per local day,
@@ -29,7 +27,7 @@ export async function GET(request: Request) {
     const dates = view.range === 'custom' && view.from && view.to ? { from: view.from, to: view.to } : periodDates(plan.currentPeriod, plan.timeZone);
     answer = await callApi<DailyUsageAnswer>(base, session.key, 'GET', withSearch('/v1/usage/daily', { ...dates, timeZone: plan.timeZone }));
   } catch (e) {
-    if (e instanceof ApiError) return refused([400, 401, 403].includes(e.status) ? e.status : 502, e.code, e.message);
+    if (e instanceof ApiError) return refusedBy(e, [400, 401, 403]);
     throw e;
   }
   const rows = answer.items
@@ -41,11 +39,5 @@ export async function GET(request: Request) {
         .map(([k, v]) => `${k}=${v}`)
         .join(' '),
     }));
-  return new NextResponse(toCsv(COLUMNS, rows), {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="usage-daily-${new Date().toISOString().slice(0, 10)}.csv"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return csvDownload(toCsv(COLUMNS, rows), `usage-daily-${new Date().toISOString().slice(0, 10)}.csv`);
 }

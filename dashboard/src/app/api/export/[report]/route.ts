@@ -1,12 +1,10 @@
-import { NextResponse } from 'next/server';
 import { ApiError, callApi, withSearch } from '@/lib/api';
 import { getConfig } from '@/lib/config';
 import { isReportName, REPORTS, reportExtra, reportSearch } from '@/lib/reports';
+import { refused, refusedBy, relayCsv } from '@/lib/route-responses';
 import { getSession } from '@/lib/session';
 import type { Me } from '@/lib/types';
 import { parseView } from '@/lib/view-params';
-
-const refused = (status: number, error: string, message: string) => NextResponse.json({ error, message }, { status });
 
 /**
  * A report's rows as CSV: the query API's own export (`format=csv`) of the report the page
@@ -29,19 +27,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ repo
     const path = withSearch(REPORTS[report].path, { ...reportSearch(report, view, tenantZone, extra), format: 'csv' });
     upstream = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${session.key}`, accept: 'text/csv' }, cache: 'no-store' });
   } catch (e) {
-    if (e instanceof ApiError) return refused(e.status === 401 || e.status === 403 ? e.status : 502, e.code, e.message);
+    if (e instanceof ApiError) return refusedBy(e);
     return refused(502, 'unavailable', `the query API does not answer (${(e as Error).message})`);
   }
-  if (!upstream.ok || !upstream.body) {
-    const body = (await upstream.json().catch(() => ({}))) as { error?: string; message?: string };
-    const status = [400, 401, 403, 404].includes(upstream.status) ? upstream.status : 502;
-    return refused(status, body.error ?? 'error', body.message ?? `the query API answered ${upstream.status}`);
-  }
-  return new Response(upstream.body, {
-    headers: {
-      'content-type': upstream.headers.get('content-type') ?? 'text/csv; charset=utf-8',
-      'content-disposition': upstream.headers.get('content-disposition') ?? `attachment; filename="${report}.csv"`,
-      'cache-control': 'no-store',
-    },
-  });
+  return relayCsv(upstream, `${report}.csv`);
 }
