@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import { USAGE_TABLE_STATEMENTS, USAGE_UNIQUE_KEYS_STATEMENTS } from '../usage/usage-schema.ts';
+import { USAGE_ROLLUP_STATEMENTS, USAGE_TABLE_STATEMENTS, USAGE_UNIQUE_KEYS_STATEMENTS } from '../usage/usage-schema.ts';
 import { ch, chTime, queryRows } from './clickhouse.ts';
 import { createRollupView, createTable, type SchemaContext, type TableSpec } from './ddl.ts';
 import { quantilesSql } from './quantiles.ts';
@@ -349,6 +349,12 @@ export const migrations: readonly Migration[] = [
     name: 'usage unique keys in small granules',
     // A new table filled from usage_events, then the old one dropped: see the statements.
     statements: USAGE_UNIQUE_KEYS_STATEMENTS,
+  },
+  {
+    version: 7,
+    name: 'usage rollups by grain: quarter hour, hour, day',
+    // Two new tables filled from usage_events, then the three rollups they replace dropped: see the statements.
+    statements: USAGE_ROLLUP_STATEMENTS,
   },
 ];
 

@@ -26,4 +26,4 @@ export {
   usageForPeriod,
   usageForTenants,
 } from './usage-queries.ts';
-export { USAGE_15M, USAGE_EVENTS, USAGE_HOURLY, USAGE_SEATS, USAGE_TABLE_STATEMENTS, USAGE_TABLES, USAGE_UNIQUES_15M } from './usage-schema.ts';
+export { USAGE_EVENTS, USAGE_GRAINS, USAGE_ROLLUP, USAGE_SEATS, USAGE_TABLES } from './usage-schema.ts';

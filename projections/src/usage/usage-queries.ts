@@ -2,10 +2,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { ch, chTime, queryRows } from '../analytics/clickhouse.ts';
 import { Aggregation, DEFAULT_METERS, type MeterDefinition } from './meters.ts';
+import { USAGE_GRAINS } from './usage-schema.ts';
 
 /** Usage periods start and end on a quarter hour: the rollup's bucket (every zone's midnight is one). */
 export const USAGE_BUCKET_MS = 15 * 60_000;
-const HOUR_MS = 3_600_000;
 
 export const UsageGroup = z.object({
   group: z.record(z.string(), z.string()).describe('The group’s dimensions (empty for a meter without groupBy)'),
@@ -56,10 +56,10 @@ const BucketStates = z.object({
   uniques: ch.number,
 });
 type BucketStates = z.infer<typeof BucketStates>;
-const Carried = z.object({ meter: ch.string, group_key: ch.string, value: ch.number });
 
-const STATES = 'sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, argMaxMerge(latest) AS latest, toUInt64(0) AS uniques';
-const UNIQUES = 'toUInt64(0) AS events, 0. AS total, 0. AS maximum, 0. AS latest, uniqExactMerge(subjects) AS uniques';
+// Columns qualified by the table: the answers' aliases reuse their names.
+const STATES =
+  'sum(r.events) AS events, sum(r.total) AS total, max(r.maximum) AS maximum, argMaxMerge(r.latest) AS latest, uniqExactMerge(r.subjects) AS uniques';
 const seconds = (d: Date) => chTime(d.getTime()).slice(0, 19);
 
 /** The quantity of a meter's aggregation from a group's merged states (before any carried value). */
@@ -90,35 +90,47 @@ function gaugeQuantity(meter: MeterDefinition, carried: number | undefined, s: B
   return own;
 }
 
-/** Each gauge meter's last value before `before`, per group. */
-async function carriedValues(client: ClickHouseClient, db: string, tenantId: string, before: Date, meters: readonly MeterDefinition[]) {
-  const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
-  if (gauges.length === 0) return new Map<string, number>();
-  const rows = await queryRows(
-    client,
-    `SELECT meter, group_key, argMax(value, (occurred_at, position)) AS value FROM ${db}.usage_events
-     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
-     GROUP BY meter, group_key`,
-    { tenantId, gauges, before: chTime(before.getTime()) },
-    Carried,
-  );
-  return new Map(rows.map((r) => [`${r.meter}|${r.group_key}`, r.value]));
+/** A stretch of one grain's buckets: [from, to) in ms, both multiples of the grain. */
+export interface GrainSpan {
+  grain: number;
+  from: number;
+  to: number;
 }
 
-/** The period's states with the unique counts of their (day,) meter and group filled in. */
-function withUniques<T extends BucketStates & { day?: string }>(states: T[], uniques: T[]): T[] {
-  const key = (r: T) => `${r.day ?? ''}|${r.meter}|${r.group_key}`;
-  const found = new Map(uniques.map((u) => [key(u), u.uniques]));
-  return states.map((s) => ({ ...s, uniques: found.get(key(s)) ?? 0 }));
+/**
+ * [from, to) (quarter hours) as the fewest rollup buckets: the whole days inside it, the
+ * whole hours of its edges outside those, the quarter hours left. Spans are disjoint and in
+ * order, so a row is inside the range exactly when its bucket is.
+ */
+export function grainSpans(from: number, to: number, grains: readonly { grain: number; ms: number }[] = USAGE_GRAINS): GrainSpan[] {
+  if (from >= to) return [];
+  const coarsest = grains.at(-1);
+  if (!coarsest) throw new Error(`no grain left for [${from}, ${to})`);
+  const finer = grains.slice(0, -1);
+  const lo = Math.ceil(from / coarsest.ms) * coarsest.ms;
+  const hi = Math.floor(to / coarsest.ms) * coarsest.ms;
+  if (lo >= hi) return finer.length > 0 ? grainSpans(from, to, finer) : [{ grain: coarsest.grain, from, to }];
+  return [...grainSpans(from, lo, finer), { grain: coarsest.grain, from: lo, to: hi }, ...grainSpans(hi, to, finer)];
+}
+
+/** SQL for "the row's bucket lies in one of the spans", with its parameters named `${name}N`. */
+function spansCondition(name: string, spans: readonly GrainSpan[]): { sql: string; params: Record<string, string> } {
+  if (spans.length === 0) return { sql: '0', params: {} };
+  const params: Record<string, string> = {};
+  const terms = spans.map((span, i) => {
+    params[`${name}${i}f`] = seconds(new Date(span.from));
+    params[`${name}${i}t`] = seconds(new Date(span.to));
+    return `(grain = ${span.grain} AND bucket >= {${name}${i}f:DateTime('UTC')} AND bucket < {${name}${i}t:DateTime('UTC')})`;
+  });
+  return { sql: `(${terms.join(' OR ')})`, params };
 }
 
 const parseGroup = (key: string): Record<string, string> => JSON.parse(key) as Record<string, string>;
 
 /**
- * A tenant's usage per meter and group over [from, to): whole hours from the hourly rollup,
- * the quarter-hour edges around them from the 15-minute one, the unique keys from their
- * own rollup, plus the last value before the period of the gauges (agent seats), from the
- * raw rows.
+ * A tenant's usage per meter and group over [from, to): its whole days, hours and quarter
+ * hours from usage_rollup (see grainSpans), and the gauges' (agent seats) last value
+ * before the period from the same rollup.
  */
 export async function usageForPeriod(
   client: ClickHouseClient,
@@ -130,7 +142,7 @@ export async function usageForPeriod(
   return reports.get(period.tenantId) ?? reportFrom(period, meters, []);
 }
 
-const TenantStates = BucketStates.extend({ carried: ch.number, tenant_id: ch.string });
+const TenantStates = BucketStates.extend({ tenant_id: ch.string, carried: ch.number, carries: ch.number });
 type TenantStates = z.infer<typeof TenantStates>;
 
 /**
@@ -145,66 +157,39 @@ export async function usageForTenants(
   meters: readonly MeterDefinition[] = DEFAULT_METERS,
 ): Promise<Map<string, UsageReport>> {
   const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
-  const uniqueMeters = meters.filter((m) => m.aggregation === 'unique_count').map((m) => m.key);
-  // Embedded chDB spends several milliseconds on every table a query reads, whatever its
-  // size, so the query reads only what the period and the meters need: whole hours from
-  // the hourly rollup, the quarter-hour edges from usage_15m only in zones off the hour,
-  // the unique keys only for unique-count meters, the gauges' values before the period
-  // only for gauges, and argMax states only where a meter asks for its latest value.
-  const hoursFrom = Math.min(Math.ceil(q.from.getTime() / HOUR_MS) * HOUR_MS, q.to.getTime());
-  const hoursTo = Math.max(Math.floor(q.to.getTime() / HOUR_MS) * HOUR_MS, hoursFrom);
-  const latest = meters.some((m) => m.aggregation === 'latest') ? 'argMaxMerge(latest)' : '0.';
-  const counted = (table: string, where: string) =>
-    `SELECT tenant_id, meter, group_key, events, total, maximum${latest === '0.' ? '' : ', latest'} FROM ${db}.${table} WHERE tenant_id IN {tenantIds:Array(String)} AND ${where}`;
-  const spans = [
-    hoursFrom < hoursTo && counted('usage_hourly', `bucket >= {hoursFrom:DateTime('UTC')} AND bucket < {hoursTo:DateTime('UTC')}`),
-    q.from.getTime() < hoursFrom && counted('usage_15m', `bucket >= {from:DateTime('UTC')} AND bucket < {hoursFrom:DateTime('UTC')}`),
-    hoursTo < q.to.getTime() && counted('usage_15m', `bucket >= {hoursTo:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}`),
-  ].filter((x): x is string => typeof x === 'string');
-  const parts = [
-    spans.length > 0 &&
-      `SELECT 0 AS carried, tenant_id, meter, group_key, sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, ${latest} AS latest, toUInt64(0) AS uniques
-       FROM (${spans.join(' UNION ALL ')}) GROUP BY tenant_id, meter, group_key`,
-    uniqueMeters.length > 0 &&
-      `SELECT 2 AS carried, tenant_id, meter, group_key, ${UNIQUES} FROM ${db}.usage_unique_keys_15m
-       WHERE tenant_id IN {tenantIds:Array(String)} AND meter IN {uniqueMeters:Array(String)} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-       GROUP BY tenant_id, meter, group_key`,
-    gauges.length > 0 &&
-      `SELECT 1 AS carried, tenant_id, meter, group_key, toUInt64(0) AS events, 0. AS total, 0. AS maximum, argMax(value, (occurred_at, position)) AS latest, toUInt64(0) AS uniques
-       FROM ${db}.usage_events
-       WHERE tenant_id IN {tenantIds:Array(String)} AND meter IN {gauges:Array(String)} AND occurred_at < {before:DateTime64(3, 'UTC')}
-       GROUP BY tenant_id, meter, group_key`,
-  ].filter((x): x is string => typeof x === 'string');
-  const rows =
-    parts.length === 0
-      ? []
-      : await queryRows(
-          client,
-          parts.join(' UNION ALL '),
-          {
-            tenantIds: [...q.tenantIds],
-            from: seconds(q.from),
-            to: seconds(q.to),
-            hoursFrom: seconds(new Date(hoursFrom)),
-            hoursTo: seconds(new Date(hoursTo)),
-            gauges,
-            uniqueMeters,
-            before: chTime(q.from.getTime()),
-          },
-          TenantStates,
-        );
+  // Embedded chDB spends milliseconds on every table and part a query opens, whatever it
+  // reads there, so one read of one table answers the period's states and the gauges'
+  // last value before it: the spans of the two do not overlap, so rows before `from` are
+  // the carry's and rows from it the period's. Sets and argMax states are merged only
+  // where a meter needs them.
+  const period = spansCondition('p', grainSpans(q.from.getTime(), q.to.getTime()));
+  const before = spansCondition('c', grainSpans(0, q.from.getTime()));
+  const inPeriod = "r.bucket >= {from:DateTime('UTC')}";
+  const merged = (aggregation: Aggregation, sql: string, none: string) => (meters.some((m) => m.aggregation === aggregation) ? sql : none);
+  const rows = await queryRows(
+    client,
+    `SELECT tenant_id, meter, group_key, sumIf(r.events, ${inPeriod}) AS events, sumIf(r.total, ${inPeriod}) AS total, maxIf(r.maximum, ${inPeriod}) AS maximum,
+       ${merged('latest', `argMaxMergeIf(r.latest, ${inPeriod})`, '0.')} AS latest, ${merged('unique_count', `uniqExactMergeIf(r.subjects, ${inPeriod})`, 'toUInt64(0)')} AS uniques,
+       ${gauges.length > 0 ? `argMaxMergeIf(r.latest, NOT ${inPeriod})` : '0.'} AS carried, countIf(NOT ${inPeriod}) AS carries
+     FROM ${db}.usage_rollup AS r
+     WHERE tenant_id IN {tenantIds:Array(String)} AND (${period.sql}${gauges.length > 0 ? ` OR (meter IN {gauges:Array(String)} AND ${before.sql})` : ''})
+     GROUP BY tenant_id, meter, group_key`,
+    { tenantIds: [...q.tenantIds], from: seconds(q.from), gauges, ...period.params, ...(gauges.length > 0 ? before.params : {}) },
+    TenantStates,
+  );
   const byTenant = new Map<string, TenantStates[]>(q.tenantIds.map((t) => [t, []]));
   for (const r of rows) byTenant.get(r.tenant_id)?.push(r);
   return new Map([...byTenant].map(([tenantId, own]) => [tenantId, reportFrom({ tenantId, from: q.from, to: q.to }, meters, own)]));
 }
 
-/** One tenant's report from its rows of the period's states, its unique keys and its gauges' carried values. */
-function reportFrom(period: UsagePeriod, meters: readonly MeterDefinition[], rows: readonly (BucketStates & { carried: number })[]): UsageReport {
-  const states = withUniques(
-    rows.filter((r) => r.carried === 0),
-    rows.filter((r) => r.carried === 2),
-  );
-  const carried = new Map(rows.filter((r) => r.carried === 1).map((r) => [`${r.meter}|${r.group_key}`, r.latest]));
+/**
+ * One tenant's report from its rows: a group's states over the period (`events` 0 when a
+ * gauge's group has only a value from before the period) and its gauge's value before
+ * the period (`carries` 0 when it has none).
+ */
+function reportFrom(period: UsagePeriod, meters: readonly MeterDefinition[], rows: readonly TenantStates[]): UsageReport {
+  const states = rows.filter((r) => r.events > 0);
+  const carried = new Map(rows.filter((r) => r.carries > 0).map((r) => [`${r.meter}|${r.group_key}`, r.carried]));
   const byMeter = new Map<string, Map<string, BucketStates>>();
   for (const s of states) {
     const groups = byMeter.get(s.meter) ?? new Map<string, BucketStates>();
@@ -260,26 +245,23 @@ export async function dailyUsage(
   meters: readonly MeterDefinition[] = DEFAULT_METERS,
 ): Promise<DailyUsageRow[]> {
   const span = await localDayStarts(client, q.timeZone, q.from, q.to);
-  const [states, carried] = await Promise.all([
-    queryRows(
-      client,
-      `SELECT 0 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${STATES} FROM ${db}.usage_15m
-       WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-       GROUP BY day, meter, group_key
-       UNION ALL
-       SELECT 2 AS part, toString(toDate(bucket, {tz:String})) AS day, meter, group_key, ${UNIQUES} FROM ${db}.usage_unique_keys_15m
-       WHERE tenant_id = {tenantId:String} AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
-       GROUP BY day, meter, group_key`,
-      { tenantId: q.tenantId, tz: q.timeZone, from: seconds(span.from), to: seconds(span.to) },
-      BucketStates.extend({ day: ch.string, part: ch.number }),
-    ).then((rows) =>
-      withUniques(
-        rows.filter((r) => r.part === 0),
-        rows.filter((r) => r.part === 2),
-      ),
-    ),
-    carriedValues(client, db, q.tenantId, span.from, meters),
-  ]);
+  const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
+  const before = spansCondition('c', gauges.length > 0 ? grainSpans(0, span.from.getTime()) : []);
+  // Quarter hours: a local day of any zone is a whole number of them.
+  const read = await queryRows(
+    client,
+    `SELECT 0 AS part, toString(toDate(r.bucket, {tz:String})) AS day, meter, group_key, ${STATES} FROM ${db}.usage_rollup AS r
+     WHERE tenant_id = {tenantId:String} AND grain = 0 AND bucket >= {from:DateTime('UTC')} AND bucket < {to:DateTime('UTC')}
+     GROUP BY day, meter, group_key
+     UNION ALL
+     SELECT 1 AS part, '' AS day, meter, group_key, ${STATES} FROM ${db}.usage_rollup AS r
+     WHERE tenant_id = {tenantId:String} AND meter IN {gauges:Array(String)} AND ${before.sql}
+     GROUP BY meter, group_key`,
+    { tenantId: q.tenantId, tz: q.timeZone, from: seconds(span.from), to: seconds(span.to), gauges, ...before.params },
+    BucketStates.extend({ day: ch.string, part: ch.number }),
+  );
+  const states = read.filter((r) => r.part === 0);
+  const carried = new Map(read.filter((r) => r.part === 1).map((r) => [`${r.meter}|${r.group_key}`, r.latest]));
   const byKey = new Map(states.map((s) => [`${s.day}|${s.meter}|${s.group_key}`, s]));
   const rows: DailyUsageRow[] = [];
   for (const meter of meters) {

@@ -3,10 +3,12 @@ import { createRollupView, createTable, type SchemaContext, type TableSpec } fro
 const TIME = "DateTime64(3, 'UTC')";
 
 /**
- * The usage read model in ClickHouse (migration 5 of the analytics schema, which owns the
- * migration log): one row per event and meter, deduplicated by the projector before it
- * is written, a 15-minute rollup a materialized view keeps from them, and the seat
- * holders the agent-seat gauge is computed from.
+ * The usage read model in ClickHouse (migrations 5 to 7 of the analytics schema, which
+ * owns the migration log): one row per event and meter, deduplicated by the projector
+ * before it is written; usage_rollup, which a materialized view keeps from them; and the
+ * seat holders the agent-seat gauge is computed from. The rollups of migrations 5 and 6
+ * stay declared here because those migrations still create them on a fresh database
+ * before migration 7 replaces them.
  */
 
 /** One row per event a meter counts. Dedup key: (tenant_id, meter, event_id); a late event sorts by its occurred_at. */
@@ -29,9 +31,9 @@ export const USAGE_EVENTS: TableSpec = {
 };
 
 /**
- * Usage per quarter hour: every time zone's midnight falls on one (offsets are multiples
- * of 15 minutes), so any period in any zone is a whole number of buckets. Exact states
- * only: argMax by (occurred_at, position) for latest here, uniqExact in usage_unique_keys_15m.
+ * Usage per quarter hour (migration 5; replaced by usage_rollup in migration 7): every time
+ * zone's midnight falls on one (offsets are multiples of 15 minutes), so any period in any
+ * zone is a whole number of buckets. Exact states only: argMax by (occurred_at, position).
  */
 export const USAGE_15M: TableSpec = {
   name: 'usage_15m',
@@ -51,18 +53,10 @@ export const USAGE_15M: TableSpec = {
   shardKey: 'cityHash64(tenant_id)',
 };
 
-/**
- * The same states per hour: a period reads whole hours here and only its quarter-hour
- * edges (zones a half or three quarters of an hour off UTC) from usage_15m, a quarter of
- * the rows to merge.
- */
+/** The same states per hour (migration 5; replaced in migration 7). */
 export const USAGE_HOURLY: TableSpec = { ...USAGE_15M, name: 'usage_hourly' };
 
-/**
- * The unique keys per quarter hour, of unique-count meters only (rows with a subject):
- * a uniqExact state is a hash set, too dear to merge for every counted row. Migration 6
- * replaces it with usage_unique_keys_15m.
- */
+/** The unique keys per quarter hour, of rows with a subject (migration 5; replaced in migration 6). */
 export const USAGE_UNIQUES_15M: TableSpec = {
   name: 'usage_uniques_15m',
   columns: [
@@ -79,15 +73,69 @@ export const USAGE_UNIQUES_15M: TableSpec = {
 };
 
 /**
- * The same unique keys in granules of 256 rows instead of 8,192: a read deserializes every
- * state of the granules it touches, so with the default a tenant's period also paid for
- * thousands of other tenants' hash sets (docs/benchmarks.md, runs U4 and U5: the typical
- * tenant's period went from 40.5 to 22.5 ms at p95).
+ * The same unique keys in granules of 256 rows instead of 8,192 (migration 6; replaced in
+ * migration 7): a read deserializes every state of the granules it touches, so with the
+ * default a tenant's period also paid for thousands of other tenants' hash sets
+ * (docs/benchmarks.md, runs U4 and U5: the typical tenant's period went from 40.5 to
+ * 22.5 ms at p95).
  */
 export const USAGE_UNIQUE_KEYS_15M: TableSpec = { ...USAGE_UNIQUES_15M, name: 'usage_unique_keys_15m', settings: 'index_granularity = 256' };
 
 const UNIQUE_KEYS = (src: string) =>
   `SELECT tenant_id, toStartOfFifteenMinutes(occurred_at) AS bucket, meter, group_key, uniqExactState(subject) AS subjects FROM ${src} WHERE subject != '' GROUP BY tenant_id, bucket, meter, group_key`;
+
+/**
+ * The rollups' grains, finest first. A period is read as its whole UTC days, the hours at
+ * its day edges and the quarter hours at its hour edges (every zone's midnight falls on a
+ * quarter hour), so a month is about 30 day rows per group instead of 744 hourly ones.
+ */
+export const USAGE_GRAINS = [
+  { grain: 0, ms: 15 * 60_000, startOf: 'toStartOfFifteenMinutes' },
+  { grain: 1, ms: 3_600_000, startOf: 'toStartOfHour' },
+  { grain: 2, ms: 86_400_000, startOf: 'toStartOfDay' },
+] as const;
+
+/** The bucket of `occurred_at` at the row's grain (UTC). */
+const GRAIN_BUCKET = `multiIf(${USAGE_GRAINS.slice(0, -1)
+  .map((g) => `grain = ${g.grain}, toDateTime(${g.startOf}(occurred_at), 'UTC')`)
+  .join(', ')}, toDateTime(${USAGE_GRAINS.at(-1)!.startOf}(occurred_at), 'UTC'))`;
+const EVERY_GRAIN = `ARRAY JOIN [${USAGE_GRAINS.map((g) => g.grain).join(', ')}] AS grain`;
+
+/**
+ * Migration 7: every usage state per grain (see USAGE_GRAINS) in one table, the unique keys
+ * included (an empty set on rows of other meters), ordered by meter before time: one read
+ * answers a period and, for the gauges, the last value before it (from day rows, a few
+ * hundred a year, not every raw row of the history).
+ *
+ * A read pays for every part it opens, so parts older than a minute are merged whatever
+ * their sizes (`min_age_to_force_merge_seconds`): a read sees one part per month plus the
+ * last minute's. The price is that the current month's part is rewritten about once a
+ * minute while usage flows; monthly partitions bound what is rewritten.
+ */
+export const USAGE_ROLLUP: TableSpec = {
+  name: 'usage_rollup',
+  columns: [
+    'tenant_id String',
+    'meter LowCardinality(String)',
+    'grain UInt8',
+    "bucket DateTime('UTC')",
+    'group_key LowCardinality(String)',
+    'events SimpleAggregateFunction(sum, UInt64)',
+    'total SimpleAggregateFunction(sum, Float64)',
+    'maximum SimpleAggregateFunction(max, Float64)',
+    `latest AggregateFunction(argMax, Float64, Tuple(${TIME}, UInt64))`,
+    'subjects AggregateFunction(uniqExact, String)',
+  ].join(', '),
+  engine: 'AggregatingMergeTree',
+  partitionBy: 'toYYYYMM(bucket)',
+  orderBy: '(tenant_id, meter, grain, bucket, group_key)',
+  shardKey: 'cityHash64(tenant_id)',
+  // Small granules: a read deserializes every unique-key set of the granules it touches (migration 6).
+  settings: 'index_granularity = 256, min_age_to_force_merge_seconds = 60',
+};
+
+const ROLLUP = (src: string) =>
+  `SELECT tenant_id, meter, grain, ${GRAIN_BUCKET} AS bucket, group_key, count() AS events, sum(value) AS total, max(value) AS maximum, argMaxState(value, (occurred_at, position)) AS latest, uniqExactStateIf(subject, subject != '') AS subjects FROM ${src} ${EVERY_GRAIN} GROUP BY tenant_id, meter, grain, bucket, group_key`;
 
 /** Users and whether they hold a seat now: the projector's seat count survives a restart. */
 export const USAGE_SEATS: TableSpec = {
@@ -151,5 +199,30 @@ export const USAGE_UNIQUE_KEYS_STATEMENTS = (ctx: SchemaContext): string[] => {
     `DROP VIEW IF EXISTS ${db}.usage_uniques_15m_mv${on}`,
     `DROP TABLE IF EXISTS ${db}.usage_uniques_15m${on}`,
     ...(ctx.cluster ? [`DROP TABLE IF EXISTS ${db}.usage_uniques_15m_local${on}`] : []),
+  ];
+};
+
+/**
+ * Migration 7: usage_rollup filled from usage_events, its view, then the rollups it
+ * replaces (usage_15m, usage_hourly, usage_unique_keys_15m) dropped. Run again from any
+ * statement it ends the same, as migration 6: the new table is emptied before its fill,
+ * which reads usage_events only; and it expects no usage projector writing meanwhile.
+ */
+export const USAGE_ROLLUP_STATEMENTS = (ctx: SchemaContext): string[] => {
+  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
+  const local = ctx.cluster ? '_local' : '';
+  const db = ctx.database;
+  return [
+    ...createTable(ctx, USAGE_ROLLUP),
+    `DROP VIEW IF EXISTS ${db}.usage_rollup_mv${on}`,
+    `TRUNCATE TABLE IF EXISTS ${db}.usage_rollup${local}${on}`,
+    // On a cluster through the Distributed tables, synchronously, as migration 6.
+    `INSERT INTO ${db}.usage_rollup ${ROLLUP(`${db}.usage_events`)}${ctx.cluster ? ' SETTINGS distributed_foreground_insert = 1' : ''}`,
+    createRollupView(ctx, 'usage_rollup_mv', 'usage_rollup', ROLLUP, 'usage_events'),
+    ...['usage_15m', 'usage_hourly', 'usage_unique_keys_15m'].flatMap((table) => [
+      `DROP VIEW IF EXISTS ${db}.${table}_mv${on}`,
+      `DROP TABLE IF EXISTS ${db}.${table}${on}`,
+      ...(ctx.cluster ? [`DROP TABLE IF EXISTS ${db}.${table}_local${on}`] : []),
+    ]),
   ];
 };

@@ -67,8 +67,8 @@ describe('ClickHouse migrations', () => {
     }
     await client.insert({ table: 'upgraded.message_facts', values: [message('1')], format: 'JSONEachRow' });
 
-    // 3, then 4 (CSAT comment and time on conversation facts), then 5 (usage tables), then 6 (their unique keys).
-    expect(await migrate(client, ctx)).toEqual([3, 4, 5, 6]);
+    // 3, then 4 (CSAT comment and time on conversation facts), then 5 (usage tables), 6 (their unique keys), 7 (their rollups by grain).
+    expect(await migrate(client, ctx)).toEqual([3, 4, 5, 6, 7]);
     await client.insert({ table: 'upgraded.message_facts', values: [message('2', { team_id: 'team-a', assignee_id: 'agent-a' })], format: 'JSONEachRow' });
 
     const facts = await queryRows(client, 'SELECT event_id, team_id, assignee_id FROM upgraded.message_facts ORDER BY event_id');
@@ -112,7 +112,7 @@ describe('ClickHouse migrations', () => {
       state: '{}',
     };
     await client.insert({ table: 'csat.conversation_facts', values: [conversation], format: 'JSONEachRow' });
-    expect(await migrate(client, ctx)).toEqual([4, 5, 6]);
+    expect(await migrate(client, ctx)).toEqual([4, 5, 6, 7]);
     await client.insert({
       table: 'csat.conversation_facts',
       values: [{ ...conversation, conversation_id: 'c2', csat_comment: 'Great', csat_at: '2026-03-02 11:00:00.000' }],
@@ -125,31 +125,38 @@ describe('ClickHouse migrations', () => {
     ]);
   });
 
-  it('migration 6 moves the unique keys to their small-granule table: same counts, the old table gone, new rows counted once', async () => {
-    const ctx = { database: 'keys', cluster: null };
-    await client.command({ query: 'CREATE DATABASE IF NOT EXISTS keys' });
+  /** A database at `version`: the migrations up to it applied and recorded, as an older release left it. */
+  async function databaseAt(database: string, version: number) {
+    const ctx = { database, cluster: null };
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
     await client.command({
-      query:
-        "CREATE TABLE IF NOT EXISTS keys.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree() ORDER BY version",
+      query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (version UInt32, name String, applied_at DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree() ORDER BY version`,
     });
-    for (const m of migrations.filter((x) => x.version <= 5)) {
-      for (const statement of m.statements(ctx)) await client.command({ query: statement });
-      await client.insert({
-        table: 'keys.schema_migrations',
-        values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }],
-        format: 'JSONEachRow',
-      });
-    }
-    const usage = (n: number, subject: string, tenant = 't1') => ({
-      tenant_id: tenant,
-      meter: subject ? 'active_contacts' : 'messages_sent',
-      occurred_at: `2026-03-02 10:${String(n % 60).padStart(2, '0')}:00.000`,
-      event_id: `e${n}`,
-      position: n,
-      group_key: '{}',
-      value: 1,
-      subject,
+    for (const m of migrations.filter((x) => x.version <= version)) await applyMigration(ctx, m.version);
+    return ctx;
+  }
+  async function applyMigration(ctx: { database: string; cluster: null }, version: number) {
+    const m = migrations.find((x) => x.version === version)!;
+    for (const statement of m.statements(ctx)) await client.command({ query: statement });
+    await client.insert({
+      table: `${ctx.database}.schema_migrations`,
+      values: [{ version: m.version, name: m.name, applied_at: '2026-03-01 00:00:00.000' }],
+      format: 'JSONEachRow',
     });
+  }
+  const usage = (n: number, subject: string, tenant = 't1', meter = subject ? 'active_contacts' : 'messages_sent', day = '02') => ({
+    tenant_id: tenant,
+    meter,
+    occurred_at: `2026-03-${day} 10:${String(n % 60).padStart(2, '0')}:00.000`,
+    event_id: `e${n}`,
+    position: n,
+    group_key: '{}',
+    value: meter === 'agent_seats' ? n : 1,
+    subject,
+  });
+
+  it('migration 6 moves the unique keys to their small-granule table: same counts, the old table gone, new rows counted once', async () => {
+    const ctx = await databaseAt('keys', 5);
     // Two inserts: two parts, so the backfill merges states across parts as the queries do.
     await client.insert({ table: 'keys.usage_events', values: [usage(1, 'a'), usage(2, 'b'), usage(3, ''), usage(4, 'a', 't2')], format: 'JSONEachRow' });
     await client.insert({ table: 'keys.usage_events', values: [usage(5, 'a'), usage(6, 'c')], format: 'JSONEachRow' });
@@ -163,7 +170,7 @@ describe('ClickHouse migrations', () => {
       ['t2', 1],
     ]);
 
-    expect(await migrate(client, ctx)).toEqual([6]);
+    await applyMigration(ctx, 6);
     expect(await counts('usage_unique_keys_15m')).toEqual(before);
     const tables = await queryRows(client, "SELECT name FROM system.tables WHERE database = 'keys' AND name LIKE 'usage_uniques%'");
     expect(tables).toEqual([]);
@@ -179,5 +186,55 @@ describe('ClickHouse migrations', () => {
       ['t1', 4],
       ['t2', 1],
     ]);
+  });
+
+  it('migration 7 moves the usage rollups to one table with three grains: the same figures at every grain, the old rollups gone', async () => {
+    const ctx = await databaseAt('grains', 6);
+    await client.insert({
+      table: 'grains.usage_events',
+      values: [usage(1, 'a'), usage(2, 'b'), usage(3, ''), usage(4, 'a', 't2'), usage(5, '', 't1', 'agent_seats'), usage(6, '', 't1', 'agent_seats', '01')],
+      format: 'JSONEachRow',
+    });
+    await client.insert({
+      table: 'grains.usage_events',
+      values: [usage(7, 'a', 't1', 'active_contacts', '03'), usage(8, '', 't1', 'messages_sent', '03')],
+      format: 'JSONEachRow',
+    });
+    // Per tenant and meter: events, the sum, the maximum, the latest value, the unique keys.
+    const figures = async (counted: string, uniques: string, where = '1') => {
+      const rows = await queryRows(
+        client,
+        `SELECT tenant_id, meter, sum(events) AS events, sum(total) AS total, max(maximum) AS maximum, argMaxMerge(latest) AS latest FROM grains.${counted} WHERE ${where} GROUP BY tenant_id, meter ORDER BY tenant_id, meter`,
+      );
+      const keys = await queryRows(
+        client,
+        `SELECT tenant_id, meter, uniqExactMerge(subjects) AS n FROM grains.${uniques} WHERE ${where} GROUP BY tenant_id, meter HAVING n > 0 ORDER BY tenant_id, meter`,
+      );
+      return { counted: rows.map((r) => Object.values(r).map(String)), uniques: keys.map((r) => Object.values(r).map(String)) };
+    };
+    const before = await figures('usage_15m', 'usage_unique_keys_15m');
+    expect(before.counted).toContainEqual(['t1', 'agent_seats', '2', '11', '6', '5']);
+    expect(before.uniques).toEqual([
+      ['t1', 'active_contacts', '2'],
+      ['t2', 'active_contacts', '1'],
+    ]);
+
+    await applyMigration(ctx, 7);
+    for (const grain of [0, 1, 2]) expect(await figures('usage_rollup', 'usage_rollup', `grain = ${grain}`)).toEqual(before);
+    const tables = await queryRows(client, "SELECT name FROM system.tables WHERE database = 'grains' AND name LIKE 'usage_%' ORDER BY name");
+    expect(tables.map((t) => t.name)).toEqual(['usage_events', 'usage_rollup', 'usage_rollup_mv', 'usage_seats']);
+    const ddl = await queryRows(client, "SELECT create_table_query AS q FROM system.tables WHERE database = 'grains' AND name = 'usage_rollup'");
+    expect(String(ddl[0]?.q)).toContain('min_age_to_force_merge_seconds = 60');
+
+    // Run again from its first statement: the same figures, not twice the rows.
+    for (const statement of migrations.find((m) => m.version === 7)!.statements(ctx)) await client.command({ query: statement });
+    for (const grain of [0, 1, 2]) expect(await figures('usage_rollup', 'usage_rollup', `grain = ${grain}`)).toEqual(before);
+    // The views feed every grain from here on.
+    await client.insert({ table: 'grains.usage_events', values: [usage(9, 'c'), usage(10, '')], format: 'JSONEachRow' });
+    for (const grain of [0, 1, 2]) {
+      const after = await figures('usage_rollup', 'usage_rollup', `grain = ${grain}`);
+      expect(after.counted).toContainEqual(['t1', 'messages_sent', '3', '3', '1', '1']);
+      expect(after.uniques).toContainEqual(['t1', 'active_contacts', '3']);
+    }
   });
 });
