@@ -4,7 +4,7 @@ import { ch, chTime, queryRows } from '../analytics/clickhouse.ts';
 import { Aggregation, DEFAULT_METERS, type MeterDefinition } from './meters.ts';
 import { USAGE_GRAINS } from './usage-schema.ts';
 
-/** Usage periods start and end on a quarter hour: the rollup's bucket (every zone's midnight is one). */
+/** Usage periods start and end on a quarter hour: the rollup's finest bucket (every zone's midnight is one). */
 export const USAGE_BUCKET_MS = 15 * 60_000;
 
 export const UsageGroup = z.object({
