@@ -125,6 +125,9 @@ function spansCondition(name: string, spans: readonly GrainSpan[]): { sql: strin
   return { sql: `(${terms.join(' OR ')})`, params };
 }
 
+/** The rows holding the gauges' values before `at` (everything before it); none without gauges. */
+const gaugesBefore = (gauges: readonly string[], at: Date) => spansCondition('c', gauges.length > 0 ? grainSpans(0, at.getTime()) : []);
+
 const parseGroup = (key: string): Record<string, string> => JSON.parse(key) as Record<string, string>;
 
 /**
@@ -163,7 +166,7 @@ export async function usageForTenants(
   // the carry's and rows from it the period's. Sets and argMax states are merged only
   // where a meter needs them.
   const period = spansCondition('p', grainSpans(q.from.getTime(), q.to.getTime()));
-  const before = spansCondition('c', grainSpans(0, q.from.getTime()));
+  const before = gaugesBefore(gauges, q.from);
   const inPeriod = "r.bucket >= {from:DateTime('UTC')}";
   const merged = (aggregation: Aggregation, sql: string, none: string) => (meters.some((m) => m.aggregation === aggregation) ? sql : none);
   const rows = await queryRows(
@@ -172,9 +175,9 @@ export async function usageForTenants(
        ${merged('latest', `argMaxMergeIf(r.latest, ${inPeriod})`, '0.')} AS latest, ${merged('unique_count', `uniqExactMergeIf(r.subjects, ${inPeriod})`, 'toUInt64(0)')} AS uniques,
        ${gauges.length > 0 ? `argMaxMergeIf(r.latest, NOT ${inPeriod})` : '0.'} AS carried, countIf(NOT ${inPeriod}) AS carries
      FROM ${db}.usage_rollup AS r
-     WHERE tenant_id IN {tenantIds:Array(String)} AND (${period.sql}${gauges.length > 0 ? ` OR (meter IN {gauges:Array(String)} AND ${before.sql})` : ''})
+     WHERE tenant_id IN {tenantIds:Array(String)} AND (${period.sql} OR (meter IN {gauges:Array(String)} AND ${before.sql}))
      GROUP BY tenant_id, meter, group_key`,
-    { tenantIds: [...q.tenantIds], from: seconds(q.from), gauges, ...period.params, ...(gauges.length > 0 ? before.params : {}) },
+    { tenantIds: [...q.tenantIds], from: seconds(q.from), gauges, ...period.params, ...before.params },
     TenantStates,
   );
   const byTenant = new Map<string, TenantStates[]>(q.tenantIds.map((t) => [t, []]));
@@ -246,7 +249,7 @@ export async function dailyUsage(
 ): Promise<DailyUsageRow[]> {
   const span = await localDayStarts(client, q.timeZone, q.from, q.to);
   const gauges = meters.filter((m) => m.carriesOver).map((m) => m.key);
-  const before = spansCondition('c', gauges.length > 0 ? grainSpans(0, span.from.getTime()) : []);
+  const before = gaugesBefore(gauges, span.from);
   // Quarter hours: a local day of any zone is a whole number of them.
   const read = await queryRows(
     client,

@@ -185,22 +185,7 @@ export const USAGE_TABLE_STATEMENTS = (ctx: SchemaContext): string[] => [
  * writing meanwhile (an event inserted between the fill and the view would miss the unique
  * keys); the platform runs migrations before it starts its projectors.
  */
-export const USAGE_UNIQUE_KEYS_STATEMENTS = (ctx: SchemaContext): string[] => {
-  const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
-  const local = ctx.cluster ? '_local' : '';
-  const db = ctx.database;
-  return [
-    ...createTable(ctx, USAGE_UNIQUE_KEYS_15M),
-    `DROP VIEW IF EXISTS ${db}.usage_unique_keys_15m_mv${on}`,
-    `TRUNCATE TABLE IF EXISTS ${db}.usage_unique_keys_15m${local}${on}`,
-    // On a cluster through the Distributed tables, and synchronously, so that the view below only sees what comes after.
-    `INSERT INTO ${db}.usage_unique_keys_15m ${UNIQUE_KEYS(`${db}.usage_events`)}${ctx.cluster ? ' SETTINGS distributed_foreground_insert = 1' : ''}`,
-    createRollupView(ctx, 'usage_unique_keys_15m_mv', 'usage_unique_keys_15m', UNIQUE_KEYS, 'usage_events'),
-    `DROP VIEW IF EXISTS ${db}.usage_uniques_15m_mv${on}`,
-    `DROP TABLE IF EXISTS ${db}.usage_uniques_15m${on}`,
-    ...(ctx.cluster ? [`DROP TABLE IF EXISTS ${db}.usage_uniques_15m_local${on}`] : []),
-  ];
-};
+export const USAGE_UNIQUE_KEYS_STATEMENTS = (ctx: SchemaContext): string[] => replaceRollup(ctx, USAGE_UNIQUE_KEYS_15M, UNIQUE_KEYS, ['usage_uniques_15m']);
 
 /**
  * Migration 7: usage_rollup filled from usage_events, its view, then the rollups it
@@ -208,21 +193,29 @@ export const USAGE_UNIQUE_KEYS_STATEMENTS = (ctx: SchemaContext): string[] => {
  * statement it ends the same, as migration 6: the new table is emptied before its fill,
  * which reads usage_events only; and it expects no usage projector writing meanwhile.
  */
-export const USAGE_ROLLUP_STATEMENTS = (ctx: SchemaContext): string[] => {
+export const USAGE_ROLLUP_STATEMENTS = (ctx: SchemaContext): string[] =>
+  replaceRollup(ctx, USAGE_ROLLUP, ROLLUP, ['usage_15m', 'usage_hourly', 'usage_unique_keys_15m']);
+
+/**
+ * A rollup of usage_events that replaces others: created, its view dropped, emptied,
+ * filled from usage_events, its view created, then the replaced tables and their views
+ * dropped. Every statement can run again. On a cluster the fill goes through the
+ * Distributed tables, synchronously, so that the view created next only sees what comes after.
+ */
+function replaceRollup(ctx: SchemaContext, spec: TableSpec, select: (source: string) => string, replaced: readonly string[]): string[] {
   const on = ctx.cluster ? ` ON CLUSTER ${ctx.cluster}` : '';
   const local = ctx.cluster ? '_local' : '';
   const db = ctx.database;
   return [
-    ...createTable(ctx, USAGE_ROLLUP),
-    `DROP VIEW IF EXISTS ${db}.usage_rollup_mv${on}`,
-    `TRUNCATE TABLE IF EXISTS ${db}.usage_rollup${local}${on}`,
-    // On a cluster through the Distributed tables, synchronously, as migration 6.
-    `INSERT INTO ${db}.usage_rollup ${ROLLUP(`${db}.usage_events`)}${ctx.cluster ? ' SETTINGS distributed_foreground_insert = 1' : ''}`,
-    createRollupView(ctx, 'usage_rollup_mv', 'usage_rollup', ROLLUP, 'usage_events'),
-    ...['usage_15m', 'usage_hourly', 'usage_unique_keys_15m'].flatMap((table) => [
+    ...createTable(ctx, spec),
+    `DROP VIEW IF EXISTS ${db}.${spec.name}_mv${on}`,
+    `TRUNCATE TABLE IF EXISTS ${db}.${spec.name}${local}${on}`,
+    `INSERT INTO ${db}.${spec.name} ${select(`${db}.usage_events`)}${ctx.cluster ? ' SETTINGS distributed_foreground_insert = 1' : ''}`,
+    createRollupView(ctx, `${spec.name}_mv`, spec.name, select, 'usage_events'),
+    ...replaced.flatMap((table) => [
       `DROP VIEW IF EXISTS ${db}.${table}_mv${on}`,
       `DROP TABLE IF EXISTS ${db}.${table}${on}`,
       ...(ctx.cluster ? [`DROP TABLE IF EXISTS ${db}.${table}_local${on}`] : []),
     ]),
   ];
-};
+}
